@@ -1,0 +1,74 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * Pass 2: elaboration.
+ *
+ * Takes the parsed script, pulls in what it uses from the tapsets, resolves
+ * probe points through aliases and providers, binds every name to a symbol,
+ * infers every type, and keeps only what is reachable. The result is an
+ * elab_program that pass 3 lowers; -p2 prints it.
+ */
+#ifndef BSTAP_ELAB_H
+#define BSTAP_ELAB_H
+
+#include <stdio.h>
+
+#include "ast.h"
+#include "provider.h"
+
+struct session;
+
+enum symbol_kind { SYM_GLOBAL, SYM_LOCAL, SYM_PARAM };
+
+struct symbol {
+	enum symbol_kind kind;
+	const char *name;
+	struct src_loc loc;		/* declaration, or first use of a local */
+	enum type_kind type;		/* value type (TYPE_STATS for aggregates) */
+	struct src_loc type_loc;	/* where the type was decided, for
+					 * conflict messages */
+	bool is_array;
+	VEC(enum type_kind) key_types;	/* arrays: one per index */
+	struct global_decl *global;	/* SYM_GLOBAL */
+	int param_index;		/* SYM_PARAM */
+	bool read;			/* some reachable code reads it */
+	bool written;			/* some reachable code writes it */
+};
+
+struct elab_function {
+	struct function_decl *decl;
+	VEC(struct symbol *) params;
+	VEC(struct symbol *) locals;
+};
+
+/* One probe handler: a body and the concrete points that run it. */
+struct elab_probe {
+	struct src_loc loc;		/* the user's probe */
+	struct probe_decl *decl;	/* the user's probe declaration */
+	const char *written;		/* the point as the user wrote it (pp()) */
+	struct resolved_point_vec points;
+	struct stmt *body;		/* prologues + body + epilogues: a copy
+					 * owned by this probe */
+	VEC(struct symbol *) locals;
+	int index;			/* probe_N in generated names */
+};
+
+struct elab_program {
+	VEC(struct symbol *) globals;		/* reachable, in declaration order */
+	VEC(struct elab_function *) functions;	/* reachable */
+	VEC(struct elab_probe *) probes;
+};
+
+/*
+ * Elaborate the session's parsed user files. Returns NULL when errors were
+ * reported (they are in the session's diagnostics).
+ */
+struct elab_program *elaborate(struct session *s);
+
+/* -p2 output, documented in doc/internals.md. */
+void print_elab_program(FILE *out, const struct elab_program *p);
+
+/* -l / -L: list probe points matching a pattern (aliases and providers). */
+int list_probe_points(struct session *s, const char *pattern, bool with_vars,
+		      FILE *out);
+
+#endif
