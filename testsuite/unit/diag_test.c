@@ -40,7 +40,7 @@ int main(void)
 	tap_is_str(out,
 		   "t.stp:2:8: error: unknown function 'pidd'\n"
 		   "    2 | \tprint(pidd())\n"
-		   "      | \t     ^~~~\n"
+		   "      | \t      ^~~~\n"
 		   "  hint: did you mean 'pid'?\n",
 		   "error with source line, caret under a tab, and hint");
 	free(out);
@@ -52,7 +52,7 @@ int main(void)
 	tap_is_str(out,
 		   "t.stp:2:8: error: type conflict\n"
 		   "    2 | \tprint(pidd())\n"
-		   "      | \t     ^~~~\n"
+		   "      | \t      ^~~~\n"
 		   "t.stp:1:7: note: type decided here\n"
 		   "    1 | probe begin {\n"
 		   "      |       ^~~~~\n",
