@@ -14,6 +14,7 @@
 
 #include "ast.h"
 #include "provider.h"
+#include "strmap.h"
 
 struct session;
 
@@ -28,16 +29,32 @@ struct symbol {
 					 * conflict messages */
 	bool is_array;
 	VEC(enum type_kind) key_types;	/* arrays: one per index */
+	VEC(struct src_loc) key_locs;	/* where each key type was decided */
 	struct global_decl *global;	/* SYM_GLOBAL */
 	int param_index;		/* SYM_PARAM */
 	bool read;			/* some reachable code reads it */
 	bool written;			/* some reachable code writes it */
+	struct src_loc array_loc;	/* where arrayness / key count was
+					 * decided */
+	bool shape_known;		/* is_array and key count decided */
+	int order;			/* declaration order, for output */
+};
+
+struct symbol_vec {
+	struct symbol **v;
+	int n;
+	int cap;
 };
 
 struct elab_function {
 	struct function_decl *decl;
-	VEC(struct symbol *) params;
-	VEC(struct symbol *) locals;
+	struct symbol_vec params;
+	struct symbol_vec locals;
+	struct src_loc type_loc;	/* where the return type was decided */
+	struct strmap scope;		/* name -> symbol: params and locals */
+	bool resolved;			/* its body was bound to symbols */
+	bool reachable;			/* called from a reachable probe */
+	int order;			/* declaration order, for output */
 };
 
 /* One probe handler: a body and the concrete points that run it. */
@@ -48,8 +65,20 @@ struct elab_probe {
 	struct resolved_point_vec points;
 	struct stmt *body;		/* prologues + body + epilogues: a copy
 					 * owned by this probe */
-	VEC(struct symbol *) locals;
+	struct symbol_vec locals;
 	int index;			/* probe_N in generated names */
+
+	/* the user's point each of `points` came from (same index) */
+	VEC(struct probe_point *) written_points;
+	/* aliases the points went through, the user's side first */
+	VEC(struct probe_decl *) aliases;
+	/* if (...) conditions of the user's point and of the alias points,
+	 * joined with &&; NULL when unconditional. Reads globals only. */
+	struct expr *condition;
+	struct strmap scope;		/* name -> local symbol */
+	struct strmap vars;		/* $name -> struct context_var */
+	bool vars_known;		/* vars was filled */
+	bool vars_listed;		/* some point's provider lists vars */
 };
 
 struct elab_program {

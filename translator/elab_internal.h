@@ -1,0 +1,77 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * What the pass 2 files share: the elaboration context and the entry points
+ * of each stage. Not for other passes; they see elab.h only.
+ *
+ *	elaborate.c	driver, probe point resolution, alias expansion
+ *	resolve.c	names to symbols, functions, reachability
+ *	types.c		type inference and checking
+ *	print_elab.c	-p2
+ *	list.c		-l / -L
+ */
+#ifndef BSTAP_ELAB_INTERNAL_H
+#define BSTAP_ELAB_INTERNAL_H
+
+#include "elab.h"
+#include "strmap.h"
+#include "tapset.h"
+
+/* Recursion guards: a fuzzer can nest anything. */
+#define ELAB_MAX_DEPTH 400
+#define ELAB_MAX_ALIAS_DEPTH 32
+
+struct name_vec {
+	const char **v;
+	int n;
+	int cap;
+};
+
+struct elab_ctx {
+	struct session *s;
+	struct arena *a;
+	struct elab_program *prog;
+
+	struct strmap user_functions;	/* name -> function_decl */
+	struct strmap user_globals;	/* name -> global_decl */
+	struct tapset_alias_vec user_aliases;
+
+	struct strmap global_syms;	/* global_decl -> symbol */
+	struct strmap efuncs;		/* function_decl -> elab_function */
+	struct symbol_vec all_globals;	/* every global symbol made */
+	VEC(struct elab_function *) all_funcs;	/* every one resolved */
+
+	int depth;			/* current recursion depth */
+	bool depth_reported;
+	bool listing;			/* -L: quiet about unknown points */
+};
+
+void elab_ctx_init(struct elab_ctx *cx, struct session *s);
+
+/* elaborate.c: expand one probe declaration into elab_probes. */
+void expand_probe(struct elab_ctx *cx, struct probe_decl *pd);
+/* Register the declarations of a user file (functions, globals, aliases). */
+void register_user_file(struct elab_ctx *cx, struct file_ast *f);
+/* Report %{ %} at loc, with what to do instead. */
+void embedded_c_error(struct elab_ctx *cx, struct src_loc loc);
+
+/* resolve.c */
+void resolve_probe(struct elab_ctx *cx, struct elab_probe *ep);
+void resolve_user_functions(struct elab_ctx *cx);
+void mark_reachable(struct elab_ctx *cx);
+struct function_decl *lookup_function(struct elab_ctx *cx, const char *name,
+				      const struct source_file *from);
+struct elab_function *elab_function_of(struct elab_ctx *cx,
+				       struct function_decl *fd);
+/* Every function name a script could call, for "did you mean". */
+void function_names(struct elab_ctx *cx, struct name_vec *out);
+/* Depth guard for recursive walks; false (after one error) when too deep. */
+bool elab_enter(struct elab_ctx *cx, struct src_loc loc);
+void elab_leave(struct elab_ctx *cx);
+
+/* types.c */
+void infer_types(struct elab_ctx *cx);
+
+/* the context variables of a probe's points ($name -> context_var) */
+void probe_vars(struct elab_ctx *cx, struct elab_probe *ep);
+
+#endif

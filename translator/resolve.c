@@ -1,0 +1,1042 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * Pass 2: bind names to symbols, calls to functions, $vars to the context
+ * variables of the probe's points; then find what is reachable.
+ *
+ * Name lookup follows SystemTap: a name is a parameter or local of the
+ * enclosing function or probe, else a global (the script's, then the
+ * tapsets'), else assigning to it makes a new local. Arrays and statistics
+ * must be globals. Tapset functions and globals are pulled in lazily, the
+ * first time a reachable name needs them; function bodies are resolved from
+ * a worklist rather than recursively, so a long call chain cannot exhaust
+ * the stack.
+ *
+ * @defined and @choose_defined are decided here, and constant conditions
+ * folded, because tapsets rely on `@defined($x) ? $x : 0` not reporting an
+ * unknown $x in the branch that is dropped.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "diag.h"
+#include "elab_internal.h"
+#include "session.h"
+
+struct scope {
+	struct elab_ctx *cx;
+	struct strmap *names;
+	struct symbol_vec *locals;
+	struct elab_probe *probe;	/* NULL in a function */
+	struct elab_function *func;	/* NULL in a probe */
+	int loops;
+	bool cond_only;			/* a probe condition: globals only */
+};
+
+static void resolve_expr(struct scope *sc, struct expr *e);
+static void resolve_stmt(struct scope *sc, struct stmt *st);
+
+bool elab_enter(struct elab_ctx *cx, struct src_loc loc)
+{
+	if (cx->depth >= ELAB_MAX_DEPTH) {
+		if (!cx->depth_reported)
+			diag_hint(diag_error(cx->s, loc,
+					     "expression or statement nested too deeply"),
+				  "split it into smaller pieces");
+		cx->depth_reported = true;
+		return false;
+	}
+	cx->depth++;
+	return true;
+}
+
+void elab_leave(struct elab_ctx *cx)
+{
+	cx->depth--;
+}
+
+/* ------------------------------------------------------------- globals */
+
+static struct symbol *global_symbol(struct elab_ctx *cx, struct global_decl *gd)
+{
+	struct symbol *sym = strmap_get(&cx->global_syms, gd);
+
+	if (sym)
+		return sym;
+	sym = arena_new(cx->a, struct symbol);
+	sym->kind = SYM_GLOBAL;
+	sym->name = gd->name;
+	sym->loc = gd->loc;
+	sym->global = gd;
+	sym->order = tapset_decl_order(cx->s, gd);
+	if (gd->is_array) {
+		sym->is_array = true;
+		sym->shape_known = true;
+		sym->array_loc = gd->loc;
+	}
+	if (gd->init) {
+		sym->type = gd->init->kind == EXPR_STRING ? TYPE_STRING :
+							   TYPE_LONG;
+		sym->type_loc = gd->init->loc;
+		gd->init->type = sym->type;
+		sym->shape_known = true;
+		sym->array_loc = gd->loc;
+	}
+	strmap_put(cx->a, &cx->global_syms, gd, sym);
+	vec_push(cx->a, &cx->all_globals, sym);
+	return sym;
+}
+
+/* Own file's (private) globals, then the script's, then the tapsets'. */
+static struct symbol *find_global(struct elab_ctx *cx, const char *name,
+				  const struct source_file *from)
+{
+	struct global_decl *gd = NULL;
+
+	if (from && from->is_tapset) {
+		gd = tapset_global(cx->s, name, from);
+		if (gd && gd->file != from)
+			gd = NULL;
+	}
+	if (!gd) {
+		gd = strmap_get(&cx->user_globals, name);
+		if (gd && gd->is_private && gd->file != from)
+			gd = NULL;
+	}
+	if (!gd)
+		gd = tapset_global(cx->s, name, from);
+	return gd ? global_symbol(cx, gd) : NULL;
+}
+
+static void global_names(struct elab_ctx *cx, struct name_vec *out)
+{
+	struct strmap *m = &cx->user_globals;
+
+	for (int i = 0; i < m->cap; i++)
+		if (m->slots[i].key)
+			vec_push(cx->a, out, m->slots[i].key);
+}
+
+/* ---------------------------------------------------------- functions */
+
+struct function_decl *lookup_function(struct elab_ctx *cx, const char *name,
+				      const struct source_file *from)
+{
+	struct function_decl *fd = strmap_get(&cx->user_functions, name);
+
+	if (fd && (!fd->is_private || fd->file == from))
+		return fd;
+	return tapset_function(cx->s, name, from);
+}
+
+void function_names(struct elab_ctx *cx, struct name_vec *out)
+{
+	struct strmap *maps[2] = { &cx->user_functions,
+				   &cx->s->tapsets->functions };
+
+	for (int k = 0; k < 2; k++)
+		for (int i = 0; i < maps[k]->cap; i++)
+			if (maps[k]->slots[i].key)
+				vec_push(cx->a, out, maps[k]->slots[i].key);
+}
+
+static struct symbol *new_symbol(struct elab_ctx *cx, enum symbol_kind kind,
+				 const char *name, struct src_loc loc)
+{
+	struct symbol *sym = arena_new(cx->a, struct symbol);
+
+	sym->kind = kind;
+	sym->name = name;
+	sym->loc = loc;
+	return sym;
+}
+
+struct elab_function *elab_function_of(struct elab_ctx *cx,
+				       struct function_decl *fd)
+{
+	struct elab_function *ef = strmap_get(&cx->efuncs, fd);
+
+	if (ef)
+		return ef;
+	ef = arena_new(cx->a, struct elab_function);
+	ef->decl = fd;
+	ef->order = tapset_decl_order(cx->s, fd);
+	if (fd->type_declared)
+		ef->type_loc = fd->loc;
+	strmap_init(&ef->scope, false);
+	for (int i = 0; i < fd->params.n; i++) {
+		struct param_decl *p = &fd->params.v[i];
+		struct symbol *sym = new_symbol(cx, SYM_PARAM, p->name, p->loc);
+		struct symbol *old = p->name ? strmap_get(&ef->scope, p->name) :
+					       NULL;
+
+		sym->param_index = i;
+		sym->shape_known = true;
+		if (p->type_declared && p->type != TYPE_UNKNOWN) {
+			sym->type = p->type;
+			sym->type_loc = p->loc;
+		}
+		if (old)
+			diag_note(diag_error(cx->s, p->loc,
+					     "parameter '%s' of function '%s' is declared twice",
+					     p->name, fd->name),
+				  old->loc, "first declared here");
+		else if (p->name)
+			strmap_put(cx->a, &ef->scope, p->name, sym);
+		vec_push(cx->a, &ef->params, sym);
+	}
+	strmap_put(cx->a, &cx->efuncs, fd, ef);
+	vec_push(cx->a, &cx->all_funcs, ef);
+	return ef;
+}
+
+static void resolve_function_body(struct elab_ctx *cx,
+				  struct elab_function *ef)
+{
+	struct scope sc = {
+		.cx = cx, .names = &ef->scope, .locals = &ef->locals,
+		.func = ef,
+	};
+
+	if (ef->resolved)
+		return;
+	ef->resolved = true;
+	if (ef->decl->body)
+		resolve_stmt(&sc, ef->decl->body);
+}
+
+/* Functions found while resolving, resolved afterwards (no recursion). */
+static void drain_functions(struct elab_ctx *cx)
+{
+	for (int i = 0; i < cx->all_funcs.n; i++)
+		resolve_function_body(cx, cx->all_funcs.v[i]);
+}
+
+static void unknown_function(struct scope *sc, struct expr *e)
+{
+	struct elab_ctx *cx = sc->cx;
+	struct name_vec names = { 0 };
+	const char *best;
+	struct diag *d;
+
+	d = diag_error(cx->s, e->loc, "unknown function '%s'", e->name);
+	function_names(cx, &names);
+	best = diag_closest(e->name, names.v, names.n);
+	if (best)
+		diag_hint(d, "did you mean '%s'?", best);
+	else
+		diag_hint(d, "define it with 'function %s(...) { ... }', or add the tapset directory that has it with -I",
+			  e->name);
+}
+
+static void resolve_call(struct scope *sc, struct expr *e)
+{
+	struct elab_ctx *cx = sc->cx;
+	struct function_decl *fd;
+
+	for (int i = 0; i < e->args.n; i++)
+		resolve_expr(sc, e->args.v[i]);
+	if (!e->name)
+		return;
+	fd = lookup_function(cx, e->name, e->loc.file);
+	if (!fd) {
+		unknown_function(sc, e);
+		return;
+	}
+	if (fd->params.n != e->args.n) {
+		diag_note(diag_error(cx->s, e->loc,
+				     "function '%s' takes %d argument%s, but %d %s given",
+				     e->name, fd->params.n,
+				     fd->params.n == 1 ? "" : "s", e->args.n,
+				     e->args.n == 1 ? "was" : "were"),
+			  fd->loc, "'%s' is declared here", fd->name);
+		return;
+	}
+	e->func = fd;
+	elab_function_of(cx, fd);
+}
+
+/* -------------------------------------------------------------- names */
+
+static struct symbol *new_local(struct scope *sc, const char *name,
+				struct src_loc loc)
+{
+	struct symbol *sym = new_symbol(sc->cx, SYM_LOCAL, name, loc);
+
+	sym->shape_known = true;
+	strmap_put(sc->cx->a, sc->names, name, sym);
+	vec_push(sc->cx->a, sc->locals, sym);
+	return sym;
+}
+
+static struct symbol *find_name(struct scope *sc, const char *name,
+				struct src_loc loc)
+{
+	struct symbol *sym = strmap_get(sc->names, name);
+
+	if (sym)
+		return sym;
+	return find_global(sc->cx, name, loc.file);
+}
+
+/* A scalar name: a local, parameter or global; else a new local. */
+static void resolve_ident(struct scope *sc, struct expr *e)
+{
+	struct symbol *sym;
+
+	if (!e->name)
+		return;
+	sym = find_name(sc, e->name, e->loc);
+	if (!sym && sc->cond_only) {
+		diag_hint(diag_error(sc->cx->s, e->loc,
+				     "probe condition uses '%s', which is not a global",
+				     e->name),
+			  "a condition can only read global variables");
+		return;
+	}
+	if (!sym)
+		sym = new_local(sc, e->name, e->loc);
+	e->sym = sym;
+}
+
+/* The array of an index, `in`, foreach or slice: it must be a global. */
+static void resolve_array(struct scope *sc, struct expr *base)
+{
+	struct elab_ctx *cx = sc->cx;
+	struct symbol *sym;
+	struct name_vec names = { 0 };
+	const char *best;
+	struct diag *d;
+
+	if (!base || base->kind != EXPR_IDENT || !base->name) {
+		if (base)
+			resolve_expr(sc, base);
+		return;
+	}
+	sym = find_name(sc, base->name, base->loc);
+	if (sym && sym->kind == SYM_GLOBAL) {
+		base->sym = sym;
+		return;
+	}
+	if (sym) {
+		d = diag_error(cx->s, base->loc,
+			       "'%s' is a %s, not an array", base->name,
+			       sym->kind == SYM_PARAM ? "function parameter" :
+							"local variable");
+		diag_hint(d, "arrays must be global: declare 'global %s' at the top level under another name",
+			  base->name);
+		diag_note(d, sym->loc, "'%s' first appears here", base->name);
+		return;
+	}
+	d = diag_error(cx->s, base->loc, "array '%s' is not declared",
+		       base->name);
+	global_names(cx, &names);
+	best = diag_closest(base->name, names.v, names.n);
+	if (best)
+		diag_hint(d, "did you mean '%s'?", best);
+	else
+		diag_hint(d, "arrays must be global: add 'global %s' at the top level",
+			  base->name);
+}
+
+/* ------------------------------------------------------ $context vars */
+
+struct var_count {
+	const struct context_var *var;
+	int points;
+};
+
+struct vars_emit {
+	struct elab_ctx *cx;
+	struct strmap *seen;		/* this point's names */
+	struct strmap *all;		/* name -> var_count */
+	int n;
+};
+
+static void emit_var(void *ctx, const struct context_var *v)
+{
+	struct vars_emit *ve = ctx;
+	struct var_count *vc;
+	struct context_var *copy;
+
+	if (!v || !v->name || strmap_get(ve->seen, v->name))
+		return;
+	copy = arena_new(ve->cx->a, struct context_var);
+	*copy = *v;
+	copy->name = arena_strdup(ve->cx->a, v->name);
+	copy->type = v->type ? arena_strdup(ve->cx->a, v->type) : "long";
+	strmap_put(ve->cx->a, ve->seen, copy->name, copy);
+	ve->n++;
+	vc = strmap_get(ve->all, copy->name);
+	if (!vc) {
+		vc = arena_new(ve->cx->a, struct var_count);
+		vc->var = copy;
+		strmap_put(ve->cx->a, ve->all, copy->name, vc);
+	}
+	vc->points++;
+}
+
+/*
+ * A $var must exist at every point of the probe whose provider lists
+ * variables; ep->vars keeps those (name -> context_var).
+ */
+void probe_vars(struct elab_ctx *cx, struct elab_probe *ep)
+{
+	struct strmap all;
+	int listing = 0;
+
+	if (ep->vars_known)
+		return;
+	ep->vars_known = true;
+	strmap_init(&all, false);
+	for (int i = 0; i < ep->points.n; i++) {
+		const struct resolved_point *rp = ep->points.v[i];
+		struct strmap seen;
+		struct vars_emit ve = { cx, &seen, &all, 0 };
+
+		if (!rp->provider || !rp->provider->variables)
+			continue;
+		strmap_init(&seen, false);
+		rp->provider->variables(cx->s, rp, emit_var, &ve);
+		if (ve.n)
+			listing++;
+	}
+	ep->vars_listed = listing > 0;
+	for (int i = 0; i < all.cap; i++) {
+		struct var_count *vc = all.slots[i].value;
+
+		if (all.slots[i].key && vc->points == listing)
+			strmap_put(cx->a, &ep->vars, vc->var->name,
+				   (void *)vc->var);
+	}
+}
+
+/* $$vars, $$parms, $$locals, $$return: the parser keeps the second $. */
+static bool is_dollar_dollar(const char *name)
+{
+	return name && name[0] == '$';
+}
+
+static int cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+static void unknown_target(struct scope *sc, struct expr *e)
+{
+	struct elab_ctx *cx = sc->cx;
+	struct elab_probe *ep = sc->probe;
+	struct name_vec names = { 0 };
+	const char *best;
+	struct diag *d;
+	char *list = "";
+
+	for (int i = 0; i < ep->vars.cap; i++)
+		if (ep->vars.slots[i].key)
+			vec_push(cx->a, &names, ep->vars.slots[i].key);
+	if (names.n)
+		qsort(names.v, (size_t)names.n, sizeof(*names.v), cmp_str);
+	d = diag_error(cx->s, e->loc,
+		       "probe point '%s' has no target variable '$%s'",
+		       ep->points.v[0]->text ? ep->points.v[0]->text : ep->written,
+		       e->name);
+	best = diag_closest(e->name, names.v, names.n);
+	if (best) {
+		diag_hint(d, "did you mean '$%s'?", best);
+		return;
+	}
+	for (int i = 0; i < names.n && i < 6; i++)
+		list = arena_printf(cx->a, "%s%s$%s", list, i ? ", " : "",
+				    names.v[i]);
+	if (names.n > 6)
+		list = arena_printf(cx->a, "%s, ...", list);
+	diag_hint(d, "available here: %s ('bstap -L' lists them with types)",
+		  list);
+}
+
+static enum type_kind ctype_script_type(const struct context_var *v)
+{
+	const char *t = v->type;
+
+	if (v->script_type != TYPE_UNKNOWN)
+		return v->script_type;
+	if (!t)
+		return TYPE_LONG;
+	if (strstr(t, "char[") || strstr(t, "char [") ||
+	    strcmp(t, "char *") == 0 || strcmp(t, "const char *") == 0 ||
+	    strcmp(t, "char*") == 0 || strcmp(t, "const char*") == 0)
+		return TYPE_STRING;
+	return TYPE_LONG;
+}
+
+/* 1: $name exists (or the provider cannot tell), 0: it does not. */
+static int target_available(struct scope *sc, const struct expr *e)
+{
+	if (!sc->probe)
+		return 0;
+	if (is_dollar_dollar(e->name))
+		return 1;
+	probe_vars(sc->cx, sc->probe);
+	if (!sc->probe->vars_listed)
+		return 1;
+	return strmap_get(&sc->probe->vars, e->name) != NULL;
+}
+
+static void resolve_target(struct scope *sc, struct expr *e)
+{
+	const struct context_var *v;
+
+	for (int i = 0; i < e->chain.n; i++)
+		if (e->chain.v[i].kind == COMP_INDEX && e->chain.v[i].index)
+			resolve_expr(sc, e->chain.v[i].index);
+	if (!e->name)
+		return;
+	if (!sc->probe) {
+		diag_hint(diag_error(sc->cx->s, e->loc,
+				     "target variable '$%s' can only be used in a probe",
+				     e->name),
+			  "pass its value to the function as an argument");
+		return;
+	}
+	if (sc->cond_only) {
+		diag_hint(diag_error(sc->cx->s, e->loc,
+				     "probe condition uses target variable '$%s'",
+				     e->name),
+			  "a condition can only read global variables; test '$%s' in the probe body instead",
+			  e->name);
+		return;
+	}
+	if (is_dollar_dollar(e->name) || e->pretty != PRETTY_NONE) {
+		e->type = TYPE_STRING;
+		return;
+	}
+	if (!target_available(sc, e)) {
+		unknown_target(sc, e);
+		return;
+	}
+	v = strmap_get(&sc->probe->vars, e->name);
+	if (e->addr_of || e->chain.n)
+		e->type = TYPE_LONG;
+	else
+		e->type = v ? ctype_script_type(v) : TYPE_LONG;
+}
+
+/* ------------------------------------------------------------ folding */
+
+/* @defined(x): decided now, so the dead branch is never checked. */
+static int defined_value(struct scope *sc, struct expr *x)
+{
+	if (!x)
+		return 0;
+	switch (x->kind) {
+	case EXPR_TARGET:
+		return target_available(sc, x);
+	case EXPR_ENTRY:
+		return defined_value(sc, x->operand);
+	default:
+		return 1;
+	}
+}
+
+static void become(struct expr *e, const struct expr *with)
+{
+	if (with)
+		*e = *with;
+}
+
+static void fold_defined(struct scope *sc, struct expr *e)
+{
+	int v = defined_value(sc, e->operand);
+
+	e->kind = EXPR_NUMBER;
+	e->num = v;
+	e->operand = NULL;
+	e->type = TYPE_LONG;
+}
+
+/* ---------------------------------------------------------- expressions */
+
+/* s in `s <<< v` and `@count(s)`: statistics live in globals only. */
+static void resolve_stats_ident(struct scope *sc, struct expr *e)
+{
+	struct symbol *sym;
+
+	if (!e->name)
+		return;
+	sym = find_name(sc, e->name, e->loc);
+	if (sym && sym->kind == SYM_GLOBAL) {
+		e->sym = sym;
+		return;
+	}
+	diag_hint(diag_error(sc->cx->s, e->loc,
+			     "statistics variable '%s' must be a global",
+			     e->name),
+		  "add 'global %s' at the top level", e->name);
+}
+
+static void resolve_args(struct scope *sc, struct expr *e)
+{
+	for (int i = 0; i < e->args.n; i++)
+		if (e->args.v[i])
+			resolve_expr(sc, e->args.v[i]);
+}
+
+static void resolve_index(struct scope *sc, struct expr *e)
+{
+	if (e->base)
+		resolve_array(sc, e->base);
+	resolve_args(sc, e);
+	if (e->base && e->base->sym)
+		e->sym = e->base->sym;
+}
+
+static void resolve_expr_inner(struct scope *sc, struct expr *e)
+{
+	switch (e->kind) {
+	case EXPR_NUMBER:
+	case EXPR_STRING:
+	case EXPR_PARAM_COUNT:
+		break;
+	case EXPR_IDENT:
+		resolve_ident(sc, e);
+		break;
+	case EXPR_INDEX:
+	case EXPR_IN:
+		resolve_index(sc, e);
+		break;
+	case EXPR_CALL:
+		resolve_call(sc, e);
+		break;
+	case EXPR_PRINT:
+		resolve_args(sc, e);
+		break;
+	case EXPR_TERNARY:
+		if (e->cond)
+			resolve_expr(sc, e->cond);
+		if (e->cond && e->cond->kind == EXPR_NUMBER) {
+			become(e, e->cond->num ? e->left : e->right);
+			resolve_expr(sc, e);
+			break;
+		}
+		if (e->left)
+			resolve_expr(sc, e->left);
+		if (e->right)
+			resolve_expr(sc, e->right);
+		break;
+	case EXPR_ASSIGN:
+		if (e->op == OP_AGGREGATE && e->left &&
+		    e->left->kind == EXPR_IDENT)
+			resolve_stats_ident(sc, e->left);
+		else if (e->left)
+			resolve_expr(sc, e->left);
+		if (e->right)
+			resolve_expr(sc, e->right);
+		break;
+	case EXPR_DEFINED:
+		fold_defined(sc, e);
+		break;
+	case EXPR_CHOOSE_DEFINED:
+		become(e, defined_value(sc, e->left) ? e->left : e->right);
+		resolve_expr(sc, e);
+		break;
+	case EXPR_TARGET:
+		resolve_target(sc, e);
+		break;
+	case EXPR_CAST:
+	case EXPR_VAR:
+		if (e->operand)
+			resolve_expr(sc, e->operand);
+		for (int i = 0; i < e->chain.n; i++)
+			if (e->chain.v[i].index)
+				resolve_expr(sc, e->chain.v[i].index);
+		break;
+	case EXPR_STAT:
+	case EXPR_HIST:
+		if (e->operand && e->operand->kind == EXPR_IDENT)
+			resolve_stats_ident(sc, e->operand);
+		else if (e->operand)
+			resolve_expr(sc, e->operand);
+		resolve_args(sc, e);
+		break;
+	default:
+		if (e->left)
+			resolve_expr(sc, e->left);
+		if (e->right)
+			resolve_expr(sc, e->right);
+		if (e->operand)
+			resolve_expr(sc, e->operand);
+		break;
+	}
+}
+
+static void resolve_expr(struct scope *sc, struct expr *e)
+{
+	if (!e || !elab_enter(sc->cx, e->loc))
+		return;
+	resolve_expr_inner(sc, e);
+	elab_leave(sc->cx);
+}
+
+/* ----------------------------------------------------------- statements */
+
+static void resolve_foreach(struct scope *sc, struct foreach_stmt *fe)
+{
+	if (fe->array && fe->array->kind == EXPR_INDEX)
+		resolve_index(sc, fe->array);
+	else if (fe->array)
+		resolve_array(sc, fe->array);
+	if (fe->value.var)
+		resolve_expr(sc, fe->value.var);
+	for (int i = 0; i < fe->keys.n; i++)
+		if (fe->keys.v[i].var)
+			resolve_expr(sc, fe->keys.v[i].var);
+	if (fe->limit)
+		resolve_expr(sc, fe->limit);
+	sc->loops++;
+	if (fe->body)
+		resolve_stmt(sc, fe->body);
+	sc->loops--;
+}
+
+static void fold_if(struct stmt *st)
+{
+	struct stmt *chosen = st->expr->num ? st->then_stmt : st->else_stmt;
+
+	if (chosen) {
+		*st = *chosen;
+	} else {
+		st->kind = STMT_NULL;
+		st->expr = NULL;
+		st->then_stmt = st->else_stmt = NULL;
+	}
+}
+
+static void jump_error(struct scope *sc, struct stmt *st, const char *what)
+{
+	diag_hint(diag_error(sc->cx->s, st->loc, "'%s' outside a loop", what),
+		  "'%s' only works inside while, for and foreach", what);
+}
+
+static void resolve_stmt_inner(struct scope *sc, struct stmt *st)
+{
+	switch (st->kind) {
+	case STMT_BLOCK:
+		for (int i = 0; i < st->stmts.n; i++)
+			if (st->stmts.v[i])
+				resolve_stmt(sc, st->stmts.v[i]);
+		break;
+	case STMT_EXPR:
+	case STMT_DELETE:
+		if (st->expr)
+			resolve_expr(sc, st->expr);
+		break;
+	case STMT_IF:
+		if (st->expr)
+			resolve_expr(sc, st->expr);
+		if (st->expr && st->expr->kind == EXPR_NUMBER) {
+			fold_if(st);
+			resolve_stmt(sc, st);
+			break;
+		}
+		if (st->then_stmt)
+			resolve_stmt(sc, st->then_stmt);
+		if (st->else_stmt)
+			resolve_stmt(sc, st->else_stmt);
+		break;
+	case STMT_WHILE:
+	case STMT_FOR:
+		if (st->init)
+			resolve_stmt(sc, st->init);
+		if (st->expr)
+			resolve_expr(sc, st->expr);
+		if (st->incr)
+			resolve_expr(sc, st->incr);
+		sc->loops++;
+		if (st->body)
+			resolve_stmt(sc, st->body);
+		sc->loops--;
+		break;
+	case STMT_FOREACH:
+		if (st->foreach)
+			resolve_foreach(sc, st->foreach);
+		break;
+	case STMT_BREAK:
+		if (!sc->loops)
+			jump_error(sc, st, "break");
+		break;
+	case STMT_CONTINUE:
+		if (!sc->loops)
+			jump_error(sc, st, "continue");
+		break;
+	case STMT_RETURN:
+		if (!sc->func) {
+			diag_hint(diag_error(sc->cx->s, st->loc,
+					     "'return' in a probe"),
+				  "use 'next' to leave a probe handler early");
+			break;
+		}
+		if (st->expr)
+			resolve_expr(sc, st->expr);
+		break;
+	case STMT_TRY:
+		if (st->body)
+			resolve_stmt(sc, st->body);
+		if (st->catch_var)
+			resolve_expr(sc, st->catch_var);
+		if (st->catch_body)
+			resolve_stmt(sc, st->catch_body);
+		break;
+	case STMT_NULL:
+	case STMT_NEXT:
+	case STMT_EMBEDDED_C:
+		break;
+	}
+}
+
+static void resolve_stmt(struct scope *sc, struct stmt *st)
+{
+	if (!st || !elab_enter(sc->cx, st->loc))
+		return;
+	resolve_stmt_inner(sc, st);
+	elab_leave(sc->cx);
+}
+
+void resolve_probe(struct elab_ctx *cx, struct elab_probe *ep)
+{
+	struct scope sc = {
+		.cx = cx, .names = &ep->scope, .locals = &ep->locals,
+		.probe = ep,
+	};
+
+	if (ep->condition) {
+		struct strmap none;
+		struct scope cs = sc;
+
+		strmap_init(&none, false);
+		cs.names = &none;
+		cs.cond_only = true;
+		resolve_expr(&cs, ep->condition);
+	}
+	if (ep->body)
+		resolve_stmt(&sc, ep->body);
+	drain_functions(cx);
+}
+
+/* Every user function, used or not: stap reports their name errors too. */
+void resolve_user_functions(struct elab_ctx *cx)
+{
+	struct strmap *m = &cx->user_functions;
+
+	for (int f = 0; f < cx->s->user_files.n; f++) {
+		struct file_ast *fa = cx->s->user_files.v[f];
+
+		for (int i = 0; i < fa->decls.n; i++) {
+			struct decl *d = &fa->decls.v[i];
+
+			if (d->kind == DECL_FUNCTION && d->function &&
+			    d->function->name &&
+			    strmap_get(m, d->function->name) == d->function)
+				elab_function_of(cx, d->function);
+		}
+	}
+	drain_functions(cx);
+}
+
+/* -------------------------------------------------------- reachability */
+
+/*
+ * Only what the probes reach goes into the program. The walk also records
+ * which globals are read and written (a global written and never read is
+ * printed at the end, as stap does), and rejects embedded C where it would
+ * have to run.
+ */
+struct reach {
+	struct elab_ctx *cx;
+	VEC(struct elab_function *) work;
+};
+
+static void walk_expr(struct reach *r, struct expr *e);
+static void walk_stmt(struct reach *r, struct stmt *st);
+
+static void check_file_c(struct elab_ctx *cx, const struct source_file *src)
+{
+	struct tapset_file *f = tapset_file_of(cx->s, src);
+
+	if (!f || !f->ast || f->toplevel_c_checked)
+		return;
+	f->toplevel_c_checked = true;
+	for (int i = 0; i < f->ast->decls.n; i++)
+		if (f->ast->decls.v[i].kind == DECL_EMBEDDED_C) {
+			embedded_c_error(cx, f->ast->decls.v[i].loc);
+			return;
+		}
+}
+
+static void use_global(struct reach *r, struct symbol *sym, bool read,
+		       bool write)
+{
+	if (!sym || sym->kind != SYM_GLOBAL)
+		return;
+	if (read)
+		sym->read = true;
+	if (write)
+		sym->written = true;
+	if (sym->global)
+		check_file_c(r->cx, sym->global->file);
+}
+
+static void reach_function(struct reach *r, struct function_decl *fd)
+{
+	struct elab_function *ef = elab_function_of(r->cx, fd);
+
+	if (ef->reachable)
+		return;
+	ef->reachable = true;
+	fd->uses++;
+	check_file_c(r->cx, fd->file);
+	if (fd->embedded_c && !fd->runtime)
+		embedded_c_error(r->cx, fd->loc);
+	vec_push(r->cx->a, &r->work, ef);
+}
+
+static void walk_args(struct reach *r, struct expr *e)
+{
+	for (int i = 0; i < e->args.n; i++)
+		if (e->args.v[i])
+			walk_expr(r, e->args.v[i]);
+}
+
+/* The target of =, <<<, ++ or delete: written, not read. */
+static void walk_lvalue(struct reach *r, struct expr *e, bool also_read)
+{
+	if (!e)
+		return;
+	if (e->kind == EXPR_IDENT) {
+		use_global(r, e->sym, also_read, true);
+	} else if (e->kind == EXPR_INDEX) {
+		use_global(r, e->sym, also_read, true);
+		walk_args(r, e);
+	} else {
+		walk_expr(r, e);
+	}
+}
+
+static void walk_expr_inner(struct reach *r, struct expr *e)
+{
+	switch (e->kind) {
+	case EXPR_IDENT:
+		use_global(r, e->sym, true, false);
+		break;
+	case EXPR_INDEX:
+	case EXPR_IN:
+		use_global(r, e->sym, true, false);
+		walk_args(r, e);
+		break;
+	case EXPR_CALL:
+		if (e->func)
+			reach_function(r, e->func);
+		walk_args(r, e);
+		break;
+	case EXPR_ASSIGN:
+		walk_lvalue(r, e->left, false);
+		walk_expr(r, e->right);
+		break;
+	case EXPR_INCDEC:
+		walk_lvalue(r, e->operand, false);
+		break;
+	case EXPR_TARGET:
+	case EXPR_CAST:
+	case EXPR_VAR:
+		if (e->operand)
+			walk_expr(r, e->operand);
+		for (int i = 0; i < e->chain.n; i++)
+			if (e->chain.v[i].index)
+				walk_expr(r, e->chain.v[i].index);
+		break;
+	default:
+		walk_expr(r, e->left);
+		walk_expr(r, e->right);
+		walk_expr(r, e->cond);
+		walk_expr(r, e->operand);
+		walk_args(r, e);
+		break;
+	}
+}
+
+static void walk_expr(struct reach *r, struct expr *e)
+{
+	if (!e || !elab_enter(r->cx, e->loc))
+		return;
+	walk_expr_inner(r, e);
+	elab_leave(r->cx);
+}
+
+static void walk_foreach(struct reach *r, struct foreach_stmt *fe)
+{
+	if (fe->array) {
+		use_global(r, fe->array->sym, true, false);
+		if (fe->array->kind == EXPR_INDEX)
+			walk_args(r, fe->array);
+	}
+	walk_lvalue(r, fe->value.var, false);
+	for (int i = 0; i < fe->keys.n; i++)
+		walk_lvalue(r, fe->keys.v[i].var, false);
+	walk_expr(r, fe->limit);
+	walk_stmt(r, fe->body);
+}
+
+static void walk_stmt_inner(struct reach *r, struct stmt *st)
+{
+	switch (st->kind) {
+	case STMT_BLOCK:
+		for (int i = 0; i < st->stmts.n; i++)
+			walk_stmt(r, st->stmts.v[i]);
+		break;
+	case STMT_DELETE:
+		walk_lvalue(r, st->expr, false);
+		break;
+	case STMT_FOREACH:
+		if (st->foreach)
+			walk_foreach(r, st->foreach);
+		break;
+	case STMT_TRY:
+		walk_stmt(r, st->body);
+		walk_lvalue(r, st->catch_var, false);
+		walk_stmt(r, st->catch_body);
+		break;
+	case STMT_EMBEDDED_C:
+		embedded_c_error(r->cx, st->loc);
+		break;
+	default:
+		walk_stmt(r, st->init);
+		walk_expr(r, st->expr);
+		walk_expr(r, st->incr);
+		walk_stmt(r, st->then_stmt);
+		walk_stmt(r, st->else_stmt);
+		walk_stmt(r, st->body);
+		break;
+	}
+}
+
+static void walk_stmt(struct reach *r, struct stmt *st)
+{
+	if (!st || !elab_enter(r->cx, st->loc))
+		return;
+	walk_stmt_inner(r, st);
+	elab_leave(r->cx);
+}
+
+void mark_reachable(struct elab_ctx *cx)
+{
+	struct reach r = { .cx = cx };
+
+	for (int i = 0; i < cx->prog->probes.n; i++) {
+		struct elab_probe *ep = cx->prog->probes.v[i];
+
+		for (int j = 0; j < ep->aliases.n; j++)
+			check_file_c(cx, ep->aliases.v[j]->loc.file);
+		walk_expr(&r, ep->condition);
+		walk_stmt(&r, ep->body);
+	}
+	for (int i = 0; i < r.work.n; i++)
+		walk_stmt(&r, r.work.v[i]->decl->body);
+}
