@@ -24,12 +24,28 @@ enum probe_tier {
 	TIER_RUNNER,	/* begin/end/error/timer: run by the runner */
 };
 
+/* Where a context variable's value comes from, for code generation. */
+enum context_var_source {
+	CTXVAR_ARG,	/* function parameter or TP_PROTO argument;
+			 * index: 0-based position */
+	CTXVAR_FIELD,	/* classic tracepoint format field;
+			 * index: byte offset in the record */
+	CTXVAR_RETURN,	/* $return of a .return probe */
+	CTXVAR_SDT_ARG,	/* USDT $argN; index: N (1-based) */
+};
+
 /* A context variable a probe point offers ($name) and its type. */
 struct context_var {
 	const char *name;	/* without the $ */
-	const char *type;	/* C-like type text: "long", "char[16]",
-				 * "struct task_struct *" */
-	enum type_kind script_type;	/* how the script sees it */
+	const char *type;	/* C-like type text, stap style: "long",
+				 * "char[16]", "struct task_struct*" */
+	enum type_kind script_type;	/* how the script sees it;
+					 * TYPE_UNKNOWN: not readable as is
+					 * (a struct by value) */
+	enum context_var_source source;
+	int index;		/* see context_var_source */
+	int size;		/* bytes, 0 when unknown */
+	bool data_loc;		/* FIELD: a __data_loc (dynamic) array */
 };
 
 /* A concrete probe point, after wildcards and aliases are resolved. */
@@ -43,9 +59,34 @@ struct resolved_point {
 	const char *target;	/* tracepoint "sched:sched_switch", function
 				 * name, file path, mark name */
 	const char *path;	/* process(): the executable or library */
+	const char *module;	/* kernel module of a function, NULL: vmlinux;
+				 * mark: the SDT provider */
 	int64_t number;		/* begin(N)/end(N) order, timer period in ns,
-				 * perf sample period, statement line */
+				 * perf sample period (or frequency),
+				 * statement line */
+	int64_t randomize;	/* timer: +/- this many ns on each period */
 	bool is_return;		/* .return */
+
+	/* perf */
+	uint32_t perf_type;	/* PERF_TYPE_* */
+	uint64_t perf_config;
+	bool perf_freq;		/* number is a frequency in Hz */
+	const char *perf_counter;	/* .counter("NAME"): read with
+					 * @perf("NAME"), no handler */
+
+	/* process() */
+	long pid;		/* process(PID), 0 otherwise */
+	uint64_t address;	/* ELF virtual address to probe: function
+				 * entry, statement or USDT site; 0 when the
+				 * point is not an address (begin/end) */
+	uint64_t semaphore;	/* USDT semaphore address, 0 when none */
+
+	/*
+	 * variables() could not learn every name this point offers (no
+	 * tracefs and no argument names in BTF, no debuginfo...): an unknown
+	 * $var is then worth a warning, not an error.
+	 */
+	bool vars_incomplete;
 	void *data;		/* provider-private */
 };
 
@@ -81,6 +122,14 @@ struct provider {
 	void (*variables)(struct session *s, const struct resolved_point *rp,
 			  void (*emit)(void *ctx, const struct context_var *v),
 			  void *ctx);
+
+	/*
+	 * What resolve and list share: expand pp into out, sorted by text.
+	 * With listing set, a name that matches nothing is not an error
+	 * (a -l pattern simply lists nothing); malformed points still are.
+	 */
+	int (*expand)(struct session *s, const struct probe_point *pp,
+		      bool listing, struct resolved_point_vec *out);
 };
 
 /* All providers, NULL-terminated, in the order they are asked. */
@@ -88,5 +137,25 @@ extern const struct provider *const providers[];
 
 /* The provider that claims pp, or NULL. */
 const struct provider *provider_for(const struct probe_point *pp);
+
+/*
+ * A point no provider claims (and no alias matched): report it with a
+ * "did you mean" over every provider's spellings.
+ */
+void provider_report_unclaimed(struct session *s,
+			       const struct probe_point *pp);
+
+/*
+ * -l / -L for a pattern a provider claims: calls emit once per matching
+ * point, in sorted order, with the canonical text and, when with_vars,
+ * " $name:type" for each context variable (stap's format). Returns the
+ * number of lines, -1 when an error was reported.
+ */
+int provider_list_points(struct session *s, const struct probe_point *pattern,
+			 bool with_vars,
+			 void (*emit)(void *ctx, const char *line), void *ctx);
+
+/* Release what providers cached for the session (BTF, ELF files). */
+void provider_session_release(struct session *s);
 
 #endif
