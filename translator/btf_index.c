@@ -1,0 +1,490 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+#include "btf_index.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/utsname.h>
+
+#include <bpf/btf.h>
+
+#include "arena.h"
+#include "providers/provider_impl.h"
+#include "session.h"
+
+#define VMLINUX_BTF "/sys/kernel/btf/vmlinux"
+#define MODULE_BTF_DIR "/sys/kernel/btf"
+#define MAX_MODULES 4096
+
+struct btf_cache {
+	bool tried;		/* vmlinux load was attempted */
+	struct btf_index *vmlinux;
+	char error[256];
+	bool modules_listed;
+	char **module_names;	/* sorted */
+	int nmodules;
+	struct btf_index **modules;	/* parallel to module_names, lazily */
+	bool *module_tried;
+};
+
+/* Growable name vector in malloc memory: indexes outlive arena resets. */
+struct name_buf {
+	struct btf_name *v;
+	int n, cap;
+};
+
+static void buf_push(struct name_buf *b, const char *name, uint32_t id)
+{
+	if (b->n == b->cap) {
+		int cap = b->cap ? b->cap * 2 : 256;
+		struct btf_name *v = realloc(b->v, cap * sizeof(*v));
+
+		if (!v)
+			return;	/* out of memory: the index is just shorter */
+		b->v = v;
+		b->cap = cap;
+	}
+	b->v[b->n].name = name;
+	b->v[b->n].id = id;
+	b->n++;
+}
+
+static int name_cmp(const void *a, const void *b)
+{
+	const struct btf_name *x = a, *y = b;
+	int c = strcmp(x->name, y->name);
+
+	if (c)
+		return c;
+	return x->id < y->id ? -1 : x->id > y->id;
+}
+
+/* Sort and keep the first (lowest id) of equal names. */
+static struct btf_name_vec buf_finish(struct name_buf *b)
+{
+	struct btf_name_vec v = { b->v, 0 };
+
+	if (!b->n)
+		return v;
+	qsort(b->v, b->n, sizeof(*b->v), name_cmp);
+	for (int i = 0; i < b->n; i++)
+		if (!v.n || strcmp(v.v[v.n - 1].name, b->v[i].name))
+			v.v[v.n++] = b->v[i];
+	return v;
+}
+
+static bool strip(const char *name, const char *prefix, const char **rest)
+{
+	size_t n = strlen(prefix);
+
+	if (strncmp(name, prefix, n) || !name[n])
+		return false;
+	*rest = name + n;
+	return true;
+}
+
+static const char *syscall_prefix(struct session *s)
+{
+	struct utsname u;
+	const char *arch = s->arch;
+
+	if (!arch && uname(&u) == 0)
+		arch = u.machine;
+	if (!arch)
+		return "__x64_sys_";
+	if (!strcmp(arch, "x86_64"))
+		return "__x64_sys_";
+	if (!strcmp(arch, "aarch64") || !strcmp(arch, "arm64"))
+		return "__arm64_sys_";
+	if (!strcmp(arch, "s390x"))
+		return "__s390x_sys_";
+	if (!strncmp(arch, "riscv", 5))
+		return "__riscv_sys_";
+	return "sys_";
+}
+
+static struct btf_index *index_btf(struct session *s, struct btf *btf,
+				   uint32_t first, const char *module)
+{
+	struct btf_index *ix = calloc(1, sizeof(*ix));
+	struct name_buf funcs = { 0 }, tps = { 0 }, tpf = { 0 }, tps_s = { 0 };
+	struct name_buf sys = { 0 }, dosys = { 0 };
+	const char *sysp = syscall_prefix(s);
+	uint32_t n = btf__type_cnt(btf);
+
+	if (!ix)
+		return NULL;
+	ix->btf = btf;
+	ix->module = module;
+	for (uint32_t id = first; id < n; id++) {
+		const struct btf_type *t = btf__type_by_id(btf, id);
+		const char *name, *rest;
+
+		if (!t || !t->name_off)
+			continue;
+		name = btf__name_by_offset(btf, t->name_off);
+		if (!name)
+			continue;
+		switch (btf_kind(t)) {
+		case BTF_KIND_FUNC:
+			buf_push(&funcs, name, id);
+			if (strip(name, "__bpf_trace_", &rest))
+				buf_push(&tpf, rest, id);
+			else if (strip(name, sysp, &rest))
+				buf_push(&sys, rest, id);
+			else if (strip(name, "__do_sys_", &rest))
+				buf_push(&dosys, rest, id);
+			break;
+		case BTF_KIND_TYPEDEF:
+			if (strip(name, "btf_trace_", &rest))
+				buf_push(&tps, rest, id);
+			break;
+		case BTF_KIND_STRUCT:
+			if (strip(name, "trace_event_raw_", &rest))
+				buf_push(&tps_s, rest, id);
+			break;
+		default:
+			break;
+		}
+	}
+	ix->funcs = buf_finish(&funcs);
+	ix->tracepoints = buf_finish(&tps);
+	ix->tp_funcs = buf_finish(&tpf);
+	ix->tp_structs = buf_finish(&tps_s);
+	ix->syscalls = buf_finish(&sys);
+	ix->do_syscalls = buf_finish(&dosys);
+	return ix;
+}
+
+static void index_free(struct btf_index *ix, bool free_btf)
+{
+	if (!ix)
+		return;
+	free(ix->funcs.v);
+	free(ix->tracepoints.v);
+	free(ix->tp_funcs.v);
+	free(ix->tp_structs.v);
+	free(ix->syscalls.v);
+	free(ix->do_syscalls.v);
+	if (free_btf)
+		btf__free(ix->btf);
+	free(ix);
+}
+
+static void cache_release(void *v)
+{
+	struct btf_cache *c = v;
+
+	for (int i = 0; i < c->nmodules; i++) {
+		index_free(c->modules[i], true);
+		free(c->module_names[i]);
+	}
+	free(c->modules);
+	free(c->module_names);
+	free(c->module_tried);
+	index_free(c->vmlinux, true);
+	free(c);
+}
+
+static struct btf_cache *cache(struct session *s)
+{
+	struct btf_cache *c = provider_cache_get(s, SLOT_BTF);
+
+	if (!c) {
+		c = calloc(1, sizeof(*c));
+		if (!c)
+			return NULL;
+		provider_cache_set(s, SLOT_BTF, c, cache_release);
+	}
+	return c;
+}
+
+struct btf_index *btf_vmlinux(struct session *s)
+{
+	struct btf_cache *c = cache(s);
+	struct btf *btf;
+
+	if (!c)
+		return NULL;
+	if (c->tried)
+		return c->vmlinux;
+	c->tried = true;
+	btf = btf__parse(VMLINUX_BTF, NULL);
+	if (!btf) {
+		int err = errno;
+
+		snprintf(c->error, sizeof(c->error), "cannot read %s: %s",
+			 VMLINUX_BTF, strerror(err));
+		return NULL;
+	}
+	c->vmlinux = index_btf(s, btf, 1, NULL);
+	if (!c->vmlinux)
+		btf__free(btf);
+	return c->vmlinux;
+}
+
+const char *btf_error(struct session *s)
+{
+	struct btf_cache *c = cache(s);
+
+	return c && c->error[0] ? c->error : "no kernel BTF";
+}
+
+static int str_cmp(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+static void list_modules(struct btf_cache *c)
+{
+	DIR *d;
+	struct dirent *e;
+
+	c->modules_listed = true;
+	d = opendir(MODULE_BTF_DIR);
+	if (!d)
+		return;
+	while ((e = readdir(d)) && c->nmodules < MAX_MODULES) {
+		char **names;
+
+		if (e->d_name[0] == '.' || !strcmp(e->d_name, "vmlinux"))
+			continue;
+		names = realloc(c->module_names,
+				(c->nmodules + 1) * sizeof(*names));
+		if (!names)
+			break;
+		c->module_names = names;
+		names[c->nmodules] = strdup(e->d_name);
+		if (names[c->nmodules])
+			c->nmodules++;
+	}
+	closedir(d);
+	qsort(c->module_names, c->nmodules, sizeof(char *), str_cmp);
+	c->modules = calloc(c->nmodules + 1, sizeof(*c->modules));
+	c->module_tried = calloc(c->nmodules + 1, sizeof(*c->module_tried));
+	if (!c->modules || !c->module_tried)
+		c->nmodules = 0;
+}
+
+int btf_module_names(struct session *s, const char ***names)
+{
+	struct btf_cache *c = cache(s);
+
+	if (!c) {
+		*names = NULL;
+		return 0;
+	}
+	if (!c->modules_listed)
+		list_modules(c);
+	*names = (const char **)c->module_names;
+	return c->nmodules;
+}
+
+struct btf_index *btf_module(struct session *s, const char *module)
+{
+	struct btf_index *base = btf_vmlinux(s);
+	struct btf_cache *c = cache(s);
+	const char **names;
+	char path[512];
+	int n, i;
+
+	if (!base || !c)
+		return NULL;
+	n = btf_module_names(s, &names);
+	for (i = 0; i < n && strcmp(names[i], module); i++)
+		;
+	if (i == n)
+		return NULL;
+	if (!c->module_tried[i]) {
+		struct btf *btf;
+
+		c->module_tried[i] = true;
+		snprintf(path, sizeof(path), "%s/%s", MODULE_BTF_DIR, module);
+		btf = btf__parse_split(path, base->btf);
+		if (btf) {
+			c->modules[i] = index_btf(s, btf,
+						  btf__type_cnt(base->btf),
+						  c->module_names[i]);
+			if (!c->modules[i])
+				btf__free(btf);
+		}
+	}
+	return c->modules[i];
+}
+
+const struct btf_name *btf_find(const struct btf_name_vec *v,
+				const char *name)
+{
+	int lo = 0, hi = v->n - 1;
+
+	while (lo <= hi) {
+		int mid = lo + (hi - lo) / 2;
+		int c = strcmp(v->v[mid].name, name);
+
+		if (!c)
+			return &v->v[mid];
+		if (c < 0)
+			lo = mid + 1;
+		else
+			hi = mid - 1;
+	}
+	return NULL;
+}
+
+/* ------------------------------------------------------------ type text */
+
+#define MAX_TYPE_DEPTH 16
+
+static const char *type_name_of(const struct btf *btf,
+				const struct btf_type *t)
+{
+	const char *n = btf__name_by_offset(btf, t->name_off);
+
+	return n ? n : "";
+}
+
+static char *text_of(struct arena *a, const struct btf *btf, uint32_t id,
+		     int depth);
+
+static char *proto_text(struct arena *a, const struct btf *btf,
+			const struct btf_type *t, int depth)
+{
+	const struct btf_param *p = btf_params(t);
+	char *args = arena_strdup(a, "");
+
+	for (int i = 0; i < btf_vlen(t); i++)
+		args = arena_printf(a, "%s%s%s", args, i ? ", " : "",
+				    p[i].type ? text_of(a, btf, p[i].type,
+							depth + 1) : "...");
+	return arena_printf(a, "%s (*)(%s)", text_of(a, btf, t->type,
+						     depth + 1), args);
+}
+
+static char *text_of(struct arena *a, const struct btf *btf, uint32_t id,
+		     int depth)
+{
+	const struct btf_type *t;
+	const char *name;
+
+	if (!id)
+		return arena_strdup(a, "void");
+	t = btf__type_by_id(btf, id);
+	if (!t || depth > MAX_TYPE_DEPTH)
+		return arena_strdup(a, "?");
+	name = type_name_of(btf, t);
+	switch (btf_kind(t)) {
+	case BTF_KIND_INT:
+	case BTF_KIND_FLOAT:
+	case BTF_KIND_TYPEDEF:
+		return arena_strdup(a, name);
+	case BTF_KIND_STRUCT:
+		return arena_printf(a, "struct %s", *name ? name : "{...}");
+	case BTF_KIND_UNION:
+		return arena_printf(a, "union %s", *name ? name : "{...}");
+	case BTF_KIND_ENUM:
+	case BTF_KIND_ENUM64:
+		return arena_printf(a, "enum %s", *name ? name : "{...}");
+	case BTF_KIND_FWD:
+		return arena_printf(a, "%s %s", btf_kflag(t) ? "union" :
+					       "struct", name);
+	case BTF_KIND_PTR: {
+		const struct btf_type *to = btf__type_by_id(btf, t->type);
+
+		if (to && btf_is_func_proto(to))
+			return proto_text(a, btf, to, depth);
+		return arena_printf(a, "%s*", text_of(a, btf, t->type,
+						      depth + 1));
+	}
+	case BTF_KIND_ARRAY: {
+		const struct btf_array *arr = btf_array(t);
+
+		return arena_printf(a, "%s[%u]", text_of(a, btf, arr->type,
+							 depth + 1),
+				    arr->nelems);
+	}
+	case BTF_KIND_CONST:
+		return arena_printf(a, "const %s", text_of(a, btf, t->type,
+							   depth + 1));
+	case BTF_KIND_VOLATILE:
+		return arena_printf(a, "volatile %s",
+				    text_of(a, btf, t->type, depth + 1));
+	case BTF_KIND_RESTRICT:
+	case BTF_KIND_TYPE_TAG:
+		return text_of(a, btf, t->type, depth + 1);
+	case BTF_KIND_FUNC_PROTO:
+		return proto_text(a, btf, t, depth);
+	default:
+		return arena_strdup(a, "?");
+	}
+}
+
+char *btf_type_text(struct arena *a, const struct btf *btf, uint32_t id)
+{
+	return text_of(a, btf, id, 0);
+}
+
+/* Skip typedefs and qualifiers. */
+static const struct btf_type *resolved(const struct btf *btf, uint32_t id)
+{
+	for (int depth = 0; id && depth < MAX_TYPE_DEPTH; depth++) {
+		const struct btf_type *t = btf__type_by_id(btf, id);
+
+		if (!t)
+			return NULL;
+		if (!btf_is_mod(t) && !btf_is_typedef(t) &&
+		    btf_kind(t) != BTF_KIND_TYPE_TAG)
+			return t;
+		id = t->type;
+	}
+	return NULL;
+}
+
+static bool is_char(const struct btf *btf, const struct btf_type *t)
+{
+	return t && btf_is_int(t) && t->size == 1 &&
+	       (strstr(type_name_of(btf, t), "char") != NULL);
+}
+
+enum type_kind btf_script_type(const struct btf *btf, uint32_t id)
+{
+	const struct btf_type *t = resolved(btf, id);
+
+	if (!t)
+		return TYPE_UNKNOWN;
+	switch (btf_kind(t)) {
+	case BTF_KIND_INT:
+	case BTF_KIND_ENUM:
+	case BTF_KIND_ENUM64:
+	case BTF_KIND_PTR:
+		return TYPE_LONG;
+	case BTF_KIND_ARRAY:
+		return is_char(btf, resolved(btf, btf_array(t)->type)) ?
+		       TYPE_STRING : TYPE_UNKNOWN;
+	default:
+		return TYPE_UNKNOWN;
+	}
+}
+
+int btf_type_bytes(const struct btf *btf, uint32_t id)
+{
+	long n = id ? btf__resolve_size(btf, id) : 0;
+
+	return n > 0 && n < (1L << 30) ? (int)n : 0;
+}
+
+const struct btf_type *btf_proto_of(const struct btf *btf, uint32_t id)
+{
+	const struct btf_type *t = btf__type_by_id(btf, id);
+
+	for (int depth = 0; t && depth < MAX_TYPE_DEPTH; depth++) {
+		if (btf_is_func_proto(t))
+			return t;
+		if (!btf_is_func(t) && !btf_is_typedef(t) && !btf_is_ptr(t) &&
+		    !btf_is_mod(t))
+			return NULL;
+		t = btf__type_by_id(btf, t->type);
+	}
+	return NULL;
+}

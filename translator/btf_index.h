@@ -1,0 +1,81 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * Kernel BTF, loaded once per session and indexed for the providers.
+ *
+ * vmlinux BTF has ~150k types; providers look names up by the thousand
+ * (wildcards, -l, did-you-mean), so one linear scan at load time sorts the
+ * names they need: functions, tracepoints (btf_trace_NAME typedefs), the
+ * tracepoint class helpers (__bpf_trace_CLASS, trace_event_raw_CLASS) and
+ * the syscall entry points. Module BTF (/sys/kernel/btf/MODULE) is split
+ * BTF on top of vmlinux and loaded the first time a module is named.
+ *
+ * Names point into the BTF string section and live as long as the session.
+ */
+#ifndef BSTAP_BTF_INDEX_H
+#define BSTAP_BTF_INDEX_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "ast.h"
+
+struct arena;
+struct btf;
+struct session;
+
+struct btf_name {
+	const char *name;	/* without the prefix it was found under */
+	uint32_t id;		/* the BTF type id of the FUNC, TYPEDEF... */
+};
+
+struct btf_name_vec {
+	struct btf_name *v;
+	int n;
+};
+
+struct btf_index {
+	struct btf *btf;
+	const char *module;		/* NULL: vmlinux */
+	struct btf_name_vec funcs;	/* FUNC, unique names */
+	struct btf_name_vec tracepoints;/* TYPEDEF btf_trace_NAME */
+	struct btf_name_vec tp_funcs;	/* FUNC __bpf_trace_CLASS */
+	struct btf_name_vec tp_structs;	/* STRUCT trace_event_raw_CLASS */
+	struct btf_name_vec syscalls;	/* FUNC <arch prefix>sys_NAME */
+	struct btf_name_vec do_syscalls;/* FUNC __do_sys_NAME */
+};
+
+/*
+ * The running kernel's vmlinux BTF, or NULL when it has none (the caller
+ * reports; btf_error() says why).
+ */
+struct btf_index *btf_vmlinux(struct session *s);
+
+/* A loaded module's BTF, or NULL when the module has none. */
+struct btf_index *btf_module(struct session *s, const char *module);
+
+/* Names of the modules with BTF, sorted; the count. */
+int btf_module_names(struct session *s, const char ***names);
+
+/* Why the last load failed, for messages. */
+const char *btf_error(struct session *s);
+
+/* Binary search in a sorted name vector. */
+const struct btf_name *btf_find(const struct btf_name_vec *v,
+				const char *name);
+
+/* A type as C text, stap style: "struct file*", "char[16]", "pid_t". */
+char *btf_type_text(struct arena *a, const struct btf *btf, uint32_t id);
+
+/* How a script sees a value of that type. */
+enum type_kind btf_script_type(const struct btf *btf, uint32_t id);
+
+/* Size in bytes of a type, 0 when it has none (void, functions). */
+int btf_type_bytes(const struct btf *btf, uint32_t id);
+
+/*
+ * The FUNC_PROTO a FUNC or a btf_trace_ typedef (pointer to a prototype)
+ * stands for, or NULL.
+ */
+const struct btf_type *btf_proto_of(const struct btf *btf, uint32_t id);
+
+#endif
