@@ -261,7 +261,8 @@ static void list_modules(struct btf_cache *c)
 			c->nmodules++;
 	}
 	closedir(d);
-	qsort(c->module_names, c->nmodules, sizeof(char *), str_cmp);
+	if (c->nmodules)
+		qsort(c->module_names, c->nmodules, sizeof(char *), str_cmp);
 	c->modules = calloc(c->nmodules + 1, sizeof(*c->modules));
 	c->module_tried = calloc(c->nmodules + 1, sizeof(*c->module_tried));
 	if (!c->modules || !c->module_tried)

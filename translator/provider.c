@@ -467,6 +467,17 @@ const char *m_str(const struct pp_match *m, const char *name)
 	return c && c->arg && c->arg->kind == EXPR_STRING ? c->arg->str : NULL;
 }
 
+char *m_what(struct session *s, const struct pp_match *m, const char *name)
+{
+	int last = m_index(m, name);
+	char *t = arena_strdup(&s->arena, "");
+
+	for (int i = 0; i <= last; i++)
+		t = arena_printf(&s->arena, "%s%s%s", t, i ? "." : "",
+				 m->names[i]);
+	return t;
+}
+
 char *m_text(struct session *s, const struct pp_match *m,
 	     const char *const *subst)
 {

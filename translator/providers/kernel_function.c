@@ -1,34 +1,338 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
-/* kernel_function: placeholder while the real provider is written. */
-#include "provider_impl.h"
+/*
+ * kernel.function("F")[.call|.return], module("M").function("F")[...],
+ * kprobe.function("F")[.return], kprobe.module("M").function("F")[.return].
+ *
+ * Functions come from BTF FUNC entries: vmlinux, and /sys/kernel/btf/M
+ * for modules. BTF knows neither source files nor line numbers nor inline
+ * instances, and bstap reads no kernel DWARF, so:
+ *  - "F@FILE" is accepted for a plain F (the file is not checked; -v says
+ *    so) and refused with a wildcard F, which would match every file;
+ *  - "F@FILE:LINE", .inline and kernel.statement are refused with a
+ *    message that says why.
+ *
+ * resolved_point: target the function, module its module (NULL for
+ * vmlinux), is_return. Whether fentry/fexit or kprobes attach it is for
+ * code generation. Variables: the BTF parameters, and $return on .return.
+ */
+#include <string.h>
 
-static const char *const kernel_function_spellings[] = { "kernel.function(\"F\")", "kernel.function(\"F\").call", "kernel.function(\"F\").return", NULL };
+#include <bpf/btf.h>
+
+#include "btf_index.h"
+#include "diag.h"
+#include "provider_impl.h"
+#include "session.h"
+
+#define FUNCTION_SUFFIXES(base)						\
+	base, base ".call", base ".return", base ".inline",		\
+	base ".return.maxactive(N)"
+
+static const char *const kernel_function_spellings[] = {
+	FUNCTION_SUFFIXES("kernel.function(\"F\")"),
+	FUNCTION_SUFFIXES("module(\"M\").function(\"F\")"),
+	"kprobe.function(\"F\")", "kprobe.function(\"F\").return",
+	"kprobe.module(\"M\").function(\"F\")",
+	"kprobe.module(\"M\").function(\"F\").return",
+	"kernel.statement(\"S\")", "kernel.statement(N).absolute",
+	"module(\"M\").statement(\"S\")", "kprobe.statement(N).absolute",
+	NULL,
+};
 
 static bool kernel_function_claims(const struct probe_point *pp)
 {
+	if (pp->components.n >= 2 &&
+	    !strcmp(pp->components.v[1].name, "trace"))
+		return false;
 	return provider_claims_first(&kernel_function_provider, pp);
 }
 
-static int kernel_function_expand(struct session *s, const struct probe_point *pp,
-		       bool listing, struct resolved_point_vec *out)
-{
-	struct pp_match m[PP_MAX_MATCHES];
+/* "F@FILE:LINE" split into its parts; file and line may be NULL. */
+struct func_spec {
+	const char *func, *file, *line;
+};
 
-	(void)listing, (void)out;
-	return pp_match(s, &kernel_function_provider, pp, m) ? 0 : -1;
+static struct func_spec split_spec(struct session *s, const char *arg)
+{
+	struct func_spec fs = { arg, NULL, NULL };
+	const char *at = strchr(arg, '@');
+
+	if (!at)
+		return fs;
+	fs.func = arena_strndup(&s->arena, arg, at - arg);
+	fs.file = at + 1;
+	const char *colon = strpbrk(fs.file, ":+");
+
+	if (colon) {
+		fs.line = colon;
+		fs.file = arena_strndup(&s->arena, at + 1, colon - at - 1);
+	}
+	return fs;
 }
 
-static void kernel_function_variables(struct session *s, const struct resolved_point *rp,
-			   void (*emit)(void *ctx, const struct context_var *v),
-			   void *ctx)
+static bool check_spec(struct session *s, const struct probe_component *c,
+		       const struct func_spec *fs)
 {
-	(void)s, (void)rp, (void)emit, (void)ctx;
+	if (!fs->func[0]) {
+		diag_hint(diag_error(s, c->loc, "no function name before '@'"),
+			  "write kernel.function(\"vfs_read\")");
+		return false;
+	}
+	if (fs->line) {
+		diag_hint(diag_error(s, c->loc,
+				     "'%s': line numbers need kernel debuginfo, which bstap does not use",
+				     c->arg->str),
+			  "probe the function instead: kernel.function(\"%s\")",
+			  fs->func);
+		return false;
+	}
+	if (fs->file && glob_has(fs->func)) {
+		diag_hint(diag_error(s, c->loc,
+				     "cannot select kernel functions by source file '%s': BTF does not record files",
+				     fs->file),
+			  "name the functions instead: kernel.function(\"%s\")",
+			  strcmp(fs->func, "*") ? fs->func : "vfs_*");
+		return false;
+	}
+	if (fs->file && s->verbose)
+		diag_hint(diag_warning(s, c->loc,
+				       "the file in '%s' is not checked: BTF does not record source files",
+				       c->arg->str),
+			  "any function named '%s' matches", fs->func);
+	return true;
+}
+
+static bool refuse_unsupported(struct session *s, const struct pp_match *m)
+{
+	const struct probe_component *c;
+
+	if ((c = m_comp(m, "statement"))) {
+		diag_hint(diag_error(s, c->loc,
+				     "kernel statement probes need kernel debuginfo, which bstap does not use"),
+			  "probe a function (kernel.function(\"f\")) or a tracepoint (kernel.trace(\"...\"))");
+		return true;
+	}
+	if ((c = m_comp(m, "inline"))) {
+		diag_hint(diag_error(s, c->loc,
+				     "inline instances of kernel functions need debuginfo; BTF only describes out-of-line functions"),
+			  "drop .inline to probe the out-of-line function");
+		return true;
+	}
+	if ((c = m_comp(m, "maxactive")) &&
+	    !arg_range(s, c, "maxactive", 1, 4096))
+		return true;
+	return false;
+}
+
+static struct resolved_point *func_point(struct session *s,
+					 const struct probe_point *pp,
+					 const struct pp_match *m,
+					 const char *module, const char *func)
+{
+	const char *subst[PP_MAX_COMPONENTS] = { 0 };
+	int fi = m_index(m, "function"), mi = m_index(m, "module");
+	struct resolved_point *rp;
+
+	subst[fi] = func;
+	if (mi >= 0 && module)
+		subst[mi] = module;
+	rp = rp_new(s, &kernel_function_provider, pp, m_text(s, m, subst),
+		    TIER_KERNEL);
+	rp->target = func;
+	rp->module = module;
+	rp->is_return = m_has(m, "return");
+	return rp;
+}
+
+static void unknown_function(struct session *s, struct btf_index *ix,
+			     const struct probe_component *c,
+			     const char *func)
+{
+	const char **names = arena_alloc(&s->arena,
+					 (ix->funcs.n + 1) * sizeof(*names));
+	const char *close;
+	struct diag *d;
+
+	for (int i = 0; i < ix->funcs.n; i++)
+		names[i] = ix->funcs.v[i].name;
+	close = diag_closest(func, names, ix->funcs.n);
+	d = ix->module ? diag_error(s, c->loc,
+				    "module '%s' has no function '%s'",
+				    ix->module, func)
+		       : diag_error(s, c->loc, "no kernel function '%s'",
+				    func);
+	if (close)
+		diag_hint(d, "did you mean '%s'?", close);
+	else
+		diag_hint(d, "bstap -l 'kernel.function(\"%.20s*\")' lists similar names",
+			  func);
+}
+
+/* The functions of one BTF (vmlinux or a module) matching fs. */
+static int match_in(struct session *s, const struct probe_point *pp,
+		    const struct pp_match *m, struct btf_index *ix,
+		    const struct func_spec *fs, struct resolved_point_vec *out)
+{
+	int found = 0;
+
+	if (!glob_has(fs->func)) {
+		if (!btf_find(&ix->funcs, fs->func))
+			return 0;
+		rp_push(s, out, func_point(s, pp, m, ix->module, fs->func));
+		return 1;
+	}
+	for (int i = 0; i < ix->funcs.n; i++)
+		if (glob_match(fs->func, ix->funcs.v[i].name)) {
+			rp_push(s, out, func_point(s, pp, m, ix->module,
+						   ix->funcs.v[i].name));
+			found++;
+		}
+	return found;
+}
+
+static void unknown_module(struct session *s, const struct probe_component *c,
+			   const char *module)
+{
+	const char **names;
+	int n = btf_module_names(s, &names);
+	const char *close = diag_closest(module, names, n);
+	struct diag *d = diag_error(s, c->loc,
+				    "module '%s' is not loaded, or has no BTF",
+				    module);
+
+	if (close)
+		diag_hint(d, "did you mean '%s'?", close);
+	else
+		diag_hint(d, "load it first (modprobe %s); /sys/kernel/btf lists the modules bstap can see",
+			  module);
+}
+
+/* module("M").function: every module whose name matches. */
+static int match_modules(struct session *s, const struct probe_point *pp,
+			 const struct pp_match *m, bool quiet,
+			 const struct func_spec *fs,
+			 struct resolved_point_vec *out)
+{
+	const struct probe_component *mc = m_comp(m, "module");
+	const char *pattern = mc->arg->str, **names;
+	int n = btf_module_names(s, &names), found = 0, modules = 0;
+
+	for (int i = 0; i < n; i++) {
+		struct btf_index *ix;
+
+		if (!glob_match(pattern, names[i]) ||
+		    !(ix = btf_module(s, names[i])))
+			continue;
+		modules++;
+		found += match_in(s, pp, m, ix, fs, out);
+		if (!found && !quiet && !glob_has(pattern) &&
+		    !glob_has(fs->func)) {
+			unknown_function(s, ix, m_comp(m, "function"),
+					 fs->func);
+			return -1;
+		}
+	}
+	if (!modules && !quiet && !glob_has(pattern)) {
+		unknown_module(s, mc, pattern);
+		return -1;
+	}
+	return found;
+}
+
+static int expand_one(struct session *s, const struct probe_point *pp,
+		      const struct pp_match *m, bool listing,
+		      struct resolved_point_vec *out)
+{
+	const struct probe_component *fc = m_comp(m, "function");
+	bool quiet = listing || pp_is_optional(pp);
+	struct btf_index *ix;
+	struct func_spec fs;
+	int found;
+
+	if (refuse_unsupported(s, m))
+		return -1;
+	if (!arg_nonempty(s, fc, m_what(s, m, "function")) ||
+	    (m_has(m, "module") &&
+	     !arg_nonempty(s, m_comp(m, "module"), m_what(s, m, "module"))))
+		return -1;
+	fs = split_spec(s, fc->arg->str);
+	if (!check_spec(s, fc, &fs))
+		return -1;
+	ix = btf_vmlinux(s);
+	if (!ix) {
+		diag_hint(diag_error(s, fc->loc,
+				     "cannot look kernel functions up: %s",
+				     btf_error(s)),
+			  "bstap needs a kernel built with CONFIG_DEBUG_INFO_BTF");
+		return -1;
+	}
+	if (m_has(m, "module"))
+		return match_modules(s, pp, m, quiet, &fs, out);
+	found = match_in(s, pp, m, ix, &fs, out);
+	if (!found && !quiet && !glob_has(fs.func)) {
+		unknown_function(s, ix, fc, fs.func);
+		return -1;
+	}
+	return found;
+}
+
+static int kernel_function_expand(struct session *s,
+				  const struct probe_point *pp, bool listing,
+				  struct resolved_point_vec *out)
+{
+	struct pp_match m[PP_MAX_MATCHES];
+	int n = pp_match(s, &kernel_function_provider, pp, m), from = out->n;
+
+	if (!n)
+		return -1;
+	for (int i = 0; i < n; i++) {
+		/* kernel.function("f").* lists what can work, quietly */
+		if (m[i].wild && (m_has(&m[i], "inline") ||
+				  m_has(&m[i], "statement")))
+			continue;
+		if (expand_one(s, pp, &m[i], listing, out) < 0)
+			return -1;
+	}
+	rp_sort(out, from);
+	return out->n - from;
+}
+
+static void kernel_function_variables(struct session *s,
+				      const struct resolved_point *rp,
+				      void (*emit)(void *ctx,
+						   const struct context_var *v),
+				      void *ctx)
+{
+	struct btf_index *ix = rp->module ? btf_module(s, rp->module)
+					  : btf_vmlinux(s);
+	const struct btf_name *fn = ix ? btf_find(&ix->funcs, rp->target)
+				       : NULL;
+	const struct btf_type *proto;
+
+	if (!fn || !(proto = btf_proto_of(ix->btf, fn->id)))
+		return;
+	for (int i = 0; i < btf_vlen(proto); i++) {
+		const struct btf_param *p = &btf_params(proto)[i];
+		const char *name = btf__name_by_offset(ix->btf, p->name_off);
+
+		if (!p->type || !name || !*name)
+			continue;	/* varargs, or a nameless parameter */
+		var_emit(emit, ctx, name,
+			 btf_type_text(&s->arena, ix->btf, p->type),
+			 btf_script_type(ix->btf, p->type), CTXVAR_ARG, i,
+			 btf_type_bytes(ix->btf, p->type));
+	}
+	if (rp->is_return && proto->type)
+		var_emit(emit, ctx, "return",
+			 btf_type_text(&s->arena, ix->btf, proto->type),
+			 btf_script_type(ix->btf, proto->type), CTXVAR_RETURN,
+			 0, btf_type_bytes(ix->btf, proto->type));
 }
 
 PROVIDER_WRAPPERS(kernel_function)
 
 const struct provider kernel_function_provider = {
-	.name = "kernel_function",
+	.name = "kernel.function",
 	.spellings = kernel_function_spellings,
 	.claims = kernel_function_claims,
 	.resolve = kernel_function_resolve,

@@ -337,7 +337,7 @@ static int expand_one(struct session *s, const struct probe_point *pp,
 	struct tp_pattern p;
 	int found = 0;
 
-	if (!arg_nonempty(s, comp, "kernel.trace"))
+	if (!arg_nonempty(s, comp, m_what(s, m, "trace")))
 		return -1;
 	arg = comp->arg->str;
 	c = tracepoints(s);

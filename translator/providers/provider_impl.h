@@ -64,6 +64,8 @@ const char *m_str(const struct pp_match *m, const char *name);
  */
 char *m_text(struct session *s, const struct pp_match *m,
 	     const char *const *subst);
+/* "kernel.function": the spelling's names up to component `name`. */
+char *m_what(struct session *s, const struct pp_match *m, const char *name);
 /* The index of component `name` in the match, -1 when absent. */
 int m_index(const struct pp_match *m, const char *name);
 
