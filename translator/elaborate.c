@@ -92,8 +92,8 @@ static void register_alias(struct elab_ctx *cx, struct probe_decl *pd)
 void embedded_c_error(struct elab_ctx *cx, struct src_loc loc)
 {
 	diag_hint(diag_error(cx->s, loc,
-			     "embedded C is not supported: bstap compiles scripts to BPF, which cannot run arbitrary kernel C"),
-		  "write it in the script language, or call a function of the runtime declared with @runtime(\"name\")");
+			     "embedded C is not supported: bstap compiles scripts to BPF and runs no C compiler; write it in the script language"),
+		  "tapset functions can call the BPF runtime with @runtime(\"symbol\")");
 }
 
 void register_user_file(struct elab_ctx *cx, struct file_ast *f)
@@ -115,7 +115,7 @@ void register_user_file(struct elab_ctx *cx, struct file_ast *f)
 				register_alias(cx, d->probe);
 			break;
 		case DECL_EMBEDDED_C:
-			embedded_c_error(cx, d->loc);
+			/* the parser reported it */
 			break;
 		}
 	}

@@ -393,6 +393,8 @@ void probe_vars(struct elab_ctx *cx, struct elab_probe *ep)
 		struct strmap seen;
 		struct vars_emit ve = { cx, &seen, &all, 0 };
 
+		if (rp->vars_incomplete)
+			ep->vars_incomplete = true;
 		if (!rp->provider || !rp->provider->variables)
 			continue;
 		strmap_init(&seen, false);
@@ -453,20 +455,6 @@ static void unknown_target(struct scope *sc, struct expr *e)
 		  list);
 }
 
-static enum type_kind ctype_script_type(const struct context_var *v)
-{
-	const char *t = v->type;
-
-	if (v->script_type != TYPE_UNKNOWN)
-		return v->script_type;
-	if (!t)
-		return TYPE_LONG;
-	if (strstr(t, "char[") || strstr(t, "char [") ||
-	    strcmp(t, "char *") == 0 || strcmp(t, "const char *") == 0 ||
-	    strcmp(t, "char*") == 0 || strcmp(t, "const char*") == 0)
-		return TYPE_STRING;
-	return TYPE_LONG;
-}
 
 /* 1: $name exists (or the provider cannot tell), 0: it does not. */
 static int target_available(struct scope *sc, const struct expr *e)
@@ -476,7 +464,7 @@ static int target_available(struct scope *sc, const struct expr *e)
 	if (is_dollar_dollar(e->name))
 		return 1;
 	probe_vars(sc->cx, sc->probe);
-	if (!sc->probe->vars_listed)
+	if (!sc->probe->vars_listed || sc->probe->vars_incomplete)
 		return 1;
 	return strmap_get(&sc->probe->vars, e->name) != NULL;
 }
@@ -514,10 +502,21 @@ static void resolve_target(struct scope *sc, struct expr *e)
 		return;
 	}
 	v = strmap_get(&sc->probe->vars, e->name);
-	if (e->addr_of || e->chain.n)
-		e->type = TYPE_LONG;
+	if (!v && sc->probe->vars_listed)
+		diag_warning(sc->cx->s, e->loc,
+			     "'$%s' may not exist at '%s': its variables could not all be listed",
+			     e->name, sc->probe->written);
+	e->type = TYPE_LONG;
+	if (!v || e->addr_of || e->chain.n)
+		return;
+	if (v->script_type == TYPE_UNKNOWN)
+		diag_hint(diag_error(sc->cx->s, e->loc,
+				     "target variable '$%s' (%s) cannot be read as a value",
+				     e->name, v->type),
+			  "read one of its members ($%s->NAME) or print it with $%s$",
+			  e->name, e->name);
 	else
-		e->type = v ? ctype_script_type(v) : TYPE_LONG;
+		e->type = v->script_type;
 }
 
 /* ------------------------------------------------------------ folding */
@@ -857,20 +856,6 @@ struct reach {
 static void walk_expr(struct reach *r, struct expr *e);
 static void walk_stmt(struct reach *r, struct stmt *st);
 
-static void check_file_c(struct elab_ctx *cx, const struct source_file *src)
-{
-	struct tapset_file *f = tapset_file_of(cx->s, src);
-
-	if (!f || !f->ast || f->toplevel_c_checked)
-		return;
-	f->toplevel_c_checked = true;
-	for (int i = 0; i < f->ast->decls.n; i++)
-		if (f->ast->decls.v[i].kind == DECL_EMBEDDED_C) {
-			embedded_c_error(cx, f->ast->decls.v[i].loc);
-			return;
-		}
-}
-
 static void use_global(struct reach *r, struct symbol *sym, bool read,
 		       bool write)
 {
@@ -880,8 +865,6 @@ static void use_global(struct reach *r, struct symbol *sym, bool read,
 		sym->read = true;
 	if (write)
 		sym->written = true;
-	if (sym->global)
-		check_file_c(r->cx, sym->global->file);
 }
 
 static void reach_function(struct reach *r, struct function_decl *fd)
@@ -892,7 +875,6 @@ static void reach_function(struct reach *r, struct function_decl *fd)
 		return;
 	ef->reachable = true;
 	fd->uses++;
-	check_file_c(r->cx, fd->file);
 	if (fd->embedded_c && !fd->runtime)
 		embedded_c_error(r->cx, fd->loc);
 	vec_push(r->cx->a, &r->work, ef);
@@ -1032,8 +1014,6 @@ void mark_reachable(struct elab_ctx *cx)
 	for (int i = 0; i < cx->prog->probes.n; i++) {
 		struct elab_probe *ep = cx->prog->probes.v[i];
 
-		for (int j = 0; j < ep->aliases.n; j++)
-			check_file_c(cx, ep->aliases.v[j]->loc.file);
 		walk_expr(&r, ep->condition);
 		walk_stmt(&r, ep->body);
 	}

@@ -41,7 +41,6 @@ struct tapset_file {
 	struct source_file *src;
 	struct file_ast *ast;		/* NULL until needed */
 	int order;			/* position in the search order */
-	bool toplevel_c_checked;	/* its top-level %{ %} was reported */
 };
 
 /* An alias name found by the text scan, before its file is parsed. */
