@@ -859,6 +859,7 @@ static void walk_stmt(struct reach *r, struct stmt *st);
 static void use_global(struct reach *r, struct symbol *sym, bool read,
 		       bool write)
 {
+	(void)r;
 	if (!sym || sym->kind != SYM_GLOBAL)
 		return;
 	if (read)
