@@ -40,6 +40,8 @@ struct elab_ctx {
 	struct symbol_vec all_globals;	/* every global symbol made */
 	VEC(struct elab_function *) all_funcs;	/* every one resolved */
 
+	struct strmap warned;		/* "file:line:col" of warnings given:
+					 * alias copies share locations */
 	int depth;			/* current recursion depth */
 	bool depth_reported;
 	bool listing;			/* -L: quiet about unknown points */

@@ -29,6 +29,7 @@ void elab_ctx_init(struct elab_ctx *cx, struct session *s)
 	strmap_init(&cx->user_globals, false);
 	strmap_init(&cx->global_syms, true);
 	strmap_init(&cx->efuncs, true);
+	strmap_init(&cx->warned, false);
 	tapset_load(s);
 }
 

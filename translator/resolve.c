@@ -412,10 +412,15 @@ void probe_vars(struct elab_ctx *cx, struct elab_probe *ep)
 	}
 }
 
-/* $$vars, $$parms, $$locals, $$return: the parser keeps the second $. */
+/* The parser keeps the $ in the name: "$prev", "$$vars". */
 static bool is_dollar_dollar(const char *name)
 {
-	return name && name[0] == '$';
+	return name && name[0] == '$' && name[1] == '$';
+}
+
+static const char *var_name(const struct expr *e)
+{
+	return e->name[0] == '$' ? e->name + 1 : e->name;
 }
 
 static int cmp_str(const void *a, const void *b)
@@ -438,10 +443,10 @@ static void unknown_target(struct scope *sc, struct expr *e)
 	if (names.n)
 		qsort(names.v, (size_t)names.n, sizeof(*names.v), cmp_str);
 	d = diag_error(cx->s, e->loc,
-		       "probe point '%s' has no target variable '$%s'",
+		       "probe point '%s' has no target variable '%s'",
 		       ep->points.v[0]->text ? ep->points.v[0]->text : ep->written,
 		       e->name);
-	best = diag_closest(e->name, names.v, names.n);
+	best = diag_closest(var_name(e), names.v, names.n);
 	if (best) {
 		diag_hint(d, "did you mean '$%s'?", best);
 		return;
@@ -456,6 +461,22 @@ static void unknown_target(struct scope *sc, struct expr *e)
 }
 
 
+/* Once per place: a prologue is copied into every probe using its alias. */
+static void maybe_missing_warning(struct scope *sc, const struct expr *e)
+{
+	struct elab_ctx *cx = sc->cx;
+	const struct resolved_point *rp = sc->probe->points.v[0];
+	const char *key = arena_printf(cx->a, "%p:%d:%d", (void *)e->loc.file,
+				       e->loc.line, e->loc.col);
+
+	if (strmap_get(&cx->warned, key))
+		return;
+	strmap_put(cx->a, &cx->warned, key, (void *)1);
+	diag_warning(cx->s, e->loc,
+		     "'%s' may not exist at '%s': its variables could not all be listed",
+		     e->name, rp->text ? rp->text : sc->probe->written);
+}
+
 /* 1: $name exists (or the provider cannot tell), 0: it does not. */
 static int target_available(struct scope *sc, const struct expr *e)
 {
@@ -466,7 +487,7 @@ static int target_available(struct scope *sc, const struct expr *e)
 	probe_vars(sc->cx, sc->probe);
 	if (!sc->probe->vars_listed || sc->probe->vars_incomplete)
 		return 1;
-	return strmap_get(&sc->probe->vars, e->name) != NULL;
+	return strmap_get(&sc->probe->vars, var_name(e)) != NULL;
 }
 
 static void resolve_target(struct scope *sc, struct expr *e)
@@ -480,16 +501,16 @@ static void resolve_target(struct scope *sc, struct expr *e)
 		return;
 	if (!sc->probe) {
 		diag_hint(diag_error(sc->cx->s, e->loc,
-				     "target variable '$%s' can only be used in a probe",
+				     "target variable '%s' can only be used in a probe",
 				     e->name),
 			  "pass its value to the function as an argument");
 		return;
 	}
 	if (sc->cond_only) {
 		diag_hint(diag_error(sc->cx->s, e->loc,
-				     "probe condition uses target variable '$%s'",
+				     "probe condition uses target variable '%s'",
 				     e->name),
-			  "a condition can only read global variables; test '$%s' in the probe body instead",
+			  "a condition can only read global variables; test '%s' in the probe body instead",
 			  e->name);
 		return;
 	}
@@ -501,19 +522,17 @@ static void resolve_target(struct scope *sc, struct expr *e)
 		unknown_target(sc, e);
 		return;
 	}
-	v = strmap_get(&sc->probe->vars, e->name);
+	v = strmap_get(&sc->probe->vars, var_name(e));
 	if (!v && sc->probe->vars_listed)
-		diag_warning(sc->cx->s, e->loc,
-			     "'$%s' may not exist at '%s': its variables could not all be listed",
-			     e->name, sc->probe->written);
+		maybe_missing_warning(sc, e);
 	e->type = TYPE_LONG;
 	if (!v || e->addr_of || e->chain.n)
 		return;
 	if (v->script_type == TYPE_UNKNOWN)
 		diag_hint(diag_error(sc->cx->s, e->loc,
-				     "target variable '$%s' (%s) cannot be read as a value",
+				     "target variable '%s' (%s) cannot be read as a value",
 				     e->name, v->type),
-			  "read one of its members ($%s->NAME) or print it with $%s$",
+			  "read one of its members (%s->NAME) or print it with %s$",
 			  e->name, e->name);
 	else
 		e->type = v->script_type;

@@ -482,7 +482,8 @@ static enum type_kind unify2(struct tctx *t, struct expr *l, struct expr *r,
 	enum type_kind lt = infer(t, l, want);
 	enum type_kind rt = infer(t, r, known(lt) ? lt : want);
 
-	if (!known(lt) && known(rt))
+	/* in the reporting round types are final: once is enough */
+	if (!known(lt) && known(rt) && !t->report)
 		lt = infer(t, l, rt);
 	return known(lt) ? lt : rt;
 }
@@ -511,7 +512,7 @@ static void lvalue_check(struct tctx *t, struct expr *e, struct expr *target)
 		return;
 	if (target->kind == EXPR_TARGET)
 		diag_hint(diag_error(t->cx->s, target->loc,
-				     "cannot assign to target variable '$%s'",
+				     "cannot assign to target variable '%s'",
 				     target->name ? target->name : ""),
 			  "bstap does not write kernel or process memory; copy the value into a variable");
 	else
@@ -971,10 +972,48 @@ static void report_unresolved(struct tctx *t)
 				       "local variable");
 }
 
+static bool returns_value(struct stmt *st, int depth)
+{
+	if (!st || depth > ELAB_MAX_DEPTH)
+		return false;
+	if (st->kind == STMT_RETURN)
+		return st->expr != NULL;
+	if (st->kind == STMT_BLOCK) {
+		for (int i = 0; i < st->stmts.n; i++)
+			if (returns_value(st->stmts.v[i], depth + 1))
+				return true;
+		return false;
+	}
+	if (st->kind == STMT_FOREACH)
+		return st->foreach && returns_value(st->foreach->body, depth + 1);
+	return returns_value(st->then_stmt, depth + 1) ||
+	       returns_value(st->else_stmt, depth + 1) ||
+	       returns_value(st->body, depth + 1) ||
+	       returns_value(st->catch_body, depth + 1);
+}
+
+/*
+ * A function without a declared type and without `return VALUE` returns
+ * nothing; so does a runtime function declared without a type.
+ */
+static void decide_void_functions(struct elab_ctx *cx)
+{
+	for (int i = 0; i < cx->all_funcs.n; i++) {
+		struct function_decl *fd = cx->all_funcs.v[i]->decl;
+
+		if (!cx->all_funcs.v[i]->reachable || fd->type_declared ||
+		    known(fd->type))
+			continue;
+		if (fd->runtime || !returns_value(fd->body, 0))
+			fd->type = TYPE_VOID;
+	}
+}
+
 void infer_types(struct elab_ctx *cx)
 {
 	struct tctx t = { .cx = cx };
 
+	decide_void_functions(cx);
 	for (int round = 0; round < MAX_ROUNDS; round++) {
 		t.changed = false;
 		one_round(&t);
