@@ -1,0 +1,39 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * A program for the process() provider's tests: two USDT marks, a few
+ * functions with parameters, built with -g. Tests name lines of this file
+ * (compute: lines 16-23; code on 20, 21, 22): keep its layout.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <sys/sdt.h>
+
+static volatile long sink;
+
+__attribute__((noinline)) int compute(int x, long y);
+__attribute__((noinline)) void report(const char *msg, int n);
+
+__attribute__((noinline)) int compute(int x, long y)
+{
+	int r;
+
+	r = x * 2 + (int)y;
+	STAP_PROBE2(bstap_test, computed, x, r);
+	return r;
+}
+
+__attribute__((noinline)) void report(const char *msg, int n)
+{
+	sink += n;
+	STAP_PROBE2(bstap_test, reported, msg, n);
+}
+
+int main(int argc, char **argv)
+{
+	int n = argc > 1 ? atoi(argv[1]) : 3;
+
+	for (int i = 0; i < n; i++)
+		report("tick", compute(i, 1));
+	printf("%ld\n", (long)sink);
+	return 0;
+}
