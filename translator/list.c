@@ -211,16 +211,25 @@ int list_probe_points(struct session *s, const char *pattern, bool with_vars,
 	wild_first = pc.n && strchr(pc.v[0].name, '*');
 	for (int i = 0; providers[i]; i++) {
 		const struct provider *p = providers[i];
+		int ndiags = s->diags.n, nerrors = s->nerrors;
+		int nw = s->nwarnings;
 
-		if ((p->claims && p->claims(pp)) || wild_first)
+		if (wild_first) {
+			/* '*' or 'k*.**' asks everyone; misfits stay quiet */
 			list_provider(&l, p, pp);
+			drop_diags_since(s, ndiags, nerrors, nw);
+		} else if (p->claims && p->claims(pp)) {
+			list_provider(&l, p, pp);
+		}
 	}
 	if (l.lines.n)
 		qsort(l.lines.v, (size_t)l.lines.n, sizeof(*l.lines.v),
 		      cmp_line);
 	for (int i = 0; i < l.lines.n; i++)
 		fprintf(out, "%s\n", l.lines.v[i]);
-	if (!l.lines.n) {
+	if (diag_error_count(s))
+		return 1;
+	if (!l.lines.n && !diag_error_count(s)) {
 		diag_hint(diag_error(s, pp->loc,
 				     "no probe point matches '%s'", pattern),
 			  "'bstap -l \"*\"' lists the aliases and what the providers offer");
