@@ -315,7 +315,7 @@ static void report_arg_kind(struct session *s, const struct probe_point *pp,
 		       : arena_strdup(&s->arena, want->name);
 	const char *kind = want->arg == ARG_NUM ? "a number" :
 			   want->arg == ARG_STR ? "a string" :
-			   "a string or a number";
+			   "a path (string) or a process id (number)";
 
 	if (want->arg == ARG_NONE) {
 		diag_hint(diag_error(s, c->loc, "%s takes no argument", what),
@@ -328,6 +328,37 @@ static void report_arg_kind(struct session *s, const struct probe_point *pp,
 			     ""),
 		  "write it as %s(%s)", what, example_for(want->name,
 							   want->arg));
+}
+
+/*
+ * process.function("f"): the names fit a spelling up to and including
+ * component d, but an earlier argument does not (process needs a path).
+ * Report that argument rather than an unknown component.
+ */
+static bool report_earlier_arg(struct session *s,
+			       const struct all_spellings *all,
+			       const struct probe_point *pp, int d)
+{
+	for (int i = 0; i < all->n; i++) {
+		const struct spelling *sp = &all->v[i];
+		int bad = -1;
+
+		if (sp->n <= d)
+			continue;
+		for (int k = 0; k <= d; k++) {
+			const struct probe_component *c = &pp->components.v[k];
+
+			if (is_globstar(c) || !name_fits(c->name, sp->c[k].name))
+				break;
+			if (bad < 0 && !arg_fits(sp->c[k].arg, c))
+				bad = k;
+			if (k == d && bad >= 0) {
+				report_arg_kind(s, pp, bad, &sp->c[bad]);
+				return true;
+			}
+		}
+	}
+	return false;
 }
 
 /* Nothing matched: find the first component no spelling explains. */
@@ -366,6 +397,8 @@ static void report_mismatch(struct session *s, const struct probe_point *pp)
 		report_arg_kind(s, pp, d, want);
 		return;
 	}
+	if (report_earlier_arg(s, &all, pp, d))
+		return;
 	if (n == 0) {
 		diag_hint(diag_error(s, c->loc,
 				     "unexpected '.%s' after '%s'", c->name,

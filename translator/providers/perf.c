@@ -138,8 +138,11 @@ static bool apply_suffixes(struct session *s, const struct pp_match *m,
 				  "name the program: .process(\"/bin/ls\"), or run with -c");
 			return false;
 		}
-		if (rp->path && !arg_nonempty(s, c, "process"))
+		if (rp->path && (!arg_nonempty(s, c, "process") ||
+				 !(rp->path = process_find_program(s, c,
+								   rp->path))))
 			return false;
+		/* bare .process: the -c command, checked when it is run */
 		if (!rp->path)
 			rp->path = s->target_cmd;
 	}

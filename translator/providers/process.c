@@ -146,6 +146,20 @@ static int push_target(struct session *s, struct target **v, int n,
 	return n + 1;
 }
 
+const char *process_find_program(struct session *s,
+				 const struct probe_component *c,
+				 const char *arg)
+{
+	const char *path = strchr(arg, '/') ? arg : search_path(s, arg);
+
+	if (!path) {
+		diag_hint(diag_error(s, c->loc, "no program '%s' in $PATH", arg),
+			  "give its path: \"./%s\" or \"/usr/bin/%s\"", arg, arg);
+		return NULL;
+	}
+	return open_elf(s, c, path) ? path : NULL;
+}
+
 /* process(PID): the executable of a running process. */
 static int pid_target(struct session *s, const struct probe_component *c,
 		      struct target **out)

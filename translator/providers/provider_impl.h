@@ -141,6 +141,14 @@ static void prov##_list(struct session *s,				\
 	provider_list_via(&prov##_provider, s, pattern, emit, ctx);	\
 }
 
+/*
+ * A program named as stap names them: a path with a '/' as is, else looked
+ * up in $PATH; it must be an ELF file. NULL after reporting at c.
+ */
+const char *process_find_program(struct session *s,
+				 const struct probe_component *c,
+				 const char *arg);
+
 extern const struct provider begin_end_provider;
 extern const struct provider timer_provider;
 extern const struct provider perf_provider;
