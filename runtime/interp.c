@@ -1372,6 +1372,7 @@ static int exec(struct interp_ctx *ctx, const struct interp_prog *prog,
 	};
 	const struct xinsn *const base = prog->x;
 	const struct xinsn *pc = base + entry;
+	const struct xinsn *seg = pc;	/* start of the straight run in progress */
 	const unsigned int base_depth = ctx->depth;
 	uint64_t budget = ctx->budget;
 	uint64_t reg[11] = { 0 };
@@ -1394,18 +1395,30 @@ static int exec(struct interp_ctx *ctx, const struct interp_prog *prog,
 #define DST	reg[pc->dst]
 #define SRC	reg[pc->src]
 #define IMM	((uint64_t)pc->imm)
-#define DISPATCH() do {							\
-		if (unlikely(budget == 0))				\
+/*
+ * The budget is charged per straight run of instructions, when control
+ * leaves it (a taken jump, a call, an exit), not per instruction: the
+ * count stays exact and the hot path has no counter. Every loop passes a
+ * taken jump or a call, so a runaway one still stops, at most one straight
+ * run past the budget.
+ */
+#define CHARGE() do {							\
+		uint64_t n_ = (uint64_t)(pc - seg) + 1;			\
+									\
+		if (unlikely(n_ > budget))				\
 			goto out_budget;				\
-		budget--;						\
-		goto *labels[pc->op];					\
+		budget -= n_;						\
 	} while (0)
+#define DISPATCH() goto *labels[pc->op]
 #define NEXT()	do { pc++; DISPATCH(); } while (0)
+#define JUMP_TO(target) do {						\
+		CHARGE();						\
+		pc = seg = (target);					\
+		DISPATCH();						\
+	} while (0)
 #define JUMP_IF(cond) do {						\
-		if (cond) {						\
-			pc = base + pc->off;				\
-			DISPATCH();					\
-		}							\
+		if (cond)						\
+			JUMP_TO(base + pc->off);			\
 		NEXT();							\
 	} while (0)
 #define CHECK(addr, sz, w) do {						\
@@ -1477,10 +1490,11 @@ L_BSWAP64:	DST = __builtin_bswap64(DST); NEXT();
 	JMP(JSET, d & s, (uint32_t)(d & s))
 #undef JMP
 L_JA:
-	pc = base + pc->off;
-	DISPATCH();
+	JUMP_TO(base + pc->off);
 
 L_CALL:
+	CHARGE();
+	seg = pc + 1;
 	ctx->budget = budget;
 	ctx->cur_insn = (int)(pc - base);
 	reg[0] = pc->fn(ctx, reg[1], reg[2], reg[3], reg[4], reg[5]);
@@ -1492,6 +1506,7 @@ L_CALL:
 L_CALL_REL: {
 	struct frame *f;
 
+	CHARGE();
 	if (unlikely(ctx->depth >= INTERP_MAX_FRAMES)) {
 		run_err(ctx, (int)(pc - base), INTERP_EDEPTH,
 			"more than %d nested calls", INTERP_MAX_FRAMES);
@@ -1505,16 +1520,17 @@ L_CALL_REL: {
 	span += INTERP_STACK_SIZE;
 	memset((void *)(uintptr_t)lo, 0, INTERP_STACK_SIZE);
 	reg[10] = lo + INTERP_STACK_SIZE;
-	pc = base + pc->off;
+	pc = seg = base + pc->off;
 	DISPATCH();
 }
 L_EXIT:
+	CHARGE();
 	if (ctx->depth == base_depth + 1)
 		goto out_ok;
 	ctx->depth--;
 	lo += INTERP_STACK_SIZE;
 	span -= INTERP_STACK_SIZE;
-	pc = ctx->frames[ctx->depth].ret;
+	pc = seg = ctx->frames[ctx->depth].ret;
 	memcpy(&reg[6], ctx->frames[ctx->depth].saved, 5 * sizeof(*reg));
 	DISPATCH();
 
@@ -1597,6 +1613,7 @@ out_ok:
 	*r0 = reg[0];
 	return 0;
 out_budget:
+	budget = 0;
 	run_err(ctx, (int)(pc - base), INTERP_EBUDGET,
 		"instruction budget of %" PRIu64 " exhausted",
 		ctx->budget_max);
@@ -1610,6 +1627,11 @@ out_fault:
 	idx = (int)(pc - base);
 	fault(ctx, idx, a, size, write);
 out_err:
+	/* what ran of the straight run, for interp_insns_executed() */
+	if ((uint64_t)(pc - seg) < budget)
+		budget -= (uint64_t)(pc - seg);
+	else
+		budget = 0;
 	ctx->depth = base_depth;
 	ctx->budget = budget;
 	return -1;
@@ -1619,6 +1641,8 @@ out_err:
 #undef DISPATCH
 #undef NEXT
 #undef JUMP_IF
+#undef JUMP_TO
+#undef CHARGE
 #undef CHECK
 }
 
@@ -1628,8 +1652,9 @@ int interp_call_func(struct interp_ctx *ctx, uint64_t func,
 	const struct interp_prog *p = ctx->prog;
 	uint64_t a[5] = { 0 };
 	uint64_t idx = func & ~FUNC_TAG_MASK;
+	int caller = ctx->cur_insn, rc;
 
-	if (!ctx->running)
+	if (!ctx->running || ctx->err.status != INTERP_OK)
 		return -1;
 	if ((func & FUNC_TAG_MASK) != FUNC_TAG || idx >= p->n ||
 	    !(p->flags[idx] & F_CALLBACK)) {
@@ -1638,7 +1663,9 @@ int interp_call_func(struct interp_ctx *ctx, uint64_t func,
 		return -1;
 	}
 	memcpy(a, args, (nargs < 5 ? nargs : 5) * sizeof(*a));
-	return exec(ctx, p, (uint32_t)idx, a, r0);
+	rc = exec(ctx, p, (uint32_t)idx, a, r0);
+	ctx->cur_insn = caller;	/* the callback's helper calls moved it */
+	return rc;
 }
 
 int interp_run_args(struct interp_ctx *ctx, const struct interp_prog *prog,

@@ -65,13 +65,13 @@ long ip_sort(long *a, long n)
 		}
 		a[j + 1] = v;
 	}
-	return a[0] * 3 + a[n - 1];
+	return (long)((unsigned long)a[0] * 3 + (unsigned long)a[n - 1]);
 }
 
 #ifdef HAVE_SDIV
 long ip_divs(long a, long b)
 {
-	return a / b * 1000 + a % b;
+	return (long)((unsigned long)(a / b) * 1000 + (unsigned long)(a % b));
 }
 
 long ip_divs32(int a, int b)
@@ -101,11 +101,11 @@ unsigned long ip_bswap(unsigned long x)
 /* sign-extending loads (ldsx on v4, shifts on v3) */
 long ip_sext(const signed char *b, const short *h, const int *w, long n)
 {
-	long s = 0;
+	unsigned long s = 0;	/* unsigned: overflow wraps, in C too */
 
 	for (long i = 0; i < n; i++)
-		s = s * 3 + b[i] + h[i] * 5 + (long)w[i] * 7;
-	return s;
+		s = s * 3 + (unsigned long)(b[i] + h[i] * 5 + (long)w[i] * 7);
+	return (long)s;
 }
 
 struct pt {
@@ -128,35 +128,35 @@ static NOINLINE void fill(struct pt *p, long seed)
 long ip_struct(long seed)
 {
 	struct pt p[3];
-	long s = 0;
+	unsigned long s = 0;
 
 	__builtin_memset(p, 0, sizeof(p));
 	for (int i = 0; i < 3; i++)
 		fill(&p[i], seed + i);
 	for (int i = 0; i < 3; i++) {
-		s += p[i].x + p[i].y * 3 + p[i].z;
+		s += (unsigned long)(p[i].x + p[i].y * 3 + p[i].z);
 		for (int k = 0; p[i].name[k]; k++)
-			s = s * 31 + p[i].name[k];
+			s = s * 31 + (unsigned long)p[i].name[k];
 	}
-	return s;
+	return (long)s;
 }
 
 long ip_switch(long x)
 {
-	long r = 0;
+	unsigned long r = 0;
 
 	for (long i = 0; i < x; i++) {
 		switch ((unsigned long)i % 9) {
 		case 0: r += 3; break;
 		case 1: r ^= 0x55; break;
 		case 2: r *= 3; break;
-		case 3: r -= i; break;
+		case 3: r -= (unsigned long)i; break;
 		case 5: r = r << 1; break;
 		case 7: r = -r; break;
 		default: r += 1; break;
 		}
 	}
-	return r;
+	return (long)r;
 }
 
 /* global data: .rodata, .data and .bss, reached through ld_imm64 */

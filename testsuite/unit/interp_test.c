@@ -860,6 +860,7 @@ struct bpf_obj {
 		uint32_t insn;
 	} funcs[64];
 	size_t n_funcs;
+	uint32_t entries[64];
 	struct section_copy data[8];
 	size_t n_data;
 	struct interp_prog *prog;
@@ -949,7 +950,6 @@ static int obj_load(struct bpf_obj *o, const char *path)
 	Elf_Scn *scn = NULL, *rel = NULL;
 	Elf_Data *syms = NULL;
 	size_t text = 0, strndx, symstr = 0;
-	uint32_t entries[64];
 	struct interp_opts io = opts;
 	struct interp_error e;
 	int fd = open(path, O_RDONLY);
@@ -1006,12 +1006,12 @@ static int obj_load(struct bpf_obj *o, const char *path)
 		snprintf(o->funcs[o->n_funcs].name, sizeof(o->funcs[0].name),
 			 "%s", elf_strptr(elf, symstr, s.st_name));
 		o->funcs[o->n_funcs].insn = (uint32_t)(s.st_value / 8);
-		entries[o->n_funcs] = o->funcs[o->n_funcs].insn;
+		o->entries[o->n_funcs] = o->funcs[o->n_funcs].insn;
 		o->n_funcs++;
 	}
 	io.resolve = obj_resolve;
 	io.user = o;
-	io.entries = entries;
+	io.entries = o->entries;
 	io.n_entries = o->n_funcs;
 	o->prog = interp_prepare(o->insns, o->n, &io, &e);
 	if (!o->prog) {
@@ -1080,6 +1080,55 @@ static void rand_fill(void *p, size_t n, unsigned int seed)
 	}
 }
 
+/*
+ * Bad bytecode must never crash the runner: flip bits of real programs,
+ * and run whatever validation accepts, with a small budget. Under ASan
+ * (scripts/run-tests.sh) this also proves no access escapes the checks.
+ */
+static void test_mutations(struct bpf_obj *o, unsigned char *buf)
+{
+	struct bpf_insn *m = malloc(o->n * sizeof(*m));
+	struct interp_opts io = opts;
+	size_t accepted = 0, runs = 0, stopped = 0;
+	unsigned int seed = 2026;
+
+	io.resolve = obj_resolve;
+	io.user = o;
+	io.entries = o->entries;
+	io.n_entries = o->n_funcs;
+	interp_set_budget(ctx, 5000);
+	for (int round = 0; round < 3000; round++) {
+		struct interp_prog *p;
+		struct interp_error e;
+
+		memcpy(m, o->insns, o->n * sizeof(*m));
+		for (int k = 0; k <= round % 3; k++) {
+			seed = seed * 1103515245u + 12345u;
+			((unsigned char *)m)[(seed >> 4) % (o->n * 8)] ^=
+				(unsigned char)(1u << ((seed >> 1) & 7));
+		}
+		p = interp_prepare(m, o->n, &io, &e);
+		if (!p)
+			continue;
+		accepted++;
+		for (int k = 0; k < 3; k++) {
+			uint64_t args[5] = { P(buf), 64, P(buf + 128), 8, 0 };
+			uint64_t r0;
+
+			seed = seed * 1103515245u + 12345u;
+			runs++;
+			stopped += interp_run_args(ctx, p,
+						   o->entries[(seed >> 8) % o->n_funcs],
+						   args, 5, &r0, &e) != 0;
+		}
+		interp_prog_free(p);
+	}
+	interp_set_budget(ctx, 0);
+	free(m);
+	tap_ok(accepted > 0, "3000 mutated programs: %zu accepted, %zu runs, "
+	       "%zu stopped with an error, no crash", accepted, runs, stopped);
+}
+
 static void test_object(int cpu, unsigned char *buf, size_t len)
 {
 	char path[512];
@@ -1100,7 +1149,7 @@ static void test_object(int cpu, unsigned char *buf, size_t len)
 		 BSTAP_BUILDDIR, cpu);
 	if (obj_load(&o, path)) {
 		printf("# %s\n", o.why);
-		for (int i = 0; i < 15; i++)
+		for (int i = 0; i < 16; i++)
 			tap_ok(0, "v%d: load the object", cpu);
 		return;
 	}
@@ -1229,6 +1278,7 @@ static void test_object(int cpu, unsigned char *buf, size_t len)
 		       " insns in %.3f s = %.0f M insns/s\n", cpu, len, insns,
 		       s, insns / s / 1e6);
 	}
+	test_mutations(&o, buf);
 	interp_unregister_region(ctx, buf);
 	obj_free(&o);
 }
