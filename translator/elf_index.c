@@ -715,7 +715,8 @@ static struct elf_file *open_file(struct arena *a, const char *path,
 		*why = "out of memory";
 		return NULL;
 	}
-	p->fd = open(path, O_RDONLY | O_CLOEXEC);
+	/* O_NONBLOCK: a FIFO named as a program must not hang us */
+	p->fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
 	if (p->fd < 0 || fstat(p->fd, &st) || !S_ISREG(st.st_mode)) {
 		*why = p->fd < 0 ? "cannot be opened" : "is not a regular file";
 		goto fail;

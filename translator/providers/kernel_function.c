@@ -12,7 +12,7 @@
  *    message that says why.
  *
  * resolved_point: target the function, module its module (NULL for
- * vmlinux), is_return. Whether fentry/fexit or kprobes attach it is for
+ * vmlinux), is_return, number the .maxactive(N) of a kretprobe (0: default). Whether fentry/fexit or kprobes attach it is for
  * code generation. Variables: the BTF parameters, and $return on .return.
  */
 #include <string.h>
@@ -141,6 +141,7 @@ static struct resolved_point *func_point(struct session *s,
 	rp->target = func;
 	rp->module = module;
 	rp->is_return = m_has(m, "return");
+	rp->number = m_num(m, "maxactive");
 	return rp;
 }
 

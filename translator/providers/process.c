@@ -93,6 +93,12 @@ static bool file_error(struct session *s, const struct probe_component *c,
 			  "name the program inside it");
 		return true;
 	}
+	if (!S_ISREG(st.st_mode)) {
+		diag_hint(diag_error(s, c->loc, "'%s' is not a regular file",
+				     path),
+			  "name an executable or a shared library");
+		return true;
+	}
 	return false;
 }
 
