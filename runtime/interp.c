@@ -639,7 +639,9 @@ static int decode_atomic(const struct interp_prog *p, size_t i,
 	int base;
 
 	if (in->imm == BPF_LOAD_ACQ || in->imm == BPF_STORE_REL) {
-		if (in->imm == BPF_LOAD_ACQ ? in->dst_reg > 9 : in->dst_reg > 10)
+		if ((in->imm == BPF_LOAD_ACQ ? in->dst_reg > 9
+					     : in->dst_reg > 10) ||
+		    in->src_reg > 10)
 			goto bad_reg;
 		x->op = in->imm == BPF_LOAD_ACQ ? ldacq_xop[sz] : strel_xop[sz];
 		return 0;

@@ -824,6 +824,181 @@ static void test_validation(void)
 	interp_prog_free(p);
 }
 
+/*
+ * Random programs of valid-looking instructions with random registers,
+ * offsets and immediates: whatever validation lets through must run to an
+ * exit or a clean error. Registers are set first so that some get through.
+ */
+static unsigned int rnd(unsigned int *seed, unsigned int n)
+{
+	*seed = *seed * 1103515245u + 12345u;
+	return (*seed >> 8) % n;
+}
+
+/* a base register for memory: ctx (r1), stack (r6, r10), or any */
+static uint8_t rnd_base(unsigned int *seed)
+{
+	static const uint8_t bases[] = { 1, 6, 10, 10, 6, 1, 10 };
+
+	return rnd(seed, 8) ? bases[rnd(seed, sizeof(bases))] : rnd(seed, 11);
+}
+
+/* mostly inside what base points to (see test_random), now and then not */
+static int16_t rnd_off(unsigned int *seed, uint8_t base)
+{
+	int k = (int)rnd(seed, 8);
+
+	if (!rnd(seed, 8))
+		return (int16_t)((int)rnd(seed, 600) - 560);
+	if (base == 1)
+		return (int16_t)(8 * k);		/* ctx: 64 bytes */
+	if (base == 6)
+		return (int16_t)(8 * k - 8 * (int)rnd(seed, 56));	/* r10 - 64 */
+	return (int16_t)(-8 - 8 * (int)rnd(seed, 63));
+}
+
+static struct bpf_insn random_insn(unsigned int *seed)
+{
+	static const uint8_t alu_ops[] = {
+		BPF_ADD, BPF_SUB, BPF_MUL, BPF_DIV, BPF_OR, BPF_AND, BPF_LSH,
+		BPF_RSH, BPF_NEG, BPF_MOD, BPF_XOR, BPF_MOV, BPF_ARSH, BPF_END,
+	};
+	static const uint8_t jmp_ops[] = {
+		BPF_JA, BPF_JEQ, BPF_JGT, BPF_JGE, BPF_JSET, BPF_JNE, BPF_JSGT,
+		BPF_JSGE, BPF_JLT, BPF_JLE, BPF_JSLT, BPF_JSLE, BPF_CALL,
+	};
+	static const int32_t atomics[] = {
+		BPF_ADD, BPF_ADD | BPF_FETCH, BPF_OR, BPF_AND | BPF_FETCH,
+		BPF_XOR, BPF_XOR | BPF_FETCH, BPF_XCHG, BPF_CMPXCHG,
+	};
+	static const int32_t ids[] = { 1, 2, 5, 181, 3 };
+	static const uint8_t sizes[] = { BPF_B, BPF_H, BPF_W, BPF_DW };
+	struct bpf_insn in = { 0 };
+	unsigned int kind = rnd(seed, 10);
+
+	if (kind < 4) {				/* ALU */
+		uint8_t op = alu_ops[rnd(seed, sizeof(alu_ops))];
+		bool x = rnd(seed, 2) && op != BPF_NEG;
+		bool is64 = rnd(seed, 2);
+
+		in.code = (is64 ? BPF_ALU64 : BPF_ALU) | op | (x ? BPF_X : 0);
+		in.dst_reg = rnd(seed, 10);
+		if (x)
+			in.src_reg = rnd(seed, 11);
+		else if (op != BPF_NEG)
+			in.imm = (int32_t)rnd(seed, 200) - 100;
+		if (op == BPF_LSH || op == BPF_RSH || op == BPF_ARSH)
+			in.imm = x ? 0 : (int32_t)rnd(seed, is64 ? 64 : 32);
+		if ((op == BPF_DIV || op == BPF_MOD) && !x && !in.imm)
+			in.imm = 3;
+		if (op == BPF_DIV || op == BPF_MOD)
+			in.off = rnd(seed, 2);
+		if (op == BPF_MOV && x)
+			in.off = (int16_t)(rnd(seed, is64 ? 4 : 3) * 8);
+		if (op == BPF_END) {
+			in.code &= is64 ? ~BPF_X : 0xff;
+			in.src_reg = 0;
+			in.imm = 16 << rnd(seed, 3);
+		}
+	} else if (kind < 6) {			/* jumps and calls */
+		uint8_t op = jmp_ops[rnd(seed, sizeof(jmp_ops))];
+		bool x = rnd(seed, 2);
+
+		in.code = (rnd(seed, 2) ? BPF_JMP : BPF_JMP32) | op;
+		if (op == BPF_CALL) {
+			in.code = BPF_JMP | BPF_CALL;
+			in.src_reg = rnd(seed, 3) ? 0 : BPF_PSEUDO_CALL;
+			in.imm = in.src_reg ? (int32_t)rnd(seed, 7) - 3
+					    : ids[rnd(seed, sizeof(ids) / 4)];
+		} else if (op == BPF_JA) {
+			in.off = (int16_t)rnd(seed, 7) - 3;
+			if (BPF_CLASS(in.code) == BPF_JMP32) {
+				in.imm = in.off;
+				in.off = 0;
+			}
+		} else {
+			in.code |= x ? BPF_X : 0;
+			in.dst_reg = rnd(seed, 11);
+			in.src_reg = x ? rnd(seed, 11) : 0;
+			in.imm = x ? 0 : (int32_t)rnd(seed, 20) - 10;
+			in.off = (int16_t)rnd(seed, 7) - 3;
+		}
+	} else if (kind < 8) {			/* loads */
+		uint8_t sz = sizes[rnd(seed, 4)];
+
+		in.code = BPF_LDX | sz |
+			  (sz != BPF_DW && rnd(seed, 3) == 0 ? BPF_MEMSX : BPF_MEM);
+		in.dst_reg = rnd(seed, 10);
+		in.src_reg = rnd_base(seed);
+		in.off = rnd_off(seed, in.src_reg);
+	} else if (kind < 9) {			/* stores */
+		in.code = (rnd(seed, 2) ? BPF_ST : BPF_STX) |
+			  sizes[rnd(seed, 4)] | BPF_MEM;
+		in.dst_reg = rnd_base(seed);
+		if (BPF_CLASS(in.code) == BPF_STX)
+			in.src_reg = rnd(seed, 11);
+		else
+			in.imm = (int32_t)rnd(seed, 1000);
+		in.off = rnd_off(seed, in.dst_reg);
+	} else {				/* atomics */
+		in.code = BPF_STX | BPF_ATOMIC | (rnd(seed, 2) ? BPF_DW : BPF_W);
+		in.dst_reg = rnd_base(seed);
+		in.src_reg = rnd(seed, 10);
+		in.imm = atomics[rnd(seed, sizeof(atomics) / 4)];
+		in.off = rnd_off(seed, in.dst_reg);
+	}
+	if (rnd(seed, 40) == 0)			/* and now and then, damage */
+		((uint8_t *)&in)[rnd(seed, 8)] ^= (uint8_t)(1u << rnd(seed, 8));
+	return in;
+}
+
+static void test_random(void)
+{
+	uint64_t ctxbuf[8] = { 0 };
+	unsigned int seed = 77;
+	size_t accepted = 0, clean = 0, n_err[INTERP_EUSAGE + 1] = { 0 };
+
+	interp_register_region(ctx, ctxbuf, sizeof(ctxbuf), true);
+	interp_set_budget(ctx, 10000);
+	for (int round = 0; round < 20000; round++) {
+		struct bpf_insn p[48];
+		struct interp_prog *prog;
+		struct interp_error e;
+		size_t n = 0;
+		uint64_t r0;
+		int body;
+
+		for (int k = 0; k < 10; k++)
+			if (k != 1)
+				p[n++] = BPF_MOV64_IMM(k, (int32_t)(seed >> (k + 3)) % 100);
+		p[n++] = BPF_MOV64_REG(BPF_REG_6, BPF_REG_10);
+		p[n++] = BPF_ALU64_IMM(BPF_ADD, BPF_REG_6, -64);
+		body = 10 + round % 20;
+		for (int k = 0; k < body; k++)
+			p[n++] = random_insn(&seed);
+		p[n++] = BPF_EXIT_INSN();
+		prog = interp_prepare(p, n, &opts, &e);
+		if (!prog) {
+			if (getenv("INTERP_DEBUG") && round < 40)
+				printf("# %s\n", e.msg);
+			continue;
+		}
+		accepted++;
+		if (interp_run(ctx, prog, 0, (uint64_t)(uintptr_t)ctxbuf, &r0,
+			       &e) == 0)
+			clean++;
+		else if (e.status <= INTERP_EUSAGE)
+			n_err[e.status]++;
+		interp_prog_free(prog);
+	}
+	interp_set_budget(ctx, 0);
+	interp_unregister_region(ctx, ctxbuf);
+	tap_ok(accepted > 100, "20000 random programs: %zu accepted, %zu exit, "
+	       "%zu faults, %zu over budget, %zu too deep, %zu aborted",
+	       accepted, clean, n_err[INTERP_EFAULT], n_err[INTERP_EBUDGET],
+	       n_err[INTERP_EDEPTH], n_err[INTERP_EABORT]);
+}
+
 /* ---------------------------------------------------------- real clang */
 
 long ip_checksum(const unsigned char *buf, long len);
@@ -1328,6 +1503,7 @@ int main(void)
 	test_calls();
 	test_budget();
 	test_validation();
+	test_random();
 	test_object(3, buf, len);
 	test_object(4, buf, len);
 	bench_loop();
