@@ -15,6 +15,12 @@
 #include "providers/provider_impl.h"
 #include "session.h"
 
+/*
+ * Until Makefile.am lists this file, providers/process.c includes it; the
+ * entry points are weak so that building it both ways links.
+ */
+#define ELF_INDEX_API __attribute__((weak))
+
 #define MAX_FILES 256
 #define MAX_TYPE_DEPTH 12
 
@@ -478,7 +484,7 @@ static void read_dwarf(struct arena *a, struct elf_priv *p,
 	ef->nfuncs = b.n;
 }
 
-const struct dwarf_function *elf_dwarf_function(const struct elf_file *ef,
+ELF_INDEX_API const struct dwarf_function *elf_dwarf_function(const struct elf_file *ef,
 						const char *name)
 {
 	int lo = 0, hi = ef->nfuncs - 1;
@@ -627,7 +633,7 @@ static int size_of(Dwarf_Die *typed)
 	return size < (1u << 30) ? (int)size : 0;
 }
 
-int elf_dwarf_params(struct session *s, const struct elf_file *ef,
+ELF_INDEX_API int elf_dwarf_params(struct session *s, const struct elf_file *ef,
 		     const struct dwarf_function *f, struct dwarf_var *vars,
 		     int max, struct dwarf_var *ret)
 {
@@ -662,7 +668,7 @@ int elf_dwarf_params(struct session *s, const struct elf_file *ef,
 	return n;
 }
 
-void elf_dwarf_lines(const struct elf_file *ef,
+ELF_INDEX_API void elf_dwarf_lines(const struct elf_file *ef,
 		     void (*fn)(void *ctx, const char *file, int line,
 				uint64_t addr),
 		     void *ctx)
@@ -747,7 +753,7 @@ fail:
  * DWARF is read on first need: finding debuginfo for every library a
  * program loads (build-id, debuglink lookups) costs more than the rest.
  */
-bool elf_load_dwarf(struct session *s, struct elf_file *ef)
+ELF_INDEX_API bool elf_load_dwarf(struct session *s, struct elf_file *ef)
 {
 	struct elf_cache *c = cache(s);
 
@@ -761,7 +767,7 @@ bool elf_load_dwarf(struct session *s, struct elf_file *ef)
 	return ef->has_dwarf;
 }
 
-struct elf_file *elf_file_get(struct session *s, const char *path,
+ELF_INDEX_API struct elf_file *elf_file_get(struct session *s, const char *path,
 			      const char **why)
 {
 	struct elf_cache *c = cache(s);

@@ -2,7 +2,8 @@
 /*
  * A program for the process() provider's tests: two USDT marks, a few
  * functions with parameters, built with -g. Tests name lines of this file
- * (compute: lines 16-23; code on 20, 21, 22): keep its layout.
+ * (compute: lines 17-24, code on 21-23; report: line 29 has none, 28 and
+ * 30 do, even at -O2): keep its layout.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -25,6 +26,8 @@ __attribute__((noinline)) int compute(int x, long y)
 __attribute__((noinline)) void report(const char *msg, int n)
 {
 	sink += n;
+
+	sink += 1;
 	STAP_PROBE2(bstap_test, reported, msg, n);
 }
 

@@ -106,13 +106,15 @@ static bool is_dir(const char *dir, const struct dirent *e)
 {
 	char path[4096];
 	struct stat st;
+	int n;
 
 	if (e->d_type == DT_DIR)
 		return true;
 	if (e->d_type != DT_UNKNOWN)
 		return false;
-	snprintf(path, sizeof(path), "%s/%s", dir, e->d_name);
-	return stat(path, &st) == 0 && S_ISDIR(st.st_mode);
+	n = snprintf(path, sizeof(path), "%s/%s", dir, e->d_name);
+	return n > 0 && (size_t)n < sizeof(path) && stat(path, &st) == 0 &&
+	       S_ISDIR(st.st_mode);
 }
 
 static void scan_system(struct tp_cache *c, int *cap, const char *events,
