@@ -489,6 +489,19 @@ static bool pp_too_deep(struct pp *pp, const struct token *at)
 	return true;
 }
 
+/* Stand a 0 in for what could not be expanded, so one error stays one. */
+static void pp_placeholder(struct pp *pp, const struct token *at)
+{
+	struct tok_array a = { .v = arena_new(pp_arena(pp), struct token),
+			       .n = 1 };
+
+	a.v[0] = *at;
+	a.v[0].type = TOK_NUMBER;
+	a.v[0].text = "0";
+	a.v[0].num = 0;
+	pp_push_tokens(pp, a, NULL, 0, false);
+}
+
 /* @NAME: a parameter, a macro of this file or of a library. */
 static bool pp_expand_at(struct pp *pp, const struct token *at,
 			 struct pp_scope *scope)
@@ -500,8 +513,10 @@ static bool pp_expand_at(struct pp *pp, const struct token *at,
 		for (int i = 0; i < scope->macro->params.n; i++) {
 			if (strcmp(scope->macro->params.v[i], at->text))
 				continue;
-			if (pp_too_deep(pp, at))
+			if (pp_too_deep(pp, at)) {
+				pp_placeholder(pp, at);
 				return true;
+			}
 			pp_push_tokens(pp, scope->args[i], scope->parent,
 				       at->depth + 1, false);
 			return true;
@@ -513,8 +528,10 @@ static bool pp_expand_at(struct pp *pp, const struct token *at,
 		m = pp_find_library(pp, at->text);
 	if (!m)
 		return false;
-	if (pp_too_deep(pp, at))
+	if (pp_too_deep(pp, at)) {
+		pp_placeholder(pp, at);
 		return true;
+	}
 	inv = arena_new(pp_arena(pp), struct pp_scope);
 	inv->macro = m;
 	inv->parent = scope;
@@ -1035,7 +1052,7 @@ void pp_next(struct pp *pp, struct token *t)
 		switch (t->type) {
 		case TOK_EOF:
 			if (top) {
-				diag_hint(diag_error(pp->s, pp->conds.v[0].tok.loc,
+				diag_hint(diag_error(pp->s, top->tok.loc,
 						     "unterminated conditional: this '%%(' has no '%%)'"),
 					  "end the conditional with '%%)'");
 				pp->conds.n = 0;
