@@ -79,6 +79,7 @@ struct elab_probe {
 	struct strmap vars;		/* $name -> struct context_var */
 	bool vars_known;		/* vars was filled */
 	bool vars_listed;		/* some point's provider lists vars */
+	bool vars_incomplete;		/* some point could not list them all */
 };
 
 struct elab_program {
