@@ -289,6 +289,20 @@ int fmt_arg_kind_at(const struct fmt *f, size_t i)
 	return -1;
 }
 
+size_t fmt_memory_bytes(const struct fmt_spec *s, int64_t star_precision)
+{
+	int64_t p;
+
+	if (!s || (s->conv != FMT_MEMORY && s->conv != FMT_MEMORY_HEX))
+		return 0;
+	/* stap hands a '*' value to an int before using it. */
+	p = s->precision == FMT_STAR ? (int32_t)(uint64_t)star_precision
+				     : s->precision;
+	if (p <= 0)
+		return 1;
+	return p > FMT_PRINT_LIMIT ? FMT_PRINT_LIMIT : (size_t)p;
+}
+
 /* ----------------------------------------------------------------- output */
 
 /*

@@ -116,8 +116,22 @@ int fmt_parse(struct fmt *f, const char *src, size_t len,
 	      struct fmt_error *err);
 void fmt_release(struct fmt *f);
 
-/* What argument @i (0-based) of a call must be; -1 past the end. */
+/* stap's pass-2 message when a call's argument count does not match. */
+#define FMT_ERR_NARGS "Wrong number of args to formatted print operator"
+
+/*
+ * What argument @i (0-based) of a call must be at run time; -1 past the
+ * end. In the script, %m and %M take a long (an address): FMT_ARG_BYTES
+ * says the record carries the bytes read from there instead.
+ */
 int fmt_arg_kind_at(const struct fmt *f, size_t i);
+
+/*
+ * Bytes a %m/%M spec reads from its address, given the value of its '*'
+ * precision (ignored for a static one): the precision, at most
+ * FMT_PRINT_LIMIT, or 1 without one. What the BPF side must copy.
+ */
+size_t fmt_memory_bytes(const struct fmt_spec *s, int64_t star_precision);
 
 /*
  * Append the formatted output to @sb as stap's printf does, cut at @limit

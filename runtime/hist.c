@@ -229,9 +229,11 @@ static int64_t row_value(const struct hist_layout *h, int i,
 	}
 	if (i == h->buckets - 1) {
 		*prefix = ">";
-		return h->start + (int64_t)(i - 2) * h->interval;
+		i--;
 	}
-	return h->start + (int64_t)(i - 1) * h->interval;
+	/* Wraps for ranges near the ends of int64, as stap's does. */
+	return (int64_t)((uint64_t)h->start +
+			 (uint64_t)(i - 1) * (uint64_t)h->interval);
 }
 
 /* A row is elided when it and its neighbours within 'elision' are empty. */
@@ -286,7 +288,8 @@ static int draw(struct sink *s, const struct hist_layout *h,
 		return -1;
 	if (width > HIST_WIDTH_MAX)
 		width = HIST_WIDTH_MAX;
-	scale = r.valmax <= width ? 1 : (r.valmax + width - 1) / width;
+	scale = r.valmax <= width ? 1
+		: r.valmax / width + (r.valmax % width != 0);
 	cnt_space = needed_space(r.valmax);
 	val_space = value_space(h, &r);
 

@@ -112,7 +112,8 @@ void stats_merge(struct stats_data *agg, const struct stats_layout *l,
 	if (!agg)
 		return;
 	stats_reset(agg, l);
-	if (!percpu || stride < stats_data_size(l))
+	/* Records must stay 8-byte aligned, as per-CPU map values are. */
+	if (!percpu || stride < stats_data_size(l) || stride % 8)
 		return;
 	for (i = 0; i < ncpu; i++) {
 		const struct stats_data *sd = cpu_at(percpu, i, stride);

@@ -59,7 +59,8 @@ void stats_add(struct stats_data *sd, const struct stats_layout *l,
 
 /*
  * Merge @ncpu per-CPU records laid out @stride bytes apart (a per-CPU map
- * lookup gives them so; stride >= stats_data_size) into @agg.
+ * lookup gives them so: 8-byte aligned, stride a multiple of 8 and at least
+ * stats_data_size) into @agg. A bad stride leaves @agg empty.
  */
 void stats_merge(struct stats_data *agg, const struct stats_layout *l,
 		 const void *percpu, size_t ncpu, size_t stride);

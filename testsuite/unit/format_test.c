@@ -219,6 +219,27 @@ static void test_parse(void)
 	fmt_release(&f);
 }
 
+/* What the BPF side copies for %m/%M: _stp_vsprint_memory's len. */
+static void test_memory_bytes(void)
+{
+	struct fmt f;
+
+	fmt_parse(&f, "%m%.4M%.*m%d", 12, NULL);
+	tap_is_int((long)fmt_memory_bytes(&f.specs[0], 0), 1,
+		   "%%m reads 1 byte");
+	tap_is_int((long)fmt_memory_bytes(&f.specs[1], 0), 4,
+		   "%%.4M reads 4 bytes");
+	tap_is_int((long)fmt_memory_bytes(&f.specs[2], 20), 20,
+		   "%%.*m reads the '*' value");
+	tap_is_int((long)fmt_memory_bytes(&f.specs[2], -3), 1,
+		   "  ... 1 when it is negative");
+	tap_is_int((long)fmt_memory_bytes(&f.specs[2], 100000), 8192,
+		   "  ... at most STP_BUFFER_SIZE");
+	tap_is_int((long)fmt_memory_bytes(&f.specs[3], 5), 0,
+		   "%%d reads no memory");
+	fmt_release(&f);
+}
+
 static void test_mismatch(void)
 {
 	struct strbuf sb = STRBUF_INIT;
@@ -303,6 +324,7 @@ int main(void)
 	test_numbers();
 	test_memory();
 	test_parse();
+	test_memory_bytes();
 	test_mismatch();
 	test_limits();
 	test_print();

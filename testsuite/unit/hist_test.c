@@ -313,6 +313,29 @@ static void test_sprint(void)
 	strbuf_release(&full);
 }
 
+/* -D HIST_WIDTH=10: ten dashes, bars scaled to ten columns. */
+static void test_width(void)
+{
+	int64_t counts[HIST_LOG_BUCKETS] = { 0 };
+	struct hist_print_opts o = { 10, 2 };
+	struct strbuf sb = STRBUF_INIT;
+	struct hist_layout h;
+
+	hist_log_layout(&h);
+	counts[hist_log_bucket(1)] = 20;
+	counts[hist_log_bucket(2)] = 5;
+	hist_print(&sb, &h, counts, &o);
+	tap_is_str(sb.data,
+		   "value |---------- count\n"
+		   "    0 |            0\n"
+		   "    1 |@@@@@@@@@@ 20\n"
+		   "    2 |@@          5\n"
+		   "    4 |            0\n"
+		   "    8 |            0\n"
+		   "\n", "HIST_WIDTH=10");
+	strbuf_release(&sb);
+}
+
 static void test_robust(void)
 {
 	int64_t counts[HIST_LOG_BUCKETS] = { 0 };
@@ -340,6 +363,7 @@ int main(void)
 	test_linear_print();
 	test_log_print();
 	test_sprint();
+	test_width();
 	test_robust();
 	return tap_done();
 }
