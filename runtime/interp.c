@@ -1547,9 +1547,13 @@ L_LD_IMM64:
 	L_STX_##W:   CHECK(DST + pc->off, BYTES, true); ST(a, SRC); NEXT(); \
 	L_ST_##W:    CHECK(DST + pc->off, BYTES, true); ST(a, IMM); NEXT(); \
 	L_LDACQ_##W: CHECK(SRC + pc->off, BYTES, false);		\
+		if (unlikely(a & (BYTES - 1)))				\
+			goto out_misaligned;				\
 		DST = __atomic_load_n((uint##BYTES##x_t *)(uintptr_t)a,	\
 				      __ATOMIC_ACQUIRE); NEXT();	\
 	L_STREL_##W: CHECK(DST + pc->off, BYTES, true);		\
+		if (unlikely(a & (BYTES - 1)))				\
+			goto out_misaligned;				\
 		__atomic_store_n((uint##BYTES##x_t *)(uintptr_t)a,	\
 				 (uint##BYTES##x_t)SRC, __ATOMIC_RELEASE); \
 		NEXT();

@@ -122,9 +122,12 @@ static uint64_t h_lookup(struct interp_ctx *c, uint64_t a, uint64_t b,
 static uint64_t h_read(struct interp_ctx *c, uint64_t p, uint64_t b,
 		       uint64_t d, uint64_t e, uint64_t f)
 {
-	uint64_t *q = interp_mem(c, p, 8, false);
+	const void *q = interp_mem(c, p, 8, false);
+	uint64_t v = 0;
 
-	return q ? *q : 0;
+	if (q)
+		memcpy(&v, q, 8);	/* programs may pass unaligned pointers */
+	return v;
 }
 
 /* bpf_loop(nr, fn, ctx, flags) */
@@ -558,6 +561,15 @@ static void test_atomics(void)
 		BPF_ALU64_REG(BPF_ADD, BPF_REG_0, BPF_REG_2),
 		BPF_EXIT_INSN(),
 	), 0xffffffffLL + 0xffffffffLL, "32-bit atomics zero-extend and touch 4 bytes");
+	tap_is_int(RUN(0, NULL,
+		BPF_LD_IMM64(BPF_REG_1, 0xffff1234),
+		BPF_ATOMIC_OP(BPF_H, BPF_STORE_REL, BPF_REG_10, BPF_REG_1, -2),
+		BPF_ATOMIC_OP(BPF_H, BPF_LOAD_ACQ, BPF_REG_0, BPF_REG_10, -2),
+		BPF_ATOMIC_OP(BPF_DW, BPF_STORE_REL, BPF_REG_10, BPF_REG_1, -16),
+		BPF_ATOMIC_OP(BPF_DW, BPF_LOAD_ACQ, BPF_REG_2, BPF_REG_10, -16),
+		BPF_ALU64_REG(BPF_ADD, BPF_REG_0, BPF_REG_2),
+		BPF_EXIT_INSN(),
+	), 0x1234 + 0xffff1234LL, "store-release and load-acquire");
 	RUN(0, &e,
 		BPF_MOV64_IMM(BPF_REG_1, 1),
 		BPF_ATOMIC_OP(BPF_DW, BPF_ADD, BPF_REG_10, BPF_REG_1, -12),
@@ -870,6 +882,7 @@ static struct bpf_insn random_insn(unsigned int *seed)
 	static const int32_t atomics[] = {
 		BPF_ADD, BPF_ADD | BPF_FETCH, BPF_OR, BPF_AND | BPF_FETCH,
 		BPF_XOR, BPF_XOR | BPF_FETCH, BPF_XCHG, BPF_CMPXCHG,
+		BPF_LOAD_ACQ, BPF_STORE_REL,
 	};
 	static const int32_t ids[] = { 1, 2, 5, 181, 3 };
 	static const uint8_t sizes[] = { BPF_B, BPF_H, BPF_W, BPF_DW };
@@ -945,6 +958,11 @@ static struct bpf_insn random_insn(unsigned int *seed)
 		in.dst_reg = rnd_base(seed);
 		in.src_reg = rnd(seed, 10);
 		in.imm = atomics[rnd(seed, sizeof(atomics) / 4)];
+		if (in.imm == BPF_LOAD_ACQ) {	/* dst = *(src + off) */
+			in.code = BPF_STX | BPF_ATOMIC | sizes[rnd(seed, 4)];
+			in.src_reg = in.dst_reg;
+			in.dst_reg = rnd(seed, 10);
+		}
 		in.off = rnd_off(seed, in.dst_reg);
 	}
 	if (rnd(seed, 40) == 0)			/* and now and then, damage */
