@@ -266,10 +266,11 @@ static void test_log_print(void)
 
 	/* systemtap.maps/log.stp: every power of two, both signs, 20 zeros */
 	hist_log_layout(&h);
-	for (i = 0; i < 63; i++, val <<= 1)
+	for (i = 0; i < 63; i++, val = (int64_t)((uint64_t)val << 1))
 		counts[hist_log_bucket(val)]++;
+	/* The last one is -(-2^63), which wraps to -2^63 as in stap. */
 	for (i = 0, val = 1; i < 64; i++, val = (int64_t)((uint64_t)val << 1))
-		counts[hist_log_bucket(-val)]++;
+		counts[hist_log_bucket((int64_t)(0 - (uint64_t)val))]++;
 	counts[hist_log_bucket(0)] += 20;
 	hist_print(&sb, &h, counts, NULL);
 	tap_ok(sb.len > strlen(LOG_HEAD) &&
