@@ -713,8 +713,8 @@ bad_reg:
 	prep_err(e, p, i, INTERP_EINVAL, "invalid register");
 	return -1;
 reserved:
-	prep_err(e, p, i, INTERP_EINVAL, "unknown opcode 0x%02x or reserved fields not zero",
-		 in->code);
+	prep_err(e, p, i, INTERP_EINVAL,
+		 "unknown opcode 0x%02x or reserved fields not zero", in->code);
 	return -1;
 }
 
@@ -1566,9 +1566,13 @@ L_LD_IMM64:
 	MEM(W, 4, ld32, st32)
 	MEM(DW, 8, ld64, st64)
 #undef MEM
-L_LDXS_B: CHECK(SRC + pc->off, 1, false); DST = (uint64_t)(int64_t)(int8_t)ld8(a); NEXT();
-L_LDXS_H: CHECK(SRC + pc->off, 2, false); DST = (uint64_t)(int64_t)(int16_t)ld16(a); NEXT();
-L_LDXS_W: CHECK(SRC + pc->off, 4, false); DST = (uint64_t)(int64_t)(int32_t)ld32(a); NEXT();
+#define LDXS(W, BYTES, LD, T)						\
+	L_LDXS_##W: CHECK(SRC + pc->off, BYTES, false);			\
+		DST = (uint64_t)(int64_t)(T)LD(a); NEXT();
+	LDXS(B, 1, ld8, int8_t)
+	LDXS(H, 2, ld16, int16_t)
+	LDXS(W, 4, ld32, int32_t)
+#undef LDXS
 
 	/*
 	 * Atomics are real ones: global data is shared with kernel programs
@@ -1578,25 +1582,22 @@ L_LDXS_W: CHECK(SRC + pc->off, 4, false); DST = (uint64_t)(int64_t)(int32_t)ld32
 	CHECK(DST + pc->off, sizeof(T), true);				\
 	if (unlikely(a & (sizeof(T) - 1)))				\
 		goto out_misaligned;
+/* one read-modify-write; FETCH is "SRC =" to get the old value, or empty */
+#define RMW(T, FN, FETCH) do {						\
+		ATOMIC_CHECK(T)						\
+		FETCH FN((T *)(uintptr_t)a, (T)SRC, __ATOMIC_SEQ_CST);	\
+		NEXT();							\
+	} while (0)
 #define ATOMIC(W, T)							\
-	L_##W##_AADD: ATOMIC_CHECK(T)					\
-		__atomic_fetch_add((T *)(uintptr_t)a, (T)SRC, __ATOMIC_SEQ_CST); NEXT(); \
-	L_##W##_AADD_F: ATOMIC_CHECK(T)					\
-		SRC = __atomic_fetch_add((T *)(uintptr_t)a, (T)SRC, __ATOMIC_SEQ_CST); NEXT(); \
-	L_##W##_AOR: ATOMIC_CHECK(T)					\
-		__atomic_fetch_or((T *)(uintptr_t)a, (T)SRC, __ATOMIC_SEQ_CST); NEXT(); \
-	L_##W##_AOR_F: ATOMIC_CHECK(T)					\
-		SRC = __atomic_fetch_or((T *)(uintptr_t)a, (T)SRC, __ATOMIC_SEQ_CST); NEXT(); \
-	L_##W##_AAND: ATOMIC_CHECK(T)					\
-		__atomic_fetch_and((T *)(uintptr_t)a, (T)SRC, __ATOMIC_SEQ_CST); NEXT(); \
-	L_##W##_AAND_F: ATOMIC_CHECK(T)					\
-		SRC = __atomic_fetch_and((T *)(uintptr_t)a, (T)SRC, __ATOMIC_SEQ_CST); NEXT(); \
-	L_##W##_AXOR: ATOMIC_CHECK(T)					\
-		__atomic_fetch_xor((T *)(uintptr_t)a, (T)SRC, __ATOMIC_SEQ_CST); NEXT(); \
-	L_##W##_AXOR_F: ATOMIC_CHECK(T)					\
-		SRC = __atomic_fetch_xor((T *)(uintptr_t)a, (T)SRC, __ATOMIC_SEQ_CST); NEXT(); \
-	L_##W##_XCHG: ATOMIC_CHECK(T)					\
-		SRC = __atomic_exchange_n((T *)(uintptr_t)a, (T)SRC, __ATOMIC_SEQ_CST); NEXT(); \
+	L_##W##_AADD:	RMW(T, __atomic_fetch_add, );			\
+	L_##W##_AADD_F:	RMW(T, __atomic_fetch_add, SRC =);		\
+	L_##W##_AOR:	RMW(T, __atomic_fetch_or, );			\
+	L_##W##_AOR_F:	RMW(T, __atomic_fetch_or, SRC =);		\
+	L_##W##_AAND:	RMW(T, __atomic_fetch_and, );			\
+	L_##W##_AAND_F:	RMW(T, __atomic_fetch_and, SRC =);		\
+	L_##W##_AXOR:	RMW(T, __atomic_fetch_xor, );			\
+	L_##W##_AXOR_F:	RMW(T, __atomic_fetch_xor, SRC =);		\
+	L_##W##_XCHG:	RMW(T, __atomic_exchange_n, SRC =);		\
 	L_##W##_CMPXCHG: {						\
 		T expected;						\
 									\
@@ -1611,6 +1612,7 @@ L_LDXS_W: CHECK(SRC + pc->off, 4, false); DST = (uint64_t)(int64_t)(int32_t)ld32
 	ATOMIC(W, uint32_t)
 	ATOMIC(DW, uint64_t)
 #undef ATOMIC
+#undef RMW
 #undef ATOMIC_CHECK
 
 out_ok:

@@ -19,7 +19,16 @@
  *   - regions registered with interp_register_region(): the ctx buffer,
  *     mmap-ed global data, and buffers a helper hands out. A region
  *     registered while a program runs (by a helper) is forgotten when the
- *     outermost interp_run() returns.
+ *     outermost interp_run() returns. The memory must stay valid while it
+ *     is registered.
+ * Each frame starts zeroed, so a program reading stack it never wrote sees
+ * zeroes, the same on every run.
+ *
+ * A prepared program is never changed and can be shared by threads; a
+ * context (registers' home, stack, regions, last error) is one thread's.
+ * Error indexes count instruction slots from the start of the array given
+ * to interp_prepare() (ld_imm64 takes two), as in the kernel's verifier
+ * log and in .BTF.ext line info.
  *
  *	struct interp_opts o = { .helpers = tbl, .n_helpers = N,
  *				 .resolve = resolve_map, .user = run };
