@@ -526,6 +526,7 @@ struct elab_program *elaborate(struct session *s)
 	infer_types(&cx);
 	if (diag_error_count(s))
 		return NULL;
+	elide_unused(&cx);
 	collect_program(&cx);
 	return cx.prog;
 }

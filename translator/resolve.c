@@ -1040,3 +1040,291 @@ void mark_reachable(struct elab_ctx *cx)
 	for (int i = 0; i < r.work.n; i++)
 		walk_stmt(&r, r.work.v[i]->decl->body);
 }
+
+/* ------------------------------------------------------------- elision */
+
+/*
+ * Like stap, drop stores to locals that nothing reads: an alias prologue
+ * sets every variable its probes offer, and most handlers read a few, so
+ * the rest would cost each event for nothing (sprintf, memory reads). An
+ * assignment whose value is needed for a side effect keeps the value as a
+ * statement. Calls to script functions count as side effects; calls to
+ * @runtime functions that return a value do not (they only compute).
+ */
+struct uses {
+	struct elab_ctx *cx;
+	struct strmap reads;	/* symbol -> count of reads */
+	struct strmap refs;	/* symbol -> referenced at all */
+};
+
+static void count_expr(struct uses *u, struct expr *e, bool lvalue);
+static void count_stmt(struct uses *u, struct stmt *st);
+
+static void bump(struct uses *u, struct strmap *m, struct symbol *sym)
+{
+	if (!sym || sym->kind != SYM_LOCAL)
+		return;
+	strmap_put(u->cx->a, m, sym,
+		   (char *)strmap_get(m, sym) + 1);
+}
+
+static void count_args(struct uses *u, struct expr *e)
+{
+	for (int i = 0; i < e->args.n; i++)
+		count_expr(u, e->args.v[i], false);
+}
+
+static void count_expr_inner(struct uses *u, struct expr *e, bool lvalue)
+{
+	switch (e->kind) {
+	case EXPR_IDENT:
+		bump(u, &u->refs, e->sym);
+		if (!lvalue)
+			bump(u, &u->reads, e->sym);
+		break;
+	case EXPR_ASSIGN:
+		count_expr(u, e->left, true);
+		count_expr(u, e->right, false);
+		break;
+	case EXPR_INCDEC:
+		count_expr(u, e->operand, true);
+		break;
+	case EXPR_TARGET:
+	case EXPR_CAST:
+	case EXPR_VAR:
+		count_expr(u, e->operand, false);
+		for (int i = 0; i < e->chain.n; i++)
+			count_expr(u, e->chain.v[i].index, false);
+		break;
+	default:
+		count_expr(u, e->left, false);
+		count_expr(u, e->right, false);
+		count_expr(u, e->cond, false);
+		count_expr(u, e->operand, false);
+		count_expr(u, e->base, false);
+		count_args(u, e);
+		break;
+	}
+}
+
+static void count_expr(struct uses *u, struct expr *e, bool lvalue)
+{
+	if (!e || !elab_enter(u->cx, e->loc))
+		return;
+	count_expr_inner(u, e, lvalue);
+	elab_leave(u->cx);
+}
+
+static void count_foreach(struct uses *u, struct foreach_stmt *fe)
+{
+	count_expr(u, fe->array, false);
+	/* the loop assigns its variables; keep them, as if read */
+	if (fe->value.var)
+		count_expr(u, fe->value.var, false);
+	for (int i = 0; i < fe->keys.n; i++)
+		count_expr(u, fe->keys.v[i].var, false);
+	count_expr(u, fe->limit, false);
+	count_stmt(u, fe->body);
+}
+
+static void count_stmt_inner(struct uses *u, struct stmt *st)
+{
+	switch (st->kind) {
+	case STMT_BLOCK:
+		for (int i = 0; i < st->stmts.n; i++)
+			count_stmt(u, st->stmts.v[i]);
+		break;
+	case STMT_FOREACH:
+		if (st->foreach)
+			count_foreach(u, st->foreach);
+		break;
+	case STMT_DELETE:
+		count_expr(u, st->expr, true);
+		break;
+	case STMT_TRY:
+		count_stmt(u, st->body);
+		count_expr(u, st->catch_var, false);
+		count_stmt(u, st->catch_body);
+		break;
+	default:
+		count_stmt(u, st->init);
+		count_expr(u, st->expr, false);
+		count_expr(u, st->incr, false);
+		count_stmt(u, st->then_stmt);
+		count_stmt(u, st->else_stmt);
+		count_stmt(u, st->body);
+		break;
+	}
+}
+
+static void count_stmt(struct uses *u, struct stmt *st)
+{
+	if (!st || !elab_enter(u->cx, st->loc))
+		return;
+	count_stmt_inner(u, st);
+	elab_leave(u->cx);
+}
+
+static bool pure_args(struct elab_ctx *cx, struct expr *e);
+
+static bool pure(struct elab_ctx *cx, struct expr *e)
+{
+	bool ok;
+
+	if (!e)
+		return true;
+	if (!elab_enter(cx, e->loc))
+		return false;
+	switch (e->kind) {
+	case EXPR_ASSIGN:
+	case EXPR_INCDEC:
+		ok = false;
+		break;
+	case EXPR_CALL:
+		ok = e->func && e->func->runtime && e->func->type != TYPE_VOID &&
+		     pure_args(cx, e);
+		break;
+	case EXPR_PRINT:
+		ok = print_kind_returns_string(e->print) && pure_args(cx, e);
+		break;
+	default:
+		ok = pure(cx, e->left) && pure(cx, e->right) &&
+		     pure(cx, e->cond) && pure(cx, e->operand) &&
+		     pure_args(cx, e);
+		for (int i = 0; ok && i < e->chain.n; i++)
+			ok = pure(cx, e->chain.v[i].index);
+		break;
+	}
+	elab_leave(cx);
+	return ok;
+}
+
+static bool pure_args(struct elab_ctx *cx, struct expr *e)
+{
+	for (int i = 0; i < e->args.n; i++)
+		if (!pure(cx, e->args.v[i]))
+			return false;
+	return true;
+}
+
+static bool unread_local(struct uses *u, struct expr *target)
+{
+	return target && target->kind == EXPR_IDENT && target->sym &&
+	       target->sym->kind == SYM_LOCAL &&
+	       !strmap_get(&u->reads, target->sym);
+}
+
+/* One statement: true when it changed. */
+static bool elide_expr_stmt(struct uses *u, struct stmt *st)
+{
+	struct expr *e = st->expr;
+	struct expr *keep = NULL;
+
+	if (!e)
+		return false;
+	if (e->kind == EXPR_ASSIGN && e->op != OP_AGGREGATE &&
+	    unread_local(u, e->left))
+		keep = e->right;
+	else if (e->kind == EXPR_INCDEC && unread_local(u, e->operand))
+		keep = NULL;
+	else
+		return false;
+	if (keep && !pure(u->cx, keep)) {
+		st->expr = keep;
+	} else {
+		st->kind = STMT_NULL;
+		st->expr = NULL;
+	}
+	return true;
+}
+
+static bool elide_stmt(struct uses *u, struct stmt *st, int depth)
+{
+	bool changed = false;
+
+	if (!st || depth > ELAB_MAX_DEPTH)
+		return false;
+	switch (st->kind) {
+	case STMT_EXPR:
+		return elide_expr_stmt(u, st);
+	case STMT_BLOCK: {
+		int n = 0;
+
+		for (int i = 0; i < st->stmts.n; i++) {
+			struct stmt *c = st->stmts.v[i];
+
+			changed |= elide_stmt(u, c, depth + 1);
+			if (c && c->kind != STMT_NULL)
+				st->stmts.v[n++] = c;
+		}
+		st->stmts.n = n;
+		return changed;
+	}
+	case STMT_FOREACH:
+		return st->foreach &&
+		       elide_stmt(u, st->foreach->body, depth + 1);
+	default:
+		changed |= elide_stmt(u, st->then_stmt, depth + 1);
+		changed |= elide_stmt(u, st->else_stmt, depth + 1);
+		changed |= elide_stmt(u, st->body, depth + 1);
+		changed |= elide_stmt(u, st->catch_body, depth + 1);
+		return changed;
+	}
+}
+
+static void keep_referenced(struct uses *u, struct symbol_vec *locals)
+{
+	int n = 0;
+
+	for (int i = 0; i < locals->n; i++)
+		if (strmap_get(&u->refs, locals->v[i]))
+			locals->v[n++] = locals->v[i];
+	locals->n = n;
+}
+
+static void elide_body(struct elab_ctx *cx, struct stmt *body,
+		       struct symbol_vec *locals)
+{
+	struct uses u = { .cx = cx };
+
+	/* each round may free more: argstr = sprintf(..., fd) frees fd */
+	for (int round = 0; round < 16; round++) {
+		strmap_init(&u.reads, true);
+		strmap_init(&u.refs, true);
+		count_stmt(&u, body);
+		if (!elide_stmt(&u, body, 0))
+			break;
+	}
+	strmap_init(&u.reads, true);
+	strmap_init(&u.refs, true);
+	count_stmt(&u, body);
+	keep_referenced(&u, locals);
+}
+
+/* Reachability again, from the bodies as elision left them. */
+static void forget_reachability(struct elab_ctx *cx)
+{
+	for (int i = 0; i < cx->all_funcs.n; i++) {
+		cx->all_funcs.v[i]->reachable = false;
+		cx->all_funcs.v[i]->decl->uses = 0;
+	}
+	for (int i = 0; i < cx->all_globals.n; i++)
+		cx->all_globals.v[i]->read = cx->all_globals.v[i]->written = false;
+}
+
+void elide_unused(struct elab_ctx *cx)
+{
+	for (int i = 0; i < cx->prog->probes.n; i++) {
+		struct elab_probe *ep = cx->prog->probes.v[i];
+
+		elide_body(cx, ep->body, &ep->locals);
+	}
+	for (int i = 0; i < cx->all_funcs.n; i++) {
+		struct elab_function *ef = cx->all_funcs.v[i];
+
+		if (ef->reachable && ef->decl->body)
+			elide_body(cx, ef->decl->body, &ef->locals);
+	}
+	forget_reachability(cx);
+	mark_reachable(cx);
+}
