@@ -1676,6 +1676,15 @@ int interp_call_func(struct interp_ctx *ctx, uint64_t func,
 	return rc;
 }
 
+/* not a memset: timer probes run often and the message is long */
+static void set_ok(struct interp_error *e)
+{
+	e->status = INTERP_OK;
+	e->insn = -1;
+	e->addr = 0;
+	e->msg[0] = '\0';
+}
+
 int interp_run_args(struct interp_ctx *ctx, const struct interp_prog *prog,
 		    uint32_t entry, const uint64_t *args, unsigned int nargs,
 		    uint64_t *r0, struct interp_error *err)
@@ -1693,8 +1702,7 @@ int interp_run_args(struct interp_ctx *ctx, const struct interp_prog *prog,
 		}
 		return -1;
 	}
-	memset(&ctx->err, 0, sizeof(ctx->err));
-	ctx->err.insn = -1;
+	set_ok(&ctx->err);
 	if (entry >= prog->n ||
 	    !(prog->flags[entry] & F_ENTRY) || nargs > 5) {
 		ctx->err.status = INTERP_EUSAGE;
@@ -1719,8 +1727,10 @@ int interp_run_args(struct interp_ctx *ctx, const struct interp_prog *prog,
 	ctx->prog = NULL;
 	if (r0)
 		*r0 = rc ? 0 : out;
-	if (err)
+	if (err && rc)
 		*err = ctx->err;
+	else if (err)
+		set_ok(err);
 	return rc ? -1 : 0;
 }
 
