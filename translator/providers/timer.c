@@ -8,21 +8,19 @@
  * (100us to one day; jiffies from 1 to 1000000). timer.hz(N) is the period
  * 1e9/N rounded up and cannot be randomized.
  *
- * Jiffies are converted with the kernel's CONFIG_HZ, read from
- * /proc/config.gz or /boot/config-RELEASE; when neither says, 250 (the
- * default of most distribution kernels) is assumed, and -v says so.
+ * Jiffies are converted with the target kernel's CONFIG_HZ (kconfig.h);
+ * when its configuration cannot be found, 250 (the default of most
+ * distribution kernels) is assumed, and -v says so.
  *
  * timer.profile(.tick) fires on every CPU at each tick: a kernel-tier
  * perf event (software cpu-clock) with a period of one jiffy.
  */
 #include <inttypes.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/utsname.h>
-#include <zlib.h>
 
 #include "diag.h"
+#include "kconfig.h"
 #include "provider_impl.h"
 #include "session.h"
 
@@ -65,43 +63,13 @@ static bool timer_claims(const struct probe_point *pp)
 	return provider_claims_first(&timer_provider, pp);
 }
 
-/* CONFIG_HZ from a kernel config text, 0 when absent. */
-static long hz_from_config(gzFile f)
-{
-	char line[256];
-	long hz = 0;
-
-	while (gzgets(f, line, sizeof(line)))
-		if (!strncmp(line, "CONFIG_HZ=", 10)) {
-			hz = strtol(line + 10, NULL, 10);
-			break;
-		}
-	return hz;
-}
-
+/* CONFIG_HZ of the target kernel, 0 when its configuration does not say. */
 static long read_config_hz(struct session *s)
 {
-	struct utsname u;
-	const char *release = s->kernel_release;
-	bool local = uname(&u) == 0 &&
-		     (!release || !strcmp(release, u.release));
-	char path[512];
-	long hz = 0;
-	gzFile f;
+	struct kconfig *kc = kconfig_load(s);
+	long hz = strtol(kconfig_value(kc, "CONFIG_HZ"), NULL, 10);
 
-	/* /proc/config.gz describes the running kernel only. */
-	if (local && (f = gzopen("/proc/config.gz", "rb"))) {
-		hz = hz_from_config(f);
-		gzclose(f);
-	}
-	if (!hz && (release || local)) {
-		snprintf(path, sizeof(path), "/boot/config-%s",
-			 release ? release : u.release);
-		if ((f = gzopen(path, "rb"))) {
-			hz = hz_from_config(f);
-			gzclose(f);
-		}
-	}
+	kconfig_free(kc);
 	return hz > 0 && hz <= 100000 ? hz : 0;
 }
 
