@@ -746,3 +746,154 @@ void fmt_print_long(struct strbuf *sb, int64_t v)
 {
 	strbuf_addf(sb, "%lld", (long long)v);
 }
+
+/* ------------------------------------------------------------- text_str */
+
+/* A byte of a stap string: NUL past its end, as in stap's buffer. */
+static unsigned char byte_at(const char *s, size_t len, size_t i)
+{
+	return i < len ? (unsigned char)s[i] : 0;
+}
+
+/*
+ * One character of UTF-8, as stap decodes it: anything but a shortest-form
+ * 2-4 byte sequence of a valid code point comes back as one raw byte.
+ */
+static int decode_utf8(const char *s, size_t len, size_t i, long size,
+		       int *cp)
+{
+	unsigned char b = byte_at(s, len, i);
+	int n, k, c;
+
+	if ((b & 0xE0) == 0xC0 && size >= 2)
+		n = 2, c = b & 0x1F;
+	else if ((b & 0xF0) == 0xE0 && size >= 3)
+		n = 3, c = b & 0x0F;
+	else if ((b & 0xF8) == 0xF0 && size >= 4)
+		n = 4, c = b & 0x07;
+	else
+		goto raw;
+	for (k = 1; k < n; k++) {
+		unsigned char b2 = byte_at(s, len, i + k);
+
+		if ((b2 & 0xC0) != 0x80)
+			goto raw;
+		c = (c << 6) | (b2 & 0x3F);
+	}
+	if ((c >= 0xD800 && c <= 0xDFFF) || c > 0x10FFFF || c < 0x80 ||
+	    (n == 3 && c < 0x800) || (n == 4 && c < 0x10000))
+		goto raw;
+	*cp = c;
+	return n;
+raw:
+	*cp = b;
+	return 1;
+}
+
+static char short_escape(int c)
+{
+	switch (c) {
+	case '\a': return 'a';
+	case '\b': return 'b';
+	case '\f': return 'f';
+	case '\n': return 'n';
+	case '\r': return 'r';
+	case '\t': return 't';
+	case '\v': return 'v';
+	case '"': return '"';
+	case '\\': return '\\';
+	}
+	return 0;
+}
+
+/* Characters one input character takes; writes them at @o if it fits. */
+static int text_char(char *o, int c, int multibyte)
+{
+	static const char hex[] = "0123456789abcdef";
+	int num, k;
+
+	if (multibyte) {
+		num = c <= 0xFFFF ? 6 : 10;
+		if (!o)
+			return num;
+		*o++ = '\\';
+		*o++ = c <= 0xFFFF ? 'u' : 'U';
+		for (k = num - 3; k >= 0; k--)
+			*o++ = hex[(c >> (k * 4)) & 15];
+		return num;
+	}
+	if (c >= 0x20 && c <= 0x7e && c != '"' && c != '\\') {
+		if (o)
+			*o = (char)c;
+		return 1;
+	}
+	num = short_escape(c) ? 2 : 4;
+	if (!o)
+		return num;
+	*o++ = '\\';
+	if (num == 2) {
+		*o = short_escape(c);
+	} else {
+		*o++ = (char)('0' + ((c >> 6) & 3));
+		*o++ = (char)('0' + ((c >> 3) & 7));
+		*o = (char)('0' + (c & 7));
+	}
+	return num;
+}
+
+void fmt_text_str(struct strbuf *sb, const char *s, size_t len, long inlen,
+		  long outlen, int quoted, size_t maxstringlen)
+{
+	long msl = maxstringlen < 2 ? 2 : maxstringlen > FMT_MAX_WIDTH
+		   ? FMT_MAX_WIDTH : (long)maxstringlen;
+	long out = 0, esc = -1, esc_len = 0, num;
+	size_t in = 0;
+	char *buf;
+	int c = 0, n;
+
+	if (!s)
+		len = 0;
+	if (inlen <= 0 || inlen > msl - 1)
+		inlen = msl - 1;
+	if (outlen <= 0 || outlen > msl - 1)
+		outlen = msl - 1;
+	buf = malloc((size_t)msl + 16);
+	if (!buf)
+		abort();
+	if (quoted) {
+		outlen = (outlen > 5 ? outlen : 5) - 2;
+		buf[out++] = '"';
+	}
+	while (inlen > 0) {
+		n = decode_utf8(s, len, in, inlen, &c);
+		if (c == 0 || outlen <= 0)
+			break;
+		in += n;
+		inlen -= n;
+		num = text_char(NULL, c, n > 1);
+		/* Remember the first escape a later cut could split. */
+		if (esc < 0 && num > 1 && outlen - 3 < num) {
+			esc = out;
+			esc_len = num;
+		}
+		if (outlen < num)
+			break;
+		out += text_char(buf + out, c, n > 1);
+		outlen -= num;
+	}
+	if (quoted && c && inlen > 0) {
+		/* Room for "..." comes out of what was written, never
+		 * leaving half an escape. */
+		long cut = out - 3 + outlen;
+
+		out = esc >= 0 && esc < cut && cut < esc + esc_len ? esc : cut;
+		if (out < 1)
+			out = 1;
+		memcpy(buf + out, "\"...", 4);
+		out += 4;
+	} else if (quoted) {
+		buf[out++] = '"';
+	}
+	strbuf_add(sb, buf, (size_t)out);
+	free(buf);
+}

@@ -160,4 +160,21 @@ long fmt_print_values(struct strbuf *sb, const struct fmt_arg *args,
 /* One long as print() shows it: decimal, '-' when negative. */
 void fmt_print_long(struct strbuf *sb, int64_t v);
 
+/*
+ * stap's _stp_text_str(), behind text_str(), text_strn() and
+ * string_quoted(): printable ASCII as is, C escapes for \a \b \f \n \r \t
+ * \v \" \\, valid UTF-8 as \uXXXX or \UXXXXXXXX, other bytes as \ooo. At
+ * most @outlen output characters (<= 0 or too big: MAXSTRINGLEN - 1) from
+ * at most @inlen input bytes (likewise); @quoted adds double quotes and,
+ * when the input was cut, "..." after them. @s holds @len bytes of a stap
+ * string: it ends at a NUL byte or at len.
+ *
+ *	string_quoted(s):	 fmt_text_str(sb, s, len, msl, msl, 1, msl)
+ *	text_str(s):		 fmt_text_str(sb, s, len, 0, 0, 0, msl)
+ *	text_strn(s, n, q):	 fmt_text_str(sb, s, len, 0, n, q, msl)
+ *				 (n clamped to 0..msl first, as stap does)
+ */
+void fmt_text_str(struct strbuf *sb, const char *s, size_t len, long inlen,
+		  long outlen, int quoted, size_t maxstringlen);
+
 #endif

@@ -315,6 +315,36 @@ static void test_print(void)
 	strbuf_release(&sb);
 }
 
+static void check_text(const char *in, long inlen, long outlen, int quoted,
+		       const char *want, const char *what)
+{
+	struct strbuf sb = STRBUF_INIT;
+
+	fmt_text_str(&sb, in, strlen(in), inlen, outlen, quoted, 256);
+	tap_is_str(sb.data, want, "%s", what);
+	strbuf_release(&sb);
+}
+
+/* stp_string.c, _stp_text_str(): string_quoted, text_str, text_strn. */
+static void test_text_str(void)
+{
+	check_text("abc", 256, 256, 1, "\"abc\"", "string_quoted(\"abc\")");
+	check_text("a\"b\\c\n", 256, 256, 1, "\"a\\\"b\\\\c\\n\"",
+		   "string_quoted escapes \" \\ and newline");
+	check_text("\x01\xc3\xa9\xe2\x82\xac\xf0\x9f\x98\x80", 0, 0, 0,
+		   "\\001\\u00e9\\u20ac\\U0001f600",
+		   "text_str: octal, \\u and \\U escapes");
+	check_text("\xff\xc0\x80", 0, 0, 0, "\\377\\300\\200",
+		   "text_str: bad UTF-8 byte by byte");
+	check_text("abcdef", 0, 3, 0, "abc", "text_strn(s, 3, 0)");
+	/* Quoted: the quotes count, and "..." replaces the cut tail. */
+	check_text("abcdefghij", 0, 8, 1, "\"abc\"...", "text_strn(s, 8, 1)");
+	check_text("abcdef", 0, 3, 1, "\"\"...", "text_strn(s, 3, 1)");
+	/* The cut never leaves half of an escape behind. */
+	check_text("a\nbcdefgh", 0, 7, 1, "\"a\"...", "cut before an escape");
+	check_text("ab\ncdefgh", 0, 7, 1, "\"ab\"...", "cut after text");
+}
+
 int main(void)
 {
 	test_int1();
@@ -328,5 +358,6 @@ int main(void)
 	test_mismatch();
 	test_limits();
 	test_print();
+	test_text_str();
 	return tap_done();
 }
