@@ -40,6 +40,8 @@ struct elab_ctx {
 	struct symbol_vec all_globals;	/* every global symbol made */
 	VEC(struct elab_function *) all_funcs;	/* every one resolved */
 
+	struct strmap resolved;		/* probe_point -> struct resolve_cache:
+					 * an alias's points resolve once */
 	struct strmap warned;		/* "file:line:col" of warnings given:
 					 * alias copies share locations */
 	int depth;			/* current recursion depth */

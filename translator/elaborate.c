@@ -30,6 +30,7 @@ void elab_ctx_init(struct elab_ctx *cx, struct session *s)
 	strmap_init(&cx->global_syms, true);
 	strmap_init(&cx->efuncs, true);
 	strmap_init(&cx->warned, false);
+	strmap_init(&cx->resolved, true);
 	tapset_load(s);
 }
 
@@ -321,6 +322,38 @@ static int expand_alias(struct expand_state *st, struct tapset_alias *ta,
 	return total;
 }
 
+struct resolve_cache {
+	int r;
+	struct resolved_point_vec rps;
+};
+
+/*
+ * The provider's answer for pp. An alias used by many probes hands the
+ * same point over and over; the answer does not change, so ask once and
+ * give each probe its own copies.
+ */
+static int resolve_cached(struct elab_ctx *cx, const struct provider *prov,
+			  struct probe_point *pp, struct resolved_point_vec *out)
+{
+	struct resolve_cache *c = strmap_get(&cx->resolved, pp);
+
+	if (!c) {
+		c = arena_new(cx->a, struct resolve_cache);
+		c->r = prov->resolve(cx->s, pp, &c->rps);
+		strmap_put(cx->a, &cx->resolved, pp, c);
+	}
+	if (c->r < 0)
+		return c->r;
+	for (int i = 0; i < c->rps.n; i++) {
+		struct resolved_point *rp = arena_new(cx->a,
+						      struct resolved_point);
+
+		*rp = *c->rps.v[i];
+		vec_push(cx->a, out, rp);
+	}
+	return c->r;
+}
+
 static int expand_provider(struct expand_state *st, struct probe_point *pp,
 			   const struct pp_comps *pc, struct decl_chain *chain,
 			   struct expr *cond, bool optional)
@@ -336,7 +369,7 @@ static int expand_provider(struct expand_state *st, struct probe_point *pp,
 			unknown_point(st, pp, pc, false);
 		return optional ? 0 : -1;
 	}
-	r = prov->resolve(cx->s, pp, &rps);
+	r = resolve_cached(cx, prov, pp, &rps);
 	if (r < 0)
 		return -1;
 	if (r == 0 || rps.n == 0) {
