@@ -20,7 +20,7 @@
 %define parse.lac full
 %locations
 %param {struct parser *p}
-%expect 40
+%expect 41
 
 %code requires {
 #include <stdbool.h>
@@ -96,6 +96,7 @@ struct parser {
 	bool stopped;
 	bool in_function;
 	VEC(struct bracket) brackets;
+	VEC(struct expr *) bare_hists;	/* @hist_* used whole, to check */
 	struct token last, prev;	/* the lookahead and the one before */
 };
 
@@ -982,6 +983,12 @@ value:
 		$$->base = $1;
 		vec_push(A, &$$->args, $3);
 	}
+	| hist_op {
+		/* Only print(@hist_log(x)) may use a histogram whole;
+		 * mk_print takes it off this list. */
+		$$ = $1;
+		vec_push(A, &p->bare_hists, $1);
+	}
 	| IDENT '(' opt_args ')' {
 		$$ = $3;
 		$$->loc = @1;
@@ -1002,18 +1009,6 @@ value:
 
 print_call:
 	  PRINTFN '(' opt_args ')'	{ $$ = mk_print(p, $1, $3); }
-	| PRINTFN '(' hist_op ')' {
-		struct expr *args = mk(p, EXPR_CALL, @3);
-
-		vec_push(A, &args->args, $3);
-		$$ = mk_print(p, $1, args);
-		if ($1.num != PRINT_PRINT && $1.num != PRINT_PRINTLN &&
-		    $1.num != PRINT_SPRINT && $1.num != PRINT_SPRINTLN)
-			diag_hint(diag_error(p->s, @3,
-					     "%s cannot print a histogram",
-					     print_kind_name((enum print_kind)$1.num)),
-				  "print a histogram with print(@hist_log(x)) or println(...)");
-	}
 	;
 
 stat_call:
@@ -1204,6 +1199,13 @@ static struct expr *mk_print(struct parser *p, struct tokval name,
 
 	e->print = k;
 	VEC_SET(e->args, args->args);
+	if ((k == PRINT_PRINT || k == PRINT_PRINTLN || k == PRINT_SPRINT ||
+	     k == PRINT_SPRINTLN) && e->args.n == 1 &&
+	    e->args.v[0]->kind == EXPR_HIST) {
+		for (int i = 0; i < p->bare_hists.n; i++)
+			if (p->bare_hists.v[i] == e->args.v[0])
+				p->bare_hists.v[i] = NULL;
+	}
 	switch (k) {
 	case PRINT_PRINTF:
 	case PRINT_SPRINTF:
@@ -1324,10 +1326,28 @@ static bool stmt_ok(const struct stmt *s, int d)
 	return true;
 }
 
+/* A histogram used whole anywhere but print(@hist_*(x)) is an error. */
+static void check_hists(struct parser *p)
+{
+	for (int i = 0; i < p->bare_hists.n; i++) {
+		const struct expr *h = p->bare_hists.v[i];
+
+		if (h)
+			diag_hint(diag_error(p->s, h->loc,
+					     "a histogram can only be printed whole"),
+				  "draw it with print(%s(...)), or use %s(...)[i] for the count in bucket i",
+				  h->hist == HIST_LOG ? "@hist_log" : "@hist_linear",
+				  h->hist == HIST_LOG ? "@hist_log" : "@hist_linear");
+	}
+	p->bare_hists.n = 0;
+}
+
 static bool decl_ok(struct parser *p, struct src_loc loc, const struct stmt *body,
 		    const struct probe_decl *pd)
 {
 	bool ok = stmt_ok(body, 0);
+
+	check_hists(p);
 
 	for (int i = 0; ok && pd && i < pd->points.n; i++)
 		ok = expr_ok(pd->points.v[i]->condition, 0);

@@ -435,8 +435,14 @@ static bool pp_collect_args(struct pp *pp, const struct token *at,
 				     "expected '(' after '@%s': the macro takes %d parameter%s",
 				     m->name, nargs, nargs == 1 ? "" : "s"),
 			  "call it as @%s(...)", m->name);
-		if (t.type != TOK_EOF)
-			pp_push_back(pp, &t, scope);
+		if (t.type != TOK_EOF) {
+			/* Put it back under the 0 that stands in for the call. */
+			struct tok_array a = { .v = arena_new(pp_arena(pp), struct token),
+					       .n = 1 };
+
+			a.v[0] = t;
+			pp_push_tokens(pp, a, scope, 0, false);
+		}
 		return false;
 	}
 	for (;;) {
@@ -538,8 +544,10 @@ static bool pp_expand_at(struct pp *pp, const struct token *at,
 	inv->library = m->from_tapset;
 	inv->args = arena_alloc(pp_arena(pp),
 				sizeof(struct tok_array) * (size_t)(m->params.n + 1));
-	if (m->params.n && !pp_collect_args(pp, at, m, inv->args))
+	if (m->params.n && !pp_collect_args(pp, at, m, inv->args)) {
+		pp_placeholder(pp, at);
 		return true;
+	}
 	pp_push_tokens(pp, *pp_body(pp, m), inv, at->depth + 1, false);
 	return true;
 }
@@ -878,11 +886,12 @@ static bool cp_test(struct pp_cond_parse *cp, const struct token *l,
 			"a number can only be compared with a number", NULL);
 		return false;
 	}
-	cp_fail(cp, l, arena_printf(pp_arena(cp->pp),
-				    "unknown preprocessor condition: %s%s%s",
-				    tok_describe(l->type),
-				    l->type == TOK_IDENT ? " " : "",
-				    l->type == TOK_IDENT ? l->text : ""),
+	cp_fail(cp, l, l->type == TOK_IDENT ?
+		arena_printf(pp_arena(cp->pp),
+			     "unknown preprocessor condition '%s'", l->text) :
+		arena_printf(pp_arena(cp->pp),
+			     "unexpected %s at the start of a condition",
+			     tok_describe(l->type)),
 		"a condition compares kernel_v, kernel_vr, arch, runtime, systemtap_v, systemtap_privilege, guru_mode, a CONFIG_ option, $# or two literals, e.g. %( kernel_v >= \"5.8\" %? ... %)");
 	return false;
 }
