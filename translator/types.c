@@ -921,8 +921,11 @@ static void unresolved(struct tctx *t, struct symbol *sym, const char *what,
 	if (sym->kind == SYM_LOCAL)
 		diag_hint(d, "'%s' never gets a value it could take its type from; assign it first (e.g. %s = 0)",
 			  sym->name, sym->name);
+	else if (sym->kind == SYM_GLOBAL && sym->is_array)
+		diag_hint(d, "store something in it ('%s[...] = 0') so its %s can be known",
+			  sym->name, *extra ? "keys" : "values");
 	else if (sym->kind == SYM_GLOBAL)
-		diag_hint(d, "give it an initial value ('global %s = 0') or use it in the script",
+		diag_hint(d, "give it an initial value ('global %s = 0') or assign it in a probe",
 			  sym->name);
 	else
 		diag_hint(d, "declare its type: '%s:long' or '%s:string'",
