@@ -1172,10 +1172,11 @@ static uint64_t stack_low(const struct interp_ctx *ctx, unsigned int depth)
 	return stack_top(ctx) - (uint64_t)depth * INTERP_STACK_SIZE;
 }
 
+/* newest first: what a helper just handed out is what is used next */
 static const struct region *find_region(const struct interp_ctx *ctx,
 					uint64_t a, uint64_t size)
 {
-	for (size_t i = 0; i < ctx->n_regions; i++) {
+	for (size_t i = ctx->n_regions; i-- > 0;) {
 		const struct region *r = &ctx->regions[i];
 
 		if (a - r->base < r->len && r->len - (a - r->base) >= size)

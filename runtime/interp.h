@@ -147,6 +147,9 @@ uint64_t interp_insns_executed(const struct interp_ctx *ctx);
 /*
  * Lets programs access [base, base + len). Regions must not overlap.
  * Returns 0, -EINVAL for an empty or overlapping region, -ENOMEM.
+ * Regions are kept in a list searched newest first on every access outside
+ * the stack: a helper that hands out many buffers in one run (map lookups
+ * in a foreach) should carve them from a few registered arenas.
  */
 int interp_register_region(struct interp_ctx *ctx, const void *base,
 			   size_t len, bool writable);
