@@ -204,6 +204,7 @@ static void read_symbols(struct arena *a, Elf *elf, struct elf_file *ef)
 	}
 	ef->syms = b.v;
 	ef->nsyms = sym_unique(b.v, b.n);
+	ef->stripped = !have_symtab;
 }
 
 /* ----------------------------------------------------------- SDT notes */

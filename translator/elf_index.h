@@ -63,6 +63,7 @@ struct elf_file {
 	int nneeded;
 	const char **runpath;		/* DT_RUNPATH/DT_RPATH directories */
 	int nrunpath;
+	bool stripped;			/* no .symtab: only dynamic symbols */
 	bool has_dwarf;
 	struct dwarf_function *funcs;	/* sorted by name */
 	int nfuncs;

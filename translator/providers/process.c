@@ -569,6 +569,14 @@ static void no_such(struct session *s, const struct probe_component *c,
 		diag_hint(d, "%s", list_hint);
 }
 
+static bool has_symbol(const struct elf_file *ef, const char *name)
+{
+	for (int i = 0; i < ef->nsyms; i++)
+		if (!strcmp(ef->syms[i].name, name))
+			return true;
+	return false;
+}
+
 static int functions(struct session *s, const struct probe_point *pp,
 		     const struct pp_match *m, const struct target *t,
 		     bool quiet, struct resolved_point_vec *out)
@@ -589,10 +597,16 @@ static int functions(struct session *s, const struct probe_point *pp,
 	}
 	if (sp.file && !need_dwarf(s, c, t, "a source file in .function"))
 		return -1;
-	/* the symbol table names the functions; DWARF (slow to load for a
-	 * big library) only when a file or line must be checked */
+	/*
+	 * The symbol table names the functions. DWARF is slow to load for a
+	 * big library: only when a file or line must be checked, or when the
+	 * file is stripped and separate debuginfo may name more (main).
+	 */
 	if (sp.line_lo && !need_dwarf(s, c, t, "a line number in .function"))
 		return -1;
+	if (t->ef->stripped && (glob_has(sp.func) ||
+				!has_symbol(t->ef, sp.func)))
+		elf_load_dwarf(s, t->ef);
 	n = function_list(s, t->ef, &fns);
 	names = arena_alloc(&s->arena, (n + 1) * sizeof(*names));
 	for (int i = 0; i < n; i++) {
