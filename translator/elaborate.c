@@ -286,9 +286,33 @@ static int expand_point(struct expand_state *st, struct probe_point *pp,
 			struct decl_chain *chain, struct expr *cond,
 			bool optional);
 
+/* bp with the components of `from` from index `first` on appended. */
+static struct probe_point *with_suffix(struct elab_ctx *cx,
+				       struct probe_point *bp,
+				       const struct probe_point *from,
+				       int first)
+{
+	struct probe_point *np = arena_new(cx->a, struct probe_point);
+
+	*np = *bp;
+	memset(&np->components, 0, sizeof(np->components));
+	for (int i = 0; i < bp->components.n; i++)
+		vec_push(cx->a, &np->components, bp->components.v[i]);
+	for (int i = first; i < from->components.n; i++)
+		vec_push(cx->a, &np->components, from->components.v[i]);
+	return np;
+}
+
+/*
+ * Expand alias ta for pp. With sfx set, pp named only the alias's first
+ * components and the rest of pp (from sfx_first on) is a suffix for each
+ * of the alias's points: `probe sendmsg.return` over
+ * `probe sendmsg = tcp.sendmsg, udp.sendmsg`, as in stap.
+ */
 static int expand_alias(struct expand_state *st, struct tapset_alias *ta,
 			struct probe_point *pp, struct decl_chain *chain,
-			struct expr *cond, bool optional)
+			struct expr *cond, bool optional,
+			const struct probe_point *sfx, int sfx_first)
 {
 	struct elab_ctx *cx = st->cx;
 	struct probe_decl *ad = ta->decl;
@@ -307,8 +331,12 @@ static int expand_alias(struct expand_state *st, struct tapset_alias *ta,
 	vec_push(cx->a, chain, ad);
 	for (int i = 0; i < ad->points.n; i++) {
 		struct probe_point *bp = ad->points.v[i];
-		int r = expand_point(st, bp, chain, cond,
-				     optional || bp->optional || bp->sufficient);
+		int r;
+
+		if (sfx)
+			bp = with_suffix(cx, bp, sfx, sfx_first);
+		r = expand_point(st, bp, chain, cond,
+				 optional || bp->optional || bp->sufficient);
 
 		if (r < 0) {
 			total = -1;
@@ -396,7 +424,7 @@ static int expand_point(struct expand_state *st, struct probe_point *pp,
 	struct elab_ctx *cx = st->cx;
 	struct tapset_alias_vec aliases = { 0 };
 	struct pp_comps pc;
-	int total = 0;
+	int total = 0, prefix;
 
 	if (chain->n > ELAB_MAX_ALIAS_DEPTH) {
 		diag_error(cx->s, pp->loc,
@@ -407,11 +435,19 @@ static int expand_point(struct expand_state *st, struct probe_point *pp,
 	cond = and_conditions(cx, cond, pp->condition);
 	pp_comps_from_point(cx->a, pp, &pc);
 	matching_aliases(cx, &pc, pp->loc.file, &aliases);
+	prefix = pc.n;
+	/* no alias for the whole point: the longest prefix one, if any */
+	while (!aliases.n && prefix > 1) {
+		struct pp_comps head = { pc.v, --prefix };
+
+		matching_aliases(cx, &head, pp->loc.file, &aliases);
+	}
 	if (!aliases.n)
 		return expand_provider(st, pp, &pc, chain, cond, optional);
 	for (int i = 0; i < aliases.n; i++) {
 		int r = expand_alias(st, aliases.v[i], pp, chain, cond,
-				     optional);
+				     optional, prefix < pc.n ? pp : NULL,
+				     prefix);
 
 		if (r < 0)
 			return -1;
