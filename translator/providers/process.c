@@ -518,6 +518,25 @@ static bool need_dwarf(struct session *s, const struct probe_component *c,
 	return false;
 }
 
+/* ef->syms is sorted by name. */
+static bool has_symbol(const struct elf_file *ef, const char *name)
+{
+	int lo = 0, hi = ef->nsyms - 1;
+
+	while (lo <= hi) {
+		int mid = lo + (hi - lo) / 2;
+		int c = strcmp(ef->syms[mid].name, name);
+
+		if (!c)
+			return true;
+		if (c < 0)
+			lo = mid + 1;
+		else
+			hi = mid - 1;
+	}
+	return false;
+}
+
 /* Names to match .function against: symbols, plus DWARF-only ones. */
 struct fn_entry {
 	const char *name;
@@ -539,13 +558,10 @@ static int function_list(struct session *s, const struct elf_file *ef,
 	}
 	for (int i = 0; i < ef->nfuncs; i++) {
 		const struct dwarf_function *f = &ef->funcs[i];
-		bool seen = false;
 
 		if (!f->entry || (i && !strcmp(ef->funcs[i - 1].name, f->name)))
 			continue;
-		for (int k = 0; k < ef->nsyms && !seen; k++)
-			seen = !strcmp(ef->syms[k].name, f->name);
-		if (!seen) {
+		if (!has_symbol(ef, f->name)) {
 			v[n].name = f->name;
 			v[n].addr = f->entry;
 			v[n++].df = f;
@@ -567,14 +583,6 @@ static void no_such(struct session *s, const struct probe_component *c,
 		diag_hint(d, "did you mean '%s'?", close);
 	else
 		diag_hint(d, "%s", list_hint);
-}
-
-static bool has_symbol(const struct elf_file *ef, const char *name)
-{
-	for (int i = 0; i < ef->nsyms; i++)
-		if (!strcmp(ef->syms[i].name, name))
-			return true;
-	return false;
 }
 
 static int functions(struct session *s, const struct probe_point *pp,
