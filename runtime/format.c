@@ -308,21 +308,51 @@ size_t fmt_memory_bytes(const struct fmt_spec *s, int64_t star_precision)
 /*
  * stap formats into a buffer of known size: 'pos' is its write pointer,
  * which may run past the end (then nothing more is stored), and widths are
- * cut to the room left. Only bytes before 'cap' reach the strbuf. printf
- * first measures its output (sb NULL, widths cut to a fixed 'clamp'
- * instead) to size that buffer.
+ * cut to the room left. The buffer is room reserved at the end of the
+ * strbuf. printf first measures its output (no buffer, widths cut to a
+ * fixed 'clamp' instead) to size that buffer.
  */
 struct out {
 	struct strbuf *sb;
+	char *buf;		/* NULL while measuring */
+	size_t base;		/* sb->len before */
 	size_t cap;
 	size_t pos;
 	long clamp;		/* measuring: cut widths to this, else -1 */
 };
 
+static void out_measure(struct out *o, long clamp)
+{
+	memset(o, 0, sizeof(*o));
+	o->cap = SIZE_MAX;
+	o->clamp = clamp;
+}
+
+static void out_open(struct out *o, struct strbuf *sb, size_t cap)
+{
+	memset(o, 0, sizeof(*o));
+	o->sb = sb;
+	o->base = sb->len;
+	strbuf_addchars(sb, '\0', cap);
+	o->buf = sb->data + o->base;
+	o->cap = cap;
+	o->clamp = -1;
+}
+
+/* Keeps what was written; returns its length. */
+static size_t out_close(struct out *o)
+{
+	size_t n = o->pos < o->cap ? o->pos : o->cap;
+
+	o->sb->len = o->base + n;
+	o->sb->data[o->sb->len] = '\0';
+	return n;
+}
+
 static void put(struct out *o, char c)
 {
-	if (o->sb && o->pos < o->cap)
-		strbuf_addch(o->sb, c);
+	if (o->buf && o->pos < o->cap)
+		o->buf[o->pos] = c;
 	o->pos++;
 }
 
@@ -679,67 +709,70 @@ static long format_into(struct out *o, const struct fmt *f,
 long fmt_format(struct strbuf *sb, const struct fmt *f,
 		const struct fmt_arg *args, size_t nargs, size_t limit)
 {
-	struct out m = { .sb = NULL, .cap = SIZE_MAX, .clamp = (long)limit };
-	struct out o = { .sb = sb, .clamp = -1 };
-	size_t base = sb->len;
+	struct out o;
 
-	if (limit > FMT_MAX_WIDTH)
-		m.clamp = FMT_MAX_WIDTH;
-	if (format_into(&m, f, args, nargs) < 0)
+	out_measure(&o, limit > FMT_MAX_WIDTH ? FMT_MAX_WIDTH : (long)limit);
+	if (format_into(&o, f, args, nargs) < 0)
 		return -1;
-	o.cap = m.pos < limit ? m.pos : limit;
+	out_open(&o, sb, o.pos < limit ? o.pos : limit);
 	format_into(&o, f, args, nargs);
-	return (long)(sb->len - base);
-}
-
-/* stap's sprintf ends the string in the buffer's last byte when full. */
-static long finish_string(struct strbuf *sb, size_t base, const struct out *o)
-{
-	size_t n = sb->len - base;
-	const char *nul;
-
-	if (o->cap && o->pos >= o->cap)
-		n = o->cap - 1;
-	nul = n ? memchr(sb->data + base, '\0', n) : NULL;
-	if (nul)
-		n = (size_t)(nul - (sb->data + base));
-	sb->len = base + n;
-	if (sb->data)
-		sb->data[sb->len] = '\0';
-	return (long)n;
+	return (long)out_close(&o);
 }
 
 long fmt_sprintf(struct strbuf *sb, const struct fmt *f,
 		 const struct fmt_arg *args, size_t nargs, size_t maxstringlen)
 {
-	struct out o = { .sb = sb, .cap = maxstringlen, .clamp = -1 };
-	size_t base = sb->len;
+	struct out o;
+	const char *nul;
+	size_t n;
 
-	if (format_into(&o, f, args, nargs) < 0)
+	if (!f || !args_ok(f, args, nargs))
 		return -1;
-	return finish_string(sb, base, &o);
+	out_open(&o, sb, maxstringlen);
+	format_into(&o, f, args, nargs);
+	n = out_close(&o);
+	/* stap ends the string in the buffer's last byte when it is full. */
+	if (o.cap && o.pos >= o.cap)
+		n = o.cap - 1;
+	nul = n ? memchr(sb->data + o.base, '\0', n) : NULL;
+	if (nul)
+		n = (size_t)(nul - (sb->data + o.base));
+	sb->len = o.base + n;
+	sb->data[sb->len] = '\0';
+	return (long)n;
+}
+
+static void print_values(struct out *o, const struct fmt_arg *args,
+			 size_t nargs, const char *delim, size_t delim_len,
+			 int newline)
+{
+	size_t i;
+
+	for (i = 0; args && i < nargs; i++) {
+		const struct fmt_arg *a = &args[i];
+
+		if (i && delim)
+			put_literal(o, delim, delim_len);
+		if (a->kind == FMT_ARG_LONG)
+			put_number(o, (uint64_t)a->l, 10, -1, -1, FMT_F_SIGN);
+		else
+			put_memory(o, a->s, a->len, -1, -1, 's', 0);
+	}
+	if (newline)
+		put_literal(o, "\n", 1);
 }
 
 long fmt_print_values(struct strbuf *sb, const struct fmt_arg *args,
 		      size_t nargs, const char *delim, size_t delim_len,
 		      int newline, size_t limit)
 {
-	struct out o = { .sb = sb, .cap = limit, .clamp = -1 };
-	size_t base = sb->len, i;
+	struct out o;
 
-	for (i = 0; args && i < nargs; i++) {
-		const struct fmt_arg *a = &args[i];
-
-		if (i && delim)
-			put_literal(&o, delim, delim_len);
-		if (a->kind == FMT_ARG_LONG)
-			put_number(&o, (uint64_t)a->l, 10, -1, -1, FMT_F_SIGN);
-		else
-			put_memory(&o, a->s, a->len, -1, -1, 's', 0);
-	}
-	if (newline)
-		put_literal(&o, "\n", 1);
-	return (long)(sb->len - base);
+	out_measure(&o, (long)FMT_PRINT_LIMIT);
+	print_values(&o, args, nargs, delim, delim_len, newline);
+	out_open(&o, sb, o.pos < limit ? o.pos : limit);
+	print_values(&o, args, nargs, delim, delim_len, newline);
+	return (long)out_close(&o);
 }
 
 void fmt_print_long(struct strbuf *sb, int64_t v)
