@@ -1194,6 +1194,21 @@ static bool region_ok(const struct interp_ctx *ctx, uint64_t a, uint64_t size,
 	return r && (!write || r->writable);
 }
 
+/*
+ * The slow path of the run loop, which remembers the region found: regions
+ * are only added while a program runs, so it stays valid to the end.
+ */
+static bool region_hit(const struct interp_ctx *ctx, uint64_t a, uint64_t size,
+		       bool write, struct region *hit)
+{
+	const struct region *r = find_region(ctx, a, size);
+
+	if (!r || (write && !r->writable))
+		return false;
+	*hit = *r;
+	return true;
+}
+
 static void fault(struct interp_ctx *ctx, int idx, uint64_t a, uint64_t size,
 		  bool write)
 {
@@ -1380,6 +1395,7 @@ static int exec(struct interp_ctx *ctx, const struct interp_prog *prog,
 	uint64_t budget = ctx->budget;
 	uint64_t reg[11] = { 0 };
 	uint64_t lo, span, a = 0, size = 0;
+	struct region hit = { 0, 0, false };
 	bool write = false;
 	int idx;
 
@@ -1424,10 +1440,14 @@ static int exec(struct interp_ctx *ctx, const struct interp_prog *prog,
 			JUMP_TO(base + pc->off);			\
 		NEXT();							\
 	} while (0)
+/* the stack, then the region last hit (global data, a buffer), then all */
 #define CHECK(addr, sz, w) do {						\
 		a = (addr);						\
 		if (unlikely(a - lo > span - (sz)) &&			\
-		    !region_ok(ctx, a, sz, w)) {			\
+		    !(a - hit.base < hit.len &&				\
+		      hit.len - (a - hit.base) >= (sz) &&		\
+		      (hit.writable || !(w))) &&			\
+		    !region_hit(ctx, a, sz, w, &hit)) {			\
 			size = (sz);					\
 			write = (w);					\
 			goto out_fault;					\
