@@ -1620,7 +1620,7 @@ static const char *const continuations[] = {
 	"'&&'", "'|'", "'^'", "'&'", "'in'", "'<'", "'>'", "'<='", "'>='",
 	"'=='", "'!='", "'=~'", "'!~'", "'<<'", "'>>'", "'>>>'", "'.'",
 	"'+'", "'-'", "'*'", "'/'", "'%'", "'++'", "'--'", "'->'", "'['",
-	"'$'", "string", NULL,
+	"'$'", NULL,
 };
 
 static const struct bracket *open_bracket(struct parser *p)
@@ -1647,7 +1647,7 @@ static int yyreport_syntax_error(const yypcontext_t *ctx, struct parser *p)
 	const char *found = describe(p, &p->last);
 	const char *list[8];
 	int nlist = 0;
-	bool has_decl = false, has_stmt = false, has_expr = false;
+	bool has_decl = false, has_stmt = false, has_expr = false, has_id = false;
 	bool has_cont = false, too_many = false;
 	const struct bracket *open = open_bracket(p);
 	const char *closer = NULL;
@@ -1675,7 +1675,10 @@ static int yyreport_syntax_error(const yypcontext_t *ctx, struct parser *p)
 		has_decl |= !strcmp(name, "'probe'");
 		has_stmt |= !strcmp(name, "'while'");
 		has_expr |= !strcmp(name, "number");
+		has_id |= !strcmp(name, "identifier");
 	}
+	/* A literal (probe point argument) is not any expression. */
+	has_expr &= has_id;
 	if (has_decl)
 		list[nlist++] = "a declaration ('probe', 'function' or 'global')";
 	if (has_stmt)
@@ -1694,7 +1697,9 @@ static int yyreport_syntax_error(const yypcontext_t *ctx, struct parser *p)
 			closer = name;
 			continue;
 		}
-		if (name_in(name, continuations)) {
+		/* after a string, another one would only be joined to it */
+		if (name_in(name, continuations) ||
+		    (!strcmp(name, "string") && p->prev.type == TOK_STRING)) {
 			has_cont = true;
 			continue;
 		}
