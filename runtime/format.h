@@ -10,6 +10,7 @@
  *
  *  - one flag at most per conversion ("%-+d" is an error, as in stap);
  *  - an 'l' length modifier is accepted and ignored; "%lld", "%hd" are errors;
+ *  - a lone '%' at the end is an error, a trailing "%l" or "%." is dropped;
  *  - "%p" is "%#x" on the 64-bit value: 0x1f, not 0x000000000000001f;
  *  - "%#o" of 0 is "00", "%#x" of 0 is "0x0", "%.0d" of 0 is "0";
  *  - "%c" writes the low byte; "%#c" escapes it like a C char literal;
@@ -17,7 +18,10 @@
  *  - "%m"/"%M" write/hex-dump precision bytes (1 without a precision);
  *  - "%0s", "%0m", "%0M" append a NUL byte after the field (stap does);
  *  - a "*" width below zero counts as 0, a "*" precision below zero as 0;
- *  - "%.s" leaves the precision unspecified, "%.0s" prints nothing.
+ *  - "%.s" leaves the precision unspecified, "%.0s" prints nothing;
+ *  - "%s" stops at a NUL byte and prints at most 8192 bytes;
+ *  - one printf record is at most FMT_PRINT_LIMIT bytes, cut the way stap's
+ *    two-pass sizing cuts it (widths shrink to the room left).
  *
  * The output may therefore contain NUL bytes (%b, %c, %0s): use the strbuf's
  * len, not strlen. fmt_sprintf() applies stap's string rules instead.
