@@ -719,27 +719,34 @@ long fmt_format(struct strbuf *sb, const struct fmt *f,
 	return (long)out_close(&o);
 }
 
+/* stap's sprintf ends the string in the buffer's last byte when full;
+ * as a C string it also ends at the first NUL. */
+static long close_string(struct out *o)
+{
+	struct strbuf *sb = o->sb;
+	size_t n = out_close(o);
+	const char *nul;
+
+	if (o->cap && o->pos >= o->cap)
+		n = o->cap - 1;
+	nul = n ? memchr(sb->data + o->base, '\0', n) : NULL;
+	if (nul)
+		n = (size_t)(nul - (sb->data + o->base));
+	sb->len = o->base + n;
+	sb->data[sb->len] = '\0';
+	return (long)n;
+}
+
 long fmt_sprintf(struct strbuf *sb, const struct fmt *f,
 		 const struct fmt_arg *args, size_t nargs, size_t maxstringlen)
 {
 	struct out o;
-	const char *nul;
-	size_t n;
 
 	if (!f || !args_ok(f, args, nargs))
 		return -1;
 	out_open(&o, sb, maxstringlen);
 	format_into(&o, f, args, nargs);
-	n = out_close(&o);
-	/* stap ends the string in the buffer's last byte when it is full. */
-	if (o.cap && o.pos >= o.cap)
-		n = o.cap - 1;
-	nul = n ? memchr(sb->data + o.base, '\0', n) : NULL;
-	if (nul)
-		n = (size_t)(nul - (sb->data + o.base));
-	sb->len = o.base + n;
-	sb->data[sb->len] = '\0';
-	return (long)n;
+	return close_string(&o);
 }
 
 static void print_values(struct out *o, const struct fmt_arg *args,
@@ -773,6 +780,17 @@ long fmt_print_values(struct strbuf *sb, const struct fmt_arg *args,
 	out_open(&o, sb, o.pos < limit ? o.pos : limit);
 	print_values(&o, args, nargs, delim, delim_len, newline);
 	return (long)out_close(&o);
+}
+
+long fmt_sprint_values(struct strbuf *sb, const struct fmt_arg *args,
+		       size_t nargs, const char *delim, size_t delim_len,
+		       int newline, size_t maxstringlen)
+{
+	struct out o;
+
+	out_open(&o, sb, maxstringlen);
+	print_values(&o, args, nargs, delim, delim_len, newline);
+	return close_string(&o);
 }
 
 void fmt_print_long(struct strbuf *sb, int64_t v)

@@ -161,6 +161,12 @@ long fmt_print_values(struct strbuf *sb, const struct fmt_arg *args,
 		      size_t nargs, const char *delim, size_t delim_len,
 		      int newline, size_t limit);
 
+/* sprint/sprintln/sprintd/sprintdln: the same into a stap string, cut as
+ * fmt_sprintf cuts. */
+long fmt_sprint_values(struct strbuf *sb, const struct fmt_arg *args,
+		       size_t nargs, const char *delim, size_t delim_len,
+		       int newline, size_t maxstringlen);
+
 /* One long as print() shows it: decimal, '-' when negative. */
 void fmt_print_long(struct strbuf *sb, int64_t v);
 

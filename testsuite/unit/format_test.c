@@ -312,6 +312,13 @@ static void test_print(void)
 	strbuf_reset(&sb);
 	fmt_print_long(&sb, INT64_MIN);
 	tap_is_str(sb.data, "-9223372036854775808", "print of a long");
+	strbuf_reset(&sb);
+	/* sprint* are snprintf(buf, MAXSTRINGLEN, "%lld,%s\n", ...). */
+	fmt_sprint_values(&sb, v, 2, ",", 1, 1, 256);
+	tap_is_str(sb.data, "1,a\n", "sprintdln(\",\", 1, \"a\")");
+	strbuf_reset(&sb);
+	fmt_sprint_values(&sb, v, 3, NULL, 0, 1, 4);
+	tap_is_str(sb.data, "1a-", "sprintln cut at MAXSTRINGLEN - 1");
 	strbuf_release(&sb);
 }
 
