@@ -206,6 +206,11 @@ int fmt_parse(struct fmt *f, const char *src, size_t len,
 
 	if (!err)
 		err = &dummy;
+	if (!f) {
+		err->offset = 0;
+		err->msg = err_conv;
+		return -1;
+	}
 	memset(f, 0, sizeof(*f));
 	if (!src)
 		len = 0;
@@ -711,6 +716,8 @@ long fmt_format(struct strbuf *sb, const struct fmt *f,
 {
 	struct out o;
 
+	if (!sb)
+		return -1;
 	out_measure(&o, limit > FMT_MAX_WIDTH ? FMT_MAX_WIDTH : (long)limit);
 	if (format_into(&o, f, args, nargs) < 0)
 		return -1;
@@ -742,7 +749,7 @@ long fmt_sprintf(struct strbuf *sb, const struct fmt *f,
 {
 	struct out o;
 
-	if (!f || !args_ok(f, args, nargs))
+	if (!sb || !f || !args_ok(f, args, nargs))
 		return -1;
 	out_open(&o, sb, maxstringlen);
 	format_into(&o, f, args, nargs);
@@ -775,6 +782,8 @@ long fmt_print_values(struct strbuf *sb, const struct fmt_arg *args,
 {
 	struct out o;
 
+	if (!sb)
+		return -1;
 	out_measure(&o, (long)FMT_PRINT_LIMIT);
 	print_values(&o, args, nargs, delim, delim_len, newline);
 	out_open(&o, sb, o.pos < limit ? o.pos : limit);
@@ -788,6 +797,8 @@ long fmt_sprint_values(struct strbuf *sb, const struct fmt_arg *args,
 {
 	struct out o;
 
+	if (!sb)
+		return -1;
 	out_open(&o, sb, maxstringlen);
 	print_values(&o, args, nargs, delim, delim_len, newline);
 	return close_string(&o);
@@ -795,7 +806,8 @@ long fmt_sprint_values(struct strbuf *sb, const struct fmt_arg *args,
 
 void fmt_print_long(struct strbuf *sb, int64_t v)
 {
-	strbuf_addf(sb, "%lld", (long long)v);
+	if (sb)
+		strbuf_addf(sb, "%lld", (long long)v);
 }
 
 /* ------------------------------------------------------------- text_str */
@@ -902,6 +914,8 @@ void fmt_text_str(struct strbuf *sb, const char *s, size_t len, long inlen,
 	char *buf;
 	int c = 0, n;
 
+	if (!sb)
+		return;
 	if (!s)
 		len = 0;
 	if (inlen <= 0 || inlen > msl - 1)

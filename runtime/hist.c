@@ -318,6 +318,8 @@ int hist_print(struct strbuf *sb, const struct hist_layout *h,
 {
 	struct sink s = { .sb = sb };
 
+	if (!sb)
+		return -1;
 	return draw(&s, h, counts, opts);
 }
 
@@ -326,8 +328,11 @@ long hist_sprint(struct strbuf *sb, const struct hist_layout *h,
 		 size_t maxstringlen)
 {
 	struct sink s = { .sb = sb, .bounded = 1 };
-	size_t base = sb->len;
+	size_t base;
 
+	if (!sb)
+		return -1;
+	base = sb->len;
 	s.size = maxstringlen > LONG_MAX ? LONG_MAX : (long)maxstringlen;
 	if (draw(&s, h, counts, opts) < 0)
 		return -1;

@@ -252,6 +252,11 @@ static void test_mismatch(void)
 			      FMT_STR("b") }, 2, FMT_PRINT_LIMIT), -1,
 		   "a string for %%d");
 	tap_is_int((long)sb.len, 0, "  ... nothing written");
+	tap_is_int(fmt_format(NULL, &f, NULL, 0, FMT_PRINT_LIMIT), -1,
+		   "NULL strbuf");
+	tap_is_int(fmt_format(&sb, NULL, NULL, 0, FMT_PRINT_LIMIT), -1,
+		   "NULL format");
+	tap_is_int(fmt_parse(NULL, "%d", 2, NULL), -1, "NULL fmt to parse");
 	fmt_release(&f);
 	strbuf_release(&sb);
 }
