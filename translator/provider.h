@@ -63,7 +63,7 @@ struct resolved_point {
 				 * mark: the SDT provider */
 	int64_t number;		/* begin(N)/end(N) order, timer period in ns,
 				 * perf sample period (or frequency),
-				 * statement line */
+				 * statement line, kretprobe maxactive */
 	int64_t randomize;	/* timer: +/- this many ns on each period */
 	bool is_return;		/* .return */
 
@@ -87,7 +87,12 @@ struct resolved_point {
 	 * $var is then worth a warning, not an error.
 	 */
 	bool vars_incomplete;
-	void *data;		/* provider-private */
+	/*
+	 * provider-private, except process(): the struct elf_file of a
+	 * function, statement or PLT point, the struct sdt_sites (every
+	 * site) of a mark; see elf_index.h
+	 */
+	void *data;
 };
 
 struct resolved_point_vec {
