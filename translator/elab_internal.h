@@ -33,7 +33,9 @@ struct elab_ctx {
 
 	struct strmap user_functions;	/* name -> function_decl */
 	struct strmap user_globals;	/* name -> global_decl */
-	struct tapset_alias_vec user_aliases;
+	struct tapset_alias_vec user_aliases;	/* in declaration order */
+	struct strmap user_alias_first;	/* first component -> alias_list */
+	struct tapset_alias_vec user_alias_wild;	/* first has a * */
 
 	struct strmap global_syms;	/* global_decl -> symbol */
 	struct strmap efuncs;		/* function_decl -> elab_function */

@@ -31,6 +31,7 @@ void elab_ctx_init(struct elab_ctx *cx, struct session *s)
 	strmap_init(&cx->efuncs, true);
 	strmap_init(&cx->warned, false);
 	strmap_init(&cx->resolved, true);
+	strmap_init(&cx->user_alias_first, false);
 	tapset_load(s);
 }
 
@@ -78,16 +79,37 @@ static void register_global(struct elab_ctx *cx, struct file_ast *f,
 	strmap_put(cx->a, &cx->user_globals, gd->name, gd);
 }
 
+struct alias_list {
+	struct tapset_alias_vec aliases;
+};
+
+/* Indexed by first component, so a point looks at a handful of names. */
 static void register_alias(struct elab_ctx *cx, struct probe_decl *pd)
 {
 	for (int i = 0; i < pd->alias_names.n; i++) {
 		struct tapset_alias *ta = arena_new(cx->a, struct tapset_alias);
+		struct alias_list *l;
+		const char *first;
 
 		ta->decl = pd;
 		ta->name = pd->alias_names.v[i];
 		pp_comps_from_point(cx->a, ta->name, &ta->comps);
 		ta->text = pp_comps_text(cx->a, &ta->comps, 0, ta->comps.n);
+		ta->order = cx->user_aliases.n;
 		vec_push(cx->a, &cx->user_aliases, ta);
+		if (!ta->comps.n)
+			continue;
+		first = ta->comps.v[0].name;
+		if (strchr(first, '*')) {
+			vec_push(cx->a, &cx->user_alias_wild, ta);
+			continue;
+		}
+		l = strmap_get(&cx->user_alias_first, first);
+		if (!l) {
+			l = arena_new(cx->a, struct alias_list);
+			strmap_put(cx->a, &cx->user_alias_first, first, l);
+		}
+		vec_push(cx->a, &l->aliases, ta);
 	}
 }
 
@@ -125,6 +147,21 @@ void register_user_file(struct elab_ctx *cx, struct file_ast *f)
 
 /* ------------------------------------------------------ alias matching */
 
+/* Two lists in declaration order into one. */
+static void merge_by_order(struct elab_ctx *cx, struct tapset_alias_vec *a,
+			   struct tapset_alias_vec *b,
+			   struct tapset_alias_vec *out)
+{
+	int i = 0, j = 0, na = a ? a->n : 0;
+
+	while (i < na || j < b->n) {
+		if (j >= b->n || (i < na && a->v[i]->order < b->v[j]->order))
+			vec_push(cx->a, out, a->v[i++]);
+		else
+			vec_push(cx->a, out, b->v[j++]);
+	}
+}
+
 /*
  * The aliases a point names: the script's own, and the tapsets' except
  * where the script defines an alias of the same name (a user definition
@@ -134,12 +171,21 @@ static void matching_aliases(struct elab_ctx *cx, const struct pp_comps *pc,
 			     const struct source_file *from,
 			     struct tapset_alias_vec *out)
 {
-	struct tapset_alias_vec lib = { 0 };
+	struct tapset_alias_vec lib = { 0 }, *cands = &cx->user_aliases;
+	struct tapset_alias_vec some = { 0 };
 	struct strmap user_names;
 
 	strmap_init(&user_names, false);
-	for (int i = 0; i < cx->user_aliases.n; i++) {
-		struct tapset_alias *ta = cx->user_aliases.v[i];
+	if (pc->n && !strchr(pc->v[0].name, '*')) {
+		struct alias_list *l = strmap_get(&cx->user_alias_first,
+						  pc->v[0].name);
+
+		merge_by_order(cx, l ? &l->aliases : NULL,
+			       &cx->user_alias_wild, &some);
+		cands = &some;
+	}
+	for (int i = 0; i < cands->n; i++) {
+		struct tapset_alias *ta = cands->v[i];
 
 		if (!pp_comps_match(pc, &ta->comps))
 			continue;

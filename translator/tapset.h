@@ -58,6 +58,7 @@ struct tapset_alias {
 	struct pp_comps comps;
 	const char *text;
 	struct tapset_file *file;	/* NULL for the user's script */
+	int order;			/* user aliases: declaration order */
 };
 
 struct tapset_index {
