@@ -679,6 +679,63 @@ static int plts(struct session *s, const struct probe_point *pp,
 	return found;
 }
 
+/* The canonical text of a mark point. */
+static const char *mark_text(struct session *s, const struct pp_match *m,
+			     const struct target *t,
+			     const struct sdt_note *sn)
+{
+	const char *subst[PP_MAX_COMPONENTS] = { 0 };
+	int pi = m_index(m, "process"), li = m_index(m, "library");
+	int vi = m_index(m, "provider");
+
+	if (pi >= 0 && t->shown)
+		subst[pi] = t->shown;
+	if (li >= 0)
+		subst[li] = t->lib;
+	if (vi >= 0)
+		subst[vi] = sn->provider;
+	subst[m_index(m, "mark")] = sn->name;
+	return m_text(s, m, subst);
+}
+
+static void add_site(struct session *s, struct sdt_sites *sites,
+		     const struct sdt_note *sn)
+{
+	const struct sdt_note **v = arena_alloc(&s->arena,
+						(sites->n + 1) * sizeof(*v));
+
+	if (sites->n)
+		memcpy(v, sites->v, sites->n * sizeof(*v));
+	v[sites->n++] = sn;
+	sites->v = v;
+}
+
+/* The point of a mark among out[from..], or a new one. */
+static struct resolved_point *mark_point(struct session *s,
+					 const struct probe_point *pp,
+					 const struct pp_match *m,
+					 const struct target *t,
+					 const struct sdt_note *sn,
+					 struct resolved_point_vec *out,
+					 int from)
+{
+	const char *text = mark_text(s, m, t, sn);
+	struct resolved_point *rp;
+
+	for (int k = from; k < out->n; k++)
+		if (!strcmp(out->v[k]->text, text))
+			return out->v[k];
+	rp = point(s, pp, m, t, NULL, NULL);
+	rp->text = text;
+	rp->data = arena_new(&s->arena, struct sdt_sites);
+	rp->target = sn->name;
+	rp->module = sn->provider;
+	rp->address = sn->pc;
+	rp->semaphore = sn->semaphore;
+	rp_push(s, out, rp);
+	return rp;
+}
+
 /* .mark: one point per provider:name, with all its sites. */
 static int marks(struct session *s, const struct probe_point *pp,
 		 const struct pp_match *m, const struct target *t, bool quiet,
@@ -696,46 +753,12 @@ static int marks(struct session *s, const struct probe_point *pp,
 		return -1;
 	for (int i = 0; i < ef->nnotes; i++) {
 		const struct sdt_note *sn = &ef->notes[i];
-		struct resolved_point *rp = NULL;
-		struct sdt_sites *sites;
-		const char *subst[PP_MAX_COMPONENTS] = { 0 };
 
 		names[i] = sn->name;
 		if (!glob_match(name, sn->name) ||
 		    (prov && !glob_match(prov, sn->provider)))
 			continue;
-		rp = point(s, pp, m, t, "mark", sn->name);
-		if (prov) {
-			subst[m_index(m, "provider")] = sn->provider;
-			subst[m_index(m, "mark")] = sn->name;
-			if (m_index(m, "process") >= 0 && t->shown)
-				subst[m_index(m, "process")] = t->shown;
-			if (m_index(m, "library") >= 0)
-				subst[m_index(m, "library")] = t->lib;
-			rp->text = m_text(s, m, subst);
-		}
-		for (int k = from; k < out->n; k++)
-			if (!strcmp(out->v[k]->text, rp->text)) {
-				rp = out->v[k];
-				break;
-			}
-		sites = rp->data != t->ef ? rp->data : NULL;
-		if (!sites) {
-			sites = arena_new(&s->arena, struct sdt_sites);
-			rp->data = sites;
-			rp->target = sn->name;
-			rp->module = sn->provider;
-			rp->address = sn->pc;
-			rp->semaphore = sn->semaphore;
-			rp_push(s, out, rp);
-		}
-		const struct sdt_note **v = arena_alloc(&s->arena,
-				(sites->n + 1) * sizeof(*v));
-
-		if (sites->n)
-			memcpy(v, sites->v, sites->n * sizeof(*v));
-		v[sites->n++] = sn;
-		sites->v = v;
+		add_site(s, mark_point(s, pp, m, t, sn, out, from)->data, sn);
 	}
 	if (out->n == from && !quiet && !glob_has(name) &&
 	    !(prov && glob_has(prov))) {
