@@ -12,8 +12,9 @@
  *    message that says why.
  *
  * resolved_point: target the function, module its module (NULL for
- * vmlinux), is_return, number the .maxactive(N) of a kretprobe (0: default). Whether fentry/fexit or kprobes attach it is for
- * code generation. Variables: the BTF parameters, and $return on .return.
+ * vmlinux), is_return, number the .maxactive(N) of a kretprobe (0:
+ * default). Whether fentry/fexit or kprobes attach it is for code
+ * generation. Variables: the BTF parameters, and $return on .return.
  */
 #include <string.h>
 
