@@ -969,6 +969,12 @@ static void report_unresolved(struct tctx *t)
 			continue;
 		report_unresolved_syms(t, &ef->params, "parameter");
 		report_unresolved_syms(t, &ef->locals, "local variable");
+		if (!known(ef->decl->type))
+			diag_hint(diag_error(cx->s, ef->decl->loc,
+					     "unresolved type for the return value of function '%s'",
+					     ef->decl->name),
+				  "declare it: 'function %s:long (...)' or ':string'",
+				  ef->decl->name);
 	}
 	for (int i = 0; i < cx->prog->probes.n; i++)
 		report_unresolved_syms(t, &cx->prog->probes.v[i]->locals,
@@ -1022,13 +1028,6 @@ void infer_types(struct elab_ctx *cx)
 		one_round(&t);
 		if (!t.changed)
 			break;
-	}
-	/* a function nobody takes a value from returns nothing */
-	for (int i = 0; i < cx->all_funcs.n; i++) {
-		struct function_decl *fd = cx->all_funcs.v[i]->decl;
-
-		if (cx->all_funcs.v[i]->reachable && !known(fd->type))
-			fd->type = TYPE_VOID;
 	}
 	t.report = true;
 	one_round(&t);
