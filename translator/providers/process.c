@@ -58,6 +58,7 @@
 
 static const char *const process_spellings[] = {
 	TARGETS(P), TARGETS(L), LIFE(P), LIFE("process"),
+	TARGETS("process"), TARGETS("process.library(\"LIB\")"),
 	NULL,
 };
 
@@ -193,6 +194,45 @@ static int pid_target(struct session *s, const struct probe_component *c,
 	t.path = arena_strdup(&s->arena, exe);
 	t.pid = pid;
 	if (!(t.ef = open_elf(s, c, t.path)))
+		return -1;
+	return push_target(s, out, 0, t);
+}
+
+/*
+ * process.function(...) without a path: the program of -c COMMAND (its
+ * first word) or of -x PID, as stap does.
+ */
+static int command_target(struct session *s, const struct probe_component *c,
+			  struct target **out)
+{
+	struct target t = { 0 };
+	const char *why;
+	char *cmd;
+
+	if (s->target_pid > 0) {
+		struct probe_component pc = *c;
+		struct expr pid = { .kind = EXPR_NUMBER, .num = s->target_pid };
+
+		pc.arg = &pid;
+		if (pid_target(s, &pc, out) < 0)
+			return -1;
+		(*out)[0].shown = (*out)[0].path;
+		return 1;
+	}
+	if (!s->target_cmd) {
+		diag_hint(diag_error(s, c->loc,
+				     "'process' without a program needs -c COMMAND or -x PID"),
+			  "name the program: process(\"/bin/ls\").function(\"main\")");
+		return -1;
+	}
+	cmd = arena_strdup(&s->arena, s->target_cmd + strspn(s->target_cmd,
+							     " \t"));
+	cmd[strcspn(cmd, " \t")] = '\0';
+	if (!*cmd || !(t.path = process_find_program(s, c, cmd)))
+		return -1;
+	t.shown = t.path;
+	t.ef = elf_file_get(s, t.path, &why);
+	if (!t.ef)
 		return -1;
 	return push_target(s, out, 0, t);
 }
@@ -917,10 +957,15 @@ static int expand_one(struct session *s, const struct probe_point *pp,
 	struct target *progs = NULL, *targets;
 	int nprogs, ntargets, found = 0;
 
-	if (!pc->arg)	/* process.begin: every process */
-		return life(s, pp, m, NULL, out);
-	nprogs = pc->arg->kind == EXPR_NUMBER ? pid_target(s, pc, &progs)
-					      : path_targets(s, pc, &progs);
+	if (!pc->arg && !m_has(m, "function") && !m_has(m, "statement") &&
+	    !m_has(m, "plt") && !m_has(m, "mark"))
+		return life(s, pp, m, NULL, out);	/* every process */
+	if (!pc->arg)
+		nprogs = command_target(s, pc, &progs);
+	else if (pc->arg->kind == EXPR_NUMBER)
+		nprogs = pid_target(s, pc, &progs);
+	else
+		nprogs = path_targets(s, pc, &progs);
 	if (nprogs <= 0)
 		return nprogs;
 	targets = progs;
