@@ -18,6 +18,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <bpf/btf.h>
+
+#include "btf_index.h"
 #include "diag.h"
 #include "elab_internal.h"
 #include "session.h"
@@ -490,6 +493,242 @@ static int target_available(struct scope *sc, const struct expr *e)
 	return strmap_get(&sc->probe->vars, var_name(e)) != NULL;
 }
 
+
+/* ---------------------------------------------------- $var->member chains */
+
+/*
+ * $prev->comm: follow the chain through the kernel's BTF, so a member that
+ * does not exist is reported here and the result gets its real type (a
+ * char array reads as a string, a pointer or integer as a long). Only for
+ * points whose variables come from the kernel's BTF; elsewhere (process
+ * probes, DWARF types) a chain is accepted as a long.
+ */
+struct btf_cursor {
+	uint32_t id;	/* a BTF type */
+	int ptrs;	/* pointer levels on top of id (from the type text) */
+};
+
+static const struct btf_type *btf_strip(const struct btf *btf, uint32_t *id)
+{
+	for (int depth = 0; *id && depth < 32; depth++) {
+		const struct btf_type *t = btf__type_by_id(btf, *id);
+
+		if (!t)
+			return NULL;
+		if (!btf_is_mod(t) && !btf_is_typedef(t) &&
+		    btf_kind(t) != BTF_KIND_TYPE_TAG)
+			return t;
+		*id = t->type;
+	}
+	return NULL;
+}
+
+/* "struct task_struct*", "const char *", "pid_t": the base type id. */
+static bool cursor_from_text(const struct btf *btf, const char *text,
+			     struct btf_cursor *c)
+{
+	char name[256];
+	size_t n;
+	int kind = -1;
+	long id;
+
+	c->ptrs = 0;
+	while (!strncmp(text, "const ", 6) || !strncmp(text, "volatile ", 9))
+		text += text[0] == 'c' ? 6 : 9;
+	if (strchr(text, '['))
+		return false;
+	if (!strncmp(text, "struct ", 7)) {
+		kind = BTF_KIND_STRUCT;
+		text += 7;
+	} else if (!strncmp(text, "union ", 6)) {
+		kind = BTF_KIND_UNION;
+		text += 6;
+	}
+	n = strcspn(text, " *");
+	if (!n || n >= sizeof(name))
+		return false;
+	memcpy(name, text, n);
+	name[n] = 0;
+	for (const char *p = text + n; *p; p++)
+		c->ptrs += *p == '*';
+	if (kind >= 0)
+		id = btf__find_by_name_kind(btf, name, kind);
+	else if ((id = btf__find_by_name_kind(btf, name, BTF_KIND_TYPEDEF)) <= 0)
+		id = btf__find_by_name_kind(btf, name, BTF_KIND_INT);
+	if (id <= 0)
+		return false;
+	c->id = (uint32_t)id;
+	return true;
+}
+
+static bool find_member(const struct btf *btf, const struct btf_type *t,
+			const char *name, uint32_t *out, int depth)
+{
+	const struct btf_member *m = btf_members(t);
+
+	for (int i = 0; i < btf_vlen(t); i++) {
+		const char *mn = btf__name_by_offset(btf, m[i].name_off);
+		uint32_t id = m[i].type;
+		const struct btf_type *mt;
+
+		if (mn && *mn) {
+			if (!strcmp(mn, name)) {
+				*out = m[i].type;
+				return true;
+			}
+			continue;
+		}
+		/* an anonymous struct or union: its members are ours */
+		mt = btf_strip(btf, &id);
+		if (mt && btf_is_composite(mt) && depth < 8 &&
+		    find_member(btf, mt, name, out, depth + 1))
+			return true;
+	}
+	return false;
+}
+
+static void member_names(struct elab_ctx *cx, const struct btf *btf,
+			 const struct btf_type *t, struct name_vec *out,
+			 int depth)
+{
+	const struct btf_member *m = btf_members(t);
+
+	for (int i = 0; i < btf_vlen(t); i++) {
+		const char *mn = btf__name_by_offset(btf, m[i].name_off);
+		uint32_t id = m[i].type;
+		const struct btf_type *mt;
+
+		if (mn && *mn) {
+			vec_push(cx->a, out, mn);
+			continue;
+		}
+		mt = btf_strip(btf, &id);
+		if (mt && btf_is_composite(mt) && depth < 8)
+			member_names(cx, btf, mt, out, depth + 1);
+	}
+}
+
+/* One step down: deref a pointer level; false when there is none. */
+static bool cursor_deref(const struct btf *btf, struct btf_cursor *c)
+{
+	const struct btf_type *t;
+
+	if (c->ptrs > 0) {
+		c->ptrs--;
+		return true;
+	}
+	t = btf_strip(btf, &c->id);
+	if (t && btf_is_ptr(t)) {
+		c->id = t->type;
+		return true;
+	}
+	if (t && btf_is_array(t)) {
+		c->id = btf_array(t)->type;
+		return true;
+	}
+	return false;
+}
+
+static bool chain_member(struct scope *sc, const struct btf *btf,
+			 struct btf_cursor *c, const struct component *k,
+			 bool quiet)
+{
+	struct elab_ctx *cx = sc->cx;
+	const struct btf_type *t;
+	uint32_t id = c->id, orig = c->id;
+	struct name_vec names = { 0 };
+	const char *best, *tname;
+	struct diag *d;
+
+	/* -> and . both work, through one pointer, as in stap */
+	if (c->ptrs > 0)
+		c->ptrs--;
+	else if ((t = btf_strip(btf, &id)) && btf_is_ptr(t))
+		c->id = t->type;
+	if (c->ptrs > 0 || !(t = btf_strip(btf, &c->id)) ||
+	    !btf_is_composite(t)) {
+		if (!quiet)
+			diag_error(cx->s, k->loc,
+				   "cannot read member '%s': %s is not a struct or union",
+				   k->name, btf_type_text(cx->a, btf, orig));
+		return false;
+	}
+	if (find_member(btf, t, k->name, &c->id, 0))
+		return true;
+	if (quiet)
+		return false;
+	tname = btf_type_text(cx->a, btf, c->id);
+	d = diag_error(cx->s, k->loc, "%s has no member '%s'", tname, k->name);
+	member_names(cx, btf, t, &names, 0);
+	best = diag_closest(k->name, names.v, names.n);
+	if (best)
+		diag_hint(d, "did you mean '%s'?", best);
+	return false;
+}
+
+/* "$prev->se" for messages; indexes show as [...]. */
+static const char *chain_text(struct elab_ctx *cx, const struct expr *e)
+{
+	const char *s = e->name;
+
+	for (int i = 0; i < e->chain.n; i++)
+		s = e->chain.v[i].kind == COMP_MEMBER ?
+			    arena_printf(cx->a, "%s->%s", s, e->chain.v[i].name) :
+			    arena_printf(cx->a, "%s[...]", s);
+	return s;
+}
+
+static bool from_kernel_btf(const struct elab_probe *ep)
+{
+	const struct provider *p = ep->points.n ? ep->points.v[0]->provider :
+						   NULL;
+
+	return p && p->name && !strncmp(p->name, "kernel.", 7);
+}
+
+/*
+ * The type at the end of e's chain. -1: it cannot be followed here (no
+ * BTF, not a kernel point); 0: an error (reported unless quiet).
+ */
+static int chain_type(struct scope *sc, const struct expr *e,
+		      const struct context_var *v, bool quiet,
+		      bool whole_ok, enum type_kind *out)
+{
+	struct btf_index *ix;
+	struct btf_cursor c;
+
+	if (!v || !v->type || !from_kernel_btf(sc->probe))
+		return -1;
+	ix = btf_vmlinux(sc->cx->s);
+	if (!ix || !cursor_from_text(ix->btf, v->type, &c))
+		return -1;
+	for (int i = 0; i < e->chain.n; i++) {
+		const struct component *k = &e->chain.v[i];
+
+		if (k->kind == COMP_MEMBER) {
+			if (!chain_member(sc, ix->btf, &c, k, quiet))
+				return 0;
+		} else if (!cursor_deref(ix->btf, &c)) {
+			if (!quiet)
+				diag_error(sc->cx->s, k->loc,
+					   "cannot index %s",
+					   btf_type_text(sc->cx->a, ix->btf,
+							 c.id));
+			return 0;
+		}
+	}
+	*out = c.ptrs ? TYPE_LONG : btf_script_type(ix->btf, c.id);
+	if (*out != TYPE_UNKNOWN || whole_ok)
+		return 1;
+	if (!quiet)
+		diag_hint(diag_error(sc->cx->s, e->loc,
+				     "'%s' is %s and cannot be read as a value",
+				     chain_text(sc->cx, e),
+				     btf_type_text(sc->cx->a, ix->btf, c.id)),
+			  "read one of its members, print it with a $ suffix, or take its address with &");
+	return 0;
+}
+
 static void resolve_target(struct scope *sc, struct expr *e)
 {
 	const struct context_var *v;
@@ -526,7 +765,18 @@ static void resolve_target(struct scope *sc, struct expr *e)
 	if (!v && sc->probe->vars_listed)
 		maybe_missing_warning(sc, e);
 	e->type = TYPE_LONG;
-	if (!v || e->addr_of || e->chain.n)
+	if (!v)
+		return;
+	if (e->chain.n) {
+		enum type_kind k = TYPE_LONG;
+
+		/* &$p->comm is an address whatever the member's type */
+		if (chain_type(sc, e, v, false, e->addr_of, &k) > 0 &&
+		    !e->addr_of)
+			e->type = k;
+		return;
+	}
+	if (e->addr_of)
 		return;
 	if (v->script_type == TYPE_UNKNOWN)
 		diag_hint(diag_error(sc->cx->s, e->loc,
@@ -540,6 +790,20 @@ static void resolve_target(struct scope *sc, struct expr *e)
 
 /* ------------------------------------------------------------ folding */
 
+/* @defined($p->__state): the variable and every member on the way. */
+static int target_chain_available(struct scope *sc, struct expr *x)
+{
+	const struct context_var *v;
+	enum type_kind k;
+
+	if (!target_available(sc, x))
+		return 0;
+	if (!x->chain.n || !sc->probe || is_dollar_dollar(x->name))
+		return 1;
+	v = strmap_get(&sc->probe->vars, var_name(x));
+	return chain_type(sc, x, v, true, true, &k) != 0;
+}
+
 /* @defined(x): decided now, so the dead branch is never checked. */
 static int defined_value(struct scope *sc, struct expr *x)
 {
@@ -547,7 +811,7 @@ static int defined_value(struct scope *sc, struct expr *x)
 		return 0;
 	switch (x->kind) {
 	case EXPR_TARGET:
-		return target_available(sc, x);
+		return target_chain_available(sc, x);
 	case EXPR_ENTRY:
 		return defined_value(sc, x->operand);
 	default:
