@@ -15,6 +15,7 @@
  * folded, because tapsets rely on `@defined($x) ? $x : 0` not reporting an
  * unknown $x in the branch that is dropped.
  */
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -1329,7 +1330,7 @@ static void bump(struct uses *u, struct strmap *m, struct symbol *sym)
 	if (!sym || sym->kind != SYM_LOCAL)
 		return;
 	strmap_put(u->cx->a, m, sym,
-		   (char *)strmap_get(m, sym) + 1);
+		   (void *)((uintptr_t)strmap_get(m, sym) + 1));
 }
 
 static void count_args(struct uses *u, struct expr *e)
