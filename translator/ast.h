@@ -50,7 +50,8 @@ enum expr_kind {
 	EXPR_NUMBER,		/* num */
 	EXPR_STRING,		/* str */
 	EXPR_IDENT,		/* name: a local, global or parameter */
-	EXPR_INDEX,		/* base[indices]: array element */
+	EXPR_INDEX,		/* base[indices]: array element; base may
+				 * be an EXPR_HIST: @hist_log(x)[bucket] */
 	EXPR_CALL,		/* name(args): script or tapset function */
 	EXPR_PRINT,		/* print family; see print_kind */
 	EXPR_UNARY,		/* op operand: - + ! ~ */
@@ -62,15 +63,21 @@ enum expr_kind {
 	EXPR_INCDEC,		/* ++x x++ --x x-- */
 	EXPR_REGEX,		/* left =~ right, left !~ right; right is a literal */
 	EXPR_IN,		/* [indices] in base */
-	EXPR_STAT,		/* @count(operand) ... ; see stat_op */
+	EXPR_STAT,		/* @count(operand) ... ; see stat_op;
+				 * @variance(x, N): N is args.v[0] */
 	EXPR_HIST,		/* @hist_log(operand), @hist_linear(operand, args) */
-	EXPR_TARGET,		/* $name, $$vars ... with component chain */
-	EXPR_CAST,		/* @cast(operand, "type"[, "module"]) chain */
+	EXPR_TARGET,		/* $name, $$vars ... with component chain;
+				 * name keeps its '$'s: "$var", "$$parms" */
+	EXPR_CAST,		/* @cast(operand, "type"[, "module"]) chain;
+				 * str NULL: stap's autocast, a value with
+				 * a chain or '&': f(x)->a, &x, (p)[1] */
 	EXPR_VAR,		/* @var("name[@file]"[, "module"]) chain */
 	EXPR_DEFINED,		/* @defined(operand) */
 	EXPR_CHOOSE_DEFINED,	/* @choose_defined(left, right) */
 	EXPR_ENTRY,		/* @entry(operand) */
-	EXPR_PARAM_COUNT,	/* $# (as a number) or @# */
+	EXPR_PARAM_COUNT,	/* $# (as a number) or @#; the parser
+				 * substitutes them as stap does, so pass 1
+				 * never makes one */
 };
 
 /*
