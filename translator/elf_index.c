@@ -38,6 +38,7 @@ struct elf_priv {
 struct elf_cache {
 	struct arena arena;	/* every string and table of every file */
 	bool dwarf_tried[MAX_FILES];
+	bool inlines_tried[MAX_FILES];
 	struct elf_file *files[MAX_FILES];
 	int n;
 };
@@ -408,20 +409,24 @@ struct func_buf {
 	const char *cu_dir;
 };
 
-static int add_func(Dwarf_Die *die, void *arg)
+/*
+ * Append a function: `where` has the code (the function or an inline
+ * instance of it), `die` the name, declaration and parameters.
+ */
+static int push_func(struct func_buf *b, Dwarf_Die *die, Dwarf_Die *where)
 {
-	struct func_buf *b = arg;
 	struct dwarf_function *f;
 	const char *name = dwarf_diename(die), *file;
 	Dwarf_Addr low = 0, high = 0, entry = 0;
 	int line = 0;
 
-	if (!name || dwarf_func_inline(die))
+	if (!name)
 		return DWARF_CB_OK;
-	if (dwarf_entrypc(die, &entry) != 0 && dwarf_lowpc(die, &entry) != 0)
+	if (dwarf_entrypc(where, &entry) != 0 &&
+	    dwarf_lowpc(where, &entry) != 0)
 		return DWARF_CB_OK;	/* a declaration */
-	dwarf_lowpc(die, &low);
-	dwarf_highpc(die, &high);
+	dwarf_lowpc(where, &low);
+	dwarf_highpc(where, &high);
 	file = dwarf_decl_file(die);
 	dwarf_decl_line(die, &line);
 	if (b->n == b->cap) {
@@ -441,6 +446,37 @@ static int add_func(Dwarf_Die *die, void *arg)
 	f->low = low;
 	f->high = high;
 	f->die_offset = dwarf_dieoffset(die);
+	return DWARF_CB_OK;
+}
+
+static int add_func(Dwarf_Die *die, void *arg)
+{
+	/* an inline-only function has no code of its own */
+	if (dwarf_func_inline(die))
+		return DWARF_CB_OK;
+	return push_func(arg, die, die);
+}
+
+struct inline_ctx {
+	struct func_buf *b;
+	Dwarf_Die abstract;
+};
+
+static int add_instance(Dwarf_Die *instance, void *arg)
+{
+	struct inline_ctx *ic = arg;
+
+	if (dwarf_tag(instance) != DW_TAG_inlined_subroutine)
+		return DWARF_CB_OK;
+	return push_func(ic->b, &ic->abstract, instance);
+}
+
+static int add_inlines(Dwarf_Die *die, void *arg)
+{
+	struct inline_ctx ic = { .b = arg, .abstract = *die };
+
+	if (dwarf_func_inline(die))
+		dwarf_func_inline_instances(die, add_instance, &ic);
 	return DWARF_CB_OK;
 }
 
@@ -748,6 +784,38 @@ fail:
 		close(p->fd);
 	free(p);
 	return NULL;
+}
+
+ELF_INDEX_API void elf_dwarf_inlines(struct session *s, struct elf_file *ef)
+{
+	struct elf_cache *c = cache(s);
+	struct elf_priv *p = ef->priv;
+	struct func_buf b;
+	Dwarf_Off off = 0, next;
+	size_t hsize;
+	int i;
+
+	if (!c || !elf_load_dwarf(s, ef) || !p || !p->dwarf)
+		return;
+	for (i = 0; i < c->n && c->files[i] != ef; i++)
+		;
+	if (i == c->n || c->inlines_tried[i])
+		return;
+	c->inlines_tried[i] = true;
+	memset(&b, 0, sizeof(b));
+	b.a = &c->arena;
+	while (dwarf_nextcu(p->dwarf, off, &next, &hsize, NULL, NULL,
+			    NULL) == 0) {
+		Dwarf_Die cu;
+
+		if (dwarf_offdie(p->dwarf, off + hsize, &cu))
+			dwarf_getfuncs(&cu, add_inlines, &b, 0);
+		off = next;
+	}
+	if (b.n > 1)
+		qsort(b.v, b.n, sizeof(*b.v), func_cmp);
+	ef->inlines = b.v;
+	ef->ninlines = b.n;
 }
 
 /*

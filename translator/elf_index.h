@@ -67,6 +67,11 @@ struct elf_file {
 	bool has_dwarf;
 	struct dwarf_function *funcs;	/* sorted by name */
 	int nfuncs;
+	/* inline instances, sorted by name then entry: entry/low/high of
+	 * the instance, the rest from the inlined function's DIE; only
+	 * after elf_dwarf_inlines() */
+	struct dwarf_function *inlines;
+	int ninlines;
 	void *priv;			/* libelf/libdw handles */
 };
 
@@ -82,6 +87,9 @@ struct elf_file *elf_file_get(struct session *s, const char *path,
  * only set after this); whether there is any.
  */
 bool elf_load_dwarf(struct session *s, struct elf_file *ef);
+
+/* Collect the inline instances of every function (slow: on demand). */
+void elf_dwarf_inlines(struct session *s, struct elf_file *ef);
 
 /* The DWARF function, or NULL. */
 const struct dwarf_function *elf_dwarf_function(const struct elf_file *ef,

@@ -610,12 +610,16 @@ void rp_push(struct session *s, struct resolved_point_vec *out,
 	vec_push(&s->arena, out, rp);
 }
 
+/* By text, then address: inline instances share their text. */
 static int rp_cmp(const void *a, const void *b)
 {
 	const struct resolved_point *x = *(const struct resolved_point *const *)a;
 	const struct resolved_point *y = *(const struct resolved_point *const *)b;
+	int c = strcmp(x->text, y->text);
 
-	return strcmp(x->text, y->text);
+	if (c)
+		return c;
+	return x->address < y->address ? -1 : x->address > y->address;
 }
 
 void rp_sort(struct resolved_point_vec *out, int from)
@@ -628,7 +632,7 @@ void rp_sort(struct resolved_point_vec *out, int from)
 	for (int i = 0; i < n; i++) {
 		struct resolved_point *rp = out->v[from + i];
 
-		if (kept && !strcmp(out->v[from + kept - 1]->text, rp->text))
+		if (kept && !rp_cmp(&out->v[from + kept - 1], &rp))
 			continue;
 		out->v[from + kept++] = rp;
 	}

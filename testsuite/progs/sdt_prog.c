@@ -31,12 +31,18 @@ __attribute__((noinline)) void report(const char *msg, int n)
 	STAP_PROBE2(bstap_test, reported, msg, n);
 }
 
+/* Inlined even at -O0: DWARF describes its inline instances. */
+static inline __attribute__((always_inline)) int twice(int v)
+{
+	return 2 * v;
+}
+
 int main(int argc, char **argv)
 {
 	int n = argc > 1 ? atoi(argv[1]) : 3;
 
 	for (int i = 0; i < n; i++)
-		report("tick", compute(i, 1));
+		report("tick", compute(twice(i), 1));
 	printf("%ld\n", (long)sink);
 	return 0;
 }

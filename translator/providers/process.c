@@ -16,7 +16,8 @@
  *
  * Functions come from the ELF symbol table; DWARF (in the file or found by
  * build-id/debuglink) adds source files, parameters and line tables, which
- * "F@FILE", ":LINE" and .statement need. Marks come from .note.stapsdt.
+ * "F@FILE", ":LINE", .statement and .inline (one point per inline
+ * instance, all with the same text) need. Marks come from .note.stapsdt.
  *
  * resolved_point: path the ELF file to probe (the library for .library),
  * address its ELF virtual address (function entry, statement, PLT slot,
@@ -625,6 +626,61 @@ static void no_such(struct session *s, const struct probe_component *c,
 		diag_hint(d, "%s", list_hint);
 }
 
+/* Is name a function of ef that only exists inlined? */
+static bool only_inlined(struct session *s, struct elf_file *ef,
+			 const char *name)
+{
+	if (!elf_load_dwarf(s, ef))
+		return false;
+	elf_dwarf_inlines(s, ef);
+	for (int i = 0; i < ef->ninlines; i++)
+		if (!strcmp(ef->inlines[i].name, name))
+			return true;
+	return false;
+}
+
+/*
+ * .function("F").inline: one point per inline instance; they share the
+ * text (pp() is the same) and differ in address.
+ */
+static int inline_instances(struct session *s, const struct probe_point *pp,
+			    const struct pp_match *m, const struct target *t,
+			    const struct spec *sp, bool quiet,
+			    struct resolved_point_vec *out)
+{
+	const struct probe_component *c = m_comp(m, "function");
+	const struct elf_file *ef = t->ef;
+	const char **names;
+	int found = 0;
+
+	if (!need_dwarf(s, c, t, ".inline"))
+		return -1;
+	elf_dwarf_inlines(s, t->ef);
+	names = arena_alloc(&s->arena, (ef->ninlines + 1) * sizeof(*names));
+	for (int i = 0; i < ef->ninlines; i++) {
+		const struct dwarf_function *f = &ef->inlines[i];
+		struct resolved_point *rp;
+
+		names[i] = f->name;
+		if (!glob_match(sp->func, f->name) ||
+		    (sp->file && !file_fits(sp->file, f->file)) ||
+		    (sp->line_lo && (f->line < sp->line_lo ||
+				     f->line > sp->line_hi)))
+			continue;
+		rp = point(s, pp, m, t, "function", f->name);
+		rp->target = f->name;
+		rp->address = f->entry;
+		rp_push(s, out, rp);
+		found++;
+	}
+	if (!found && !quiet && !glob_has(c->arg->str)) {
+		no_such(s, c, "inline instance of", c->arg->str, t->path, names,
+			ef->ninlines, "the compiler inlined no such function here; drop .inline");
+		return -1;
+	}
+	return found;
+}
+
 static int functions(struct session *s, const struct probe_point *pp,
 		     const struct pp_match *m, const struct target *t,
 		     bool quiet, struct resolved_point_vec *out)
@@ -637,12 +693,8 @@ static int functions(struct session *s, const struct probe_point *pp,
 
 	if (!arg_nonempty(s, c, "function") || !parse_spec(s, c, &sp))
 		return -1;
-	if (m_has(m, "inline")) {
-		diag_hint(diag_error(s, m_comp(m, "inline")->loc,
-				     ".inline probes of user functions are not supported yet"),
-			  "probe the out-of-line function: drop .inline");
-		return -1;
-	}
+	if (m_has(m, "inline"))
+		return inline_instances(s, pp, m, t, &sp, quiet, out);
 	if (sp.file && !need_dwarf(s, c, t, "a source file in .function"))
 		return -1;
 	/*
@@ -675,6 +727,15 @@ static int functions(struct session *s, const struct probe_point *pp,
 		rp->is_return = m_has(m, "return");
 		rp_push(s, out, rp);
 		found++;
+	}
+	if (!found && !quiet && !glob_has(c->arg->str) &&
+	    only_inlined(s, t->ef, sp.func)) {
+		diag_hint(diag_error(s, c->loc,
+				     "'%s' has no out-of-line copy in '%s': the compiler inlined it",
+				     sp.func, t->path),
+			  "probe its inline instances: .function(\"%s\").inline",
+			  sp.func);
+		return -1;
 	}
 	if (!found && !quiet && !glob_has(c->arg->str)) {
 		no_such(s, c, "function", c->arg->str, t->path, names, n,
@@ -996,9 +1057,6 @@ static int process_expand(struct session *s, const struct probe_point *pp,
 	if (!n)
 		return -1;
 	for (int i = 0; i < n; i++) {
-		/* process("p").* skips what cannot work here, quietly */
-		if (m[i].wild && m_has(&m[i], "inline"))
-			continue;
 		if (expand_one(s, pp, &m[i], listing, out) < 0)
 			return -1;
 	}
@@ -1016,6 +1074,11 @@ static void function_vars(struct session *s, const struct resolved_point *rp,
 	const struct dwarf_function *df = ef && elf_load_dwarf(s, ef) ?
 					  elf_dwarf_function(ef, rp->target) :
 					  NULL;
+
+	/* an inline-only function: its instances carry its DIE */
+	for (int i = 0; !df && ef && i < ef->ninlines; i++)
+		if (!strcmp(ef->inlines[i].name, rp->target))
+			df = &ef->inlines[i];
 	struct dwarf_var vars[MAX_DWARF_PARAMS], ret = { 0 };
 	int n;
 

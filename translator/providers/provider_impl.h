@@ -92,7 +92,7 @@ struct resolved_point *rp_new(struct session *s, const struct provider *p,
 			      enum probe_tier tier);
 void rp_push(struct session *s, struct resolved_point_vec *out,
 	     struct resolved_point *rp);
-/* Sort out->v[from..] by text and drop duplicates. */
+/* Sort out->v[from..] by text and address, and drop duplicates. */
 void rp_sort(struct resolved_point_vec *out, int from);
 
 /* Is the point marked ? or ! (then "nothing matched" is not an error)? */
