@@ -98,6 +98,10 @@ struct parser {
 	VEC(struct bracket) brackets;
 	VEC(struct expr *) bare_hists;	/* @hist_* used whole, to check */
 	struct token last, prev;	/* the lookahead and the one before */
+	struct token held;		/* a declaration keyword inside a block */
+	bool has_held;
+	int inject;			/* '}' still to give before it */
+	bool last_injected;		/* the lookahead is one of those */
 };
 
 static int yylex(YYSTYPE *lval, struct src_loc *lloc, struct parser *p);
@@ -1518,9 +1522,60 @@ static void track_brackets(struct parser *p, struct token *t)
 		p->brackets.n--;
 }
 
+static bool only_braces_open(struct parser *p)
+{
+	for (int i = 0; i < p->brackets.n; i++)
+		if (p->brackets.v[i].type != '{')
+			return false;
+	return p->brackets.n > 0;
+}
+
+/*
+ * 'probe', 'function', 'global' or 'private' inside a block can only mean a
+ * '}' is missing. Say so once, and give the parser the missing braces so
+ * the next declaration parses cleanly instead of failing token by token.
+ * Returns true when t is an injected '}' (not a real bracket).
+ */
+static bool next_token(struct parser *p, struct token *t)
+{
+	if (p->inject) {
+		*t = p->held;
+		t->type = '}';
+		t->text = "}";
+		p->inject--;
+		return true;
+	}
+	if (p->has_held) {
+		*t = p->held;
+		p->has_held = false;
+		return false;
+	}
+	pp_next(p->pp, t);
+	if ((t->type == TOK_PROBE || t->type == TOK_FUNCTION ||
+	     t->type == TOK_GLOBAL || t->type == TOK_PRIVATE) &&
+	    p->last.type != '.' && p->last.type != TOK_ARROW &&
+	    only_braces_open(p)) {
+		const struct bracket *b = &p->brackets.v[p->brackets.n - 1];
+
+		diag_hint(diag_note(diag_error(p->s, t->loc,
+					       "missing '}': the '{' at %d:%d is still open at this %s",
+					       b->loc.line, b->loc.col,
+					       tok_describe(t->type)),
+				    b->loc, "the '{' is here"),
+			  "close the block with '}' before the next declaration");
+		p->held = *t;
+		p->has_held = true;
+		p->inject = p->brackets.n;
+		p->brackets.n = 0;
+		return next_token(p, t);
+	}
+	return false;
+}
+
 static int yylex(YYSTYPE *lval, struct src_loc *lloc, struct parser *p)
 {
 	struct token t;
+	bool injected = false;
 
 	if (p->start_token) {
 		int st = p->start_token;
@@ -1537,10 +1592,11 @@ static int yylex(YYSTYPE *lval, struct src_loc *lloc, struct parser *p)
 		t.text = "";
 		t.loc = p->last.loc;
 	} else {
-		pp_next(p->pp, &t);
+		injected = next_token(p, &t);
 	}
 	p->prev = p->last;
 	p->last = t;
+	p->last_injected = injected;
 	memset(lval, 0, sizeof(*lval));
 	lval->tok.text = t.text ? t.text : "";
 	lval->tok.num = t.num;
@@ -1549,7 +1605,8 @@ static int yylex(YYSTYPE *lval, struct src_loc *lloc, struct parser *p)
 	*lloc = t.loc;
 	if (t.type == TOK_EOF)
 		return YYEOF;
-	track_brackets(p, &t);
+	if (!injected)
+		track_brackets(p, &t);
 	if (p->stopped)
 		return YYEOF;
 	return map_token(p, &t, lval);
@@ -1654,7 +1711,8 @@ static int yyreport_syntax_error(const yypcontext_t *ctx, struct parser *p)
 	char *msg;
 	struct diag *d;
 
-	if (p->stopped)
+	/* a '}' we made up was already reported as missing */
+	if (p->stopped || p->last_injected)
 		return 0;
 	if (++p->nsyntax > MAX_SYNTAX_ERRORS) {
 		diag_error(p->s, loc, "too many syntax errors; giving up on this file");
