@@ -15,11 +15,7 @@
 #include "providers/provider_impl.h"
 #include "session.h"
 
-/*
- * Until Makefile.am lists this file, providers/process.c includes it; the
- * entry points are weak so that building it both ways links.
- */
-#define ELF_INDEX_API __attribute__((weak))
+#define ELF_INDEX_API
 
 #define MAX_FILES 256
 #define MAX_TYPE_DEPTH 12

@@ -739,49 +739,53 @@ void provider_report_unclaimed(struct session *s,
 /* ---------------------------------------------------------------- caches */
 
 /*
- * The caches belong to the session, but struct session has no field for
- * them yet: keep one set, tagged with its session, and drop it when
- * another session asks (the translator runs one session per process).
+ * Facts read from the system (BTF, tracefs, ELF files, kernel config) are
+ * loaded once per session and kept in the session's provider_caches.
  */
-static struct {
-	struct session *owner;
+struct provider_caches {
 	void *value[SLOT_COUNT];
 	void (*release[SLOT_COUNT])(void *v);
-} cache;
+};
 
-static void cache_adopt(struct session *s)
+static struct provider_caches *caches(struct session *s)
 {
-	if (cache.owner == s)
-		return;
-	provider_session_release(cache.owner);
-	cache.owner = s;
+	if (!s->provider_caches)
+		s->provider_caches = calloc(1, sizeof(*s->provider_caches));
+	return s->provider_caches;
 }
 
 void *provider_cache_get(struct session *s, enum provider_slot slot)
 {
-	cache_adopt(s);
-	return cache.value[slot];
+	struct provider_caches *c = caches(s);
+
+	return c ? c->value[slot] : NULL;
 }
 
 void provider_cache_set(struct session *s, enum provider_slot slot, void *v,
 			void (*release)(void *v))
 {
-	cache_adopt(s);
-	if (cache.value[slot] && cache.release[slot])
-		cache.release[slot](cache.value[slot]);
-	cache.value[slot] = v;
-	cache.release[slot] = release;
+	struct provider_caches *c = caches(s);
+
+	if (!c) {
+		if (v && release)
+			release(v);
+		return;
+	}
+	if (c->value[slot] && c->release[slot])
+		c->release[slot](c->value[slot]);
+	c->value[slot] = v;
+	c->release[slot] = release;
 }
 
 void provider_session_release(struct session *s)
 {
-	if (!s || cache.owner != s)
+	struct provider_caches *c = s ? s->provider_caches : NULL;
+
+	if (!c)
 		return;
-	for (int i = 0; i < SLOT_COUNT; i++) {
-		if (cache.value[i] && cache.release[i])
-			cache.release[i](cache.value[i]);
-		cache.value[i] = NULL;
-		cache.release[i] = NULL;
-	}
-	cache.owner = NULL;
+	for (int i = 0; i < SLOT_COUNT; i++)
+		if (c->value[i] && c->release[i])
+			c->release[i](c->value[i]);
+	free(c);
+	s->provider_caches = NULL;
 }

@@ -9,6 +9,7 @@
 #include <sys/utsname.h>
 
 #include "diag.h"
+#include "provider.h"
 
 /* Scripts bigger than this are surely a mistake (a binary given by error). */
 #define MAX_SOURCE_SIZE (64u << 20)
@@ -34,6 +35,7 @@ void session_init(struct session *s)
 
 void session_release(struct session *s)
 {
+	provider_session_release(s);
 	arena_release(&s->arena);
 }
 

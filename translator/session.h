@@ -13,6 +13,7 @@
 
 struct diag;
 struct elab_program;
+struct provider_caches;
 struct tapset_index;
 
 struct define {			/* -D NAME[=VALUE] */
@@ -56,6 +57,7 @@ struct session {
 	VEC(struct file_ast *) user_files;	/* the script itself */
 	VEC(struct macro *) macros;
 	struct tapset_index *tapsets;
+	struct provider_caches *provider_caches;	/* BTF, tracefs, ELF: read once */
 
 	/* pass 2 result */
 	struct elab_program *program;

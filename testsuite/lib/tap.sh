@@ -135,10 +135,26 @@ golden_one() {	# dir name mode
 	esac
 }
 
+# cli tests name the test programs as ../progs/NAME: run them from a scratch
+# copy of their directory beside the build tree's progs/, so that they also
+# work in out-of-tree builds (make distcheck).
+cli_workdir() {	# subdir
+	work=$tap_tmp/run/$1
+	mkdir -p "$work"
+	ln -s "${TESTSUITE_BUILDDIR:-$TESTSUITE_SRCDIR}/progs" "$tap_tmp/run/progs"
+	for f in "$TESTSUITE_SRCDIR/$1"/*; do
+		ln -s "$f" "$work/"
+	done
+	echo "$work"
+}
+
 run_golden() {	# subdir mode
 	dir=$TESTSUITE_SRCDIR/$1
 	ext=stp
-	[ "$2" = cli ] && ext=args
+	if [ "$2" = cli ]; then
+		ext=args
+		dir=$(cli_workdir "$1")
+	fi
 	found=0
 	for f in "$dir"/*."$ext"; do
 		[ -f "$f" ] || continue

@@ -1136,9 +1136,3 @@ const struct provider process_provider = {
 	.variables = process_variables,
 	.expand = process_expand,
 };
-
-/*
- * Until Makefile.am lists translator/elf_index.c, it is built here (its
- * entry points are weak, so listing it later still links).
- */
-#include "../elf_index.c"
