@@ -1060,7 +1060,8 @@ void pp_next(struct pp *pp, struct token *t)
 			pp_next1(pp, t, false);
 		switch (t->type) {
 		case TOK_EOF:
-			if (top) {
+			/* after pp_stop, an open conditional is no news */
+			if (top && !pp->stopped) {
 				diag_hint(diag_error(pp->s, top->tok.loc,
 						     "unterminated conditional: this '%%(' has no '%%)'"),
 					  "end the conditional with '%%)'");
