@@ -1785,6 +1785,9 @@ static int yyreport_syntax_error(const yypcontext_t *ctx, struct parser *p)
 		msg = arena_printf(A, "%s, found %s", msg, found);
 	}
 	d = diag_error(p->s, loc, "%s", msg);
+	if (p->last.macro)
+		diag_note(d, p->last.call, "in the expansion of macro '@%s' here",
+			  p->last.macro);
 	if (has_decl && !has_stmt)
 		diag_hint(d, "a script is a list of probe, function and global declarations");
 	else if (closer && open)

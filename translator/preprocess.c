@@ -50,6 +50,8 @@ struct pp_frame {
 	struct pp_scope *scope;		/* for @param lookups of its tokens */
 	int depth;			/* stamped on its tokens (0: keep) */
 	bool positional;		/* the text of a $N argument */
+	const char *macro;		/* a macro body: its name, */
+	struct src_loc call;		/* and where it was called */
 };
 
 enum pp_state { PP_KEEP_THEN, PP_SKIP_THEN, PP_KEEP_ELSE, PP_SKIP_ELSE };
@@ -180,6 +182,10 @@ static void pp_read_top(struct pp *pp, struct token *t,
 	*t = f->toks.v[f->pos++];
 	if (f->depth)
 		t->depth = f->depth;
+	if (f->macro) {
+		t->macro = f->macro;
+		t->call = f->call;
+	}
 }
 
 static void pp_push_back(struct pp *pp, const struct token *t,
@@ -549,6 +555,14 @@ static bool pp_expand_at(struct pp *pp, const struct token *at,
 		return true;
 	}
 	pp_push_tokens(pp, *pp_body(pp, m), inv, at->depth + 1, false);
+	if (!pp->stopped) {
+		struct pp_frame *f = &pp->frames.v[pp->frames.n - 1];
+
+		/* a call written in another macro's body points at that
+		 * macro's call: the user wrote that one */
+		f->macro = at->macro ? at->macro : m->name;
+		f->call = at->macro ? at->call : at->loc;
+	}
 	return true;
 }
 

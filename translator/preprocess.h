@@ -75,6 +75,9 @@ struct token {
 	const char *error;
 	const char *hint;
 	bool error_is_warning;
+	/* from a macro body: which macro, and where it was called */
+	const char *macro;
+	struct src_loc call;
 };
 
 /* "'if'", "identifier", "'<<<'": how messages name a kind of token. */
