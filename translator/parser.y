@@ -1788,6 +1788,9 @@ static int yyreport_syntax_error(const yypcontext_t *ctx, struct parser *p)
 	if (p->last.macro)
 		diag_note(d, p->last.call, "in the expansion of macro '@%s' here",
 			  p->last.macro);
+	else if (p->prev.macro)
+		diag_note(d, p->prev.call, "after the expansion of macro '@%s' here",
+			  p->prev.macro);
 	if (has_decl && !has_stmt)
 		diag_hint(d, "a script is a list of probe, function and global declarations");
 	else if (closer && open)
