@@ -1791,7 +1791,11 @@ static int yyreport_syntax_error(const yypcontext_t *ctx, struct parser *p)
 	else if (p->prev.macro)
 		diag_note(d, p->prev.call, "after the expansion of macro '@%s' here",
 			  p->prev.macro);
-	if (has_decl && !has_stmt)
+	if (p->prev.type == TOK_IF || p->prev.type == TOK_WHILE ||
+	    p->prev.type == TOK_FOR || p->prev.type == TOK_FOREACH)
+		diag_hint(d, "write %s (...): the parentheses are required",
+			  p->prev.text);
+	else if (has_decl && !has_stmt)
 		diag_hint(d, "a script is a list of probe, function and global declarations");
 	else if (closer && open)
 		diag_note(d, open->loc, "the '%c' is here", open->type);
