@@ -463,6 +463,35 @@ static int expand_provider(struct expand_state *st, struct probe_point *pp,
 	return rps.n;
 }
 
+/*
+ * `syscall.read.retrn` went to the provider as a suffix of syscall.read
+ * and failed there. When it looks like a typo of an alias name, say that
+ * instead of the provider's complaint about the alias's insides.
+ */
+static void suffix_failed(struct expand_state *st, struct probe_point *pp,
+			  const struct pp_comps *pc, int ndiags, int nerrors,
+			  int nwarnings)
+{
+	struct elab_ctx *cx = st->cx;
+	const char *text = pp_comps_text(cx->a, pc, 0, pc->n);
+	struct name_vec cands = { 0 };
+	const char *best;
+	struct diag *d;
+
+	collect_candidates(cx, &cands);
+	best = diag_closest(text, cands.v, cands.n);
+	if (!best)
+		return;
+	cx->s->diags.n = ndiags;
+	cx->s->nerrors = nerrors;
+	cx->s->nwarnings = nwarnings;
+	d = diag_error(cx->s, pp->loc, "unknown probe point '%s'", text);
+	if (pp != st->user_point)
+		diag_note(d, st->user_point->loc, "while resolving '%s'",
+			  probe_point_text(cx->a, st->user_point));
+	diag_hint(d, "did you mean '%s'?", best);
+}
+
 static int expand_point(struct expand_state *st, struct probe_point *pp,
 			struct decl_chain *chain, struct expr *cond,
 			bool optional)
@@ -470,7 +499,7 @@ static int expand_point(struct expand_state *st, struct probe_point *pp,
 	struct elab_ctx *cx = st->cx;
 	struct tapset_alias_vec aliases = { 0 };
 	struct pp_comps pc;
-	int total = 0, prefix;
+	int total = 0, prefix, ndiags, nerrors, nwarnings;
 
 	if (chain->n > ELAB_MAX_ALIAS_DEPTH) {
 		diag_error(cx->s, pp->loc,
@@ -490,13 +519,20 @@ static int expand_point(struct expand_state *st, struct probe_point *pp,
 	}
 	if (!aliases.n)
 		return expand_provider(st, pp, &pc, chain, cond, optional);
+	ndiags = cx->s->diags.n;
+	nerrors = cx->s->nerrors;
+	nwarnings = cx->s->nwarnings;
 	for (int i = 0; i < aliases.n; i++) {
 		int r = expand_alias(st, aliases.v[i], pp, chain, cond,
 				     optional, prefix < pc.n ? pp : NULL,
 				     prefix);
 
-		if (r < 0)
+		if (r < 0) {
+			if (prefix < pc.n)
+				suffix_failed(st, pp, &pc, ndiags, nerrors,
+					      nwarnings);
 			return -1;
+		}
 		total += r;
 	}
 	return total;
