@@ -19,6 +19,8 @@
 /* Recursion guards: a fuzzer can nest anything. */
 #define ELAB_MAX_DEPTH 400
 #define ELAB_MAX_ALIAS_DEPTH 32
+/* Aliases fanning out at every level could otherwise take forever. */
+#define ELAB_MAX_EXPANSIONS 100000
 
 struct name_vec {
 	const char **v;
@@ -46,6 +48,7 @@ struct elab_ctx {
 					 * an alias's points resolve once */
 	struct strmap warned;		/* "file:line:col" of warnings given:
 					 * alias copies share locations */
+	int expansions;			/* probe points expanded so far */
 	int depth;			/* current recursion depth */
 	bool depth_reported;
 	bool listing;			/* -L: quiet about unknown points */

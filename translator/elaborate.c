@@ -507,6 +507,14 @@ static int expand_point(struct expand_state *st, struct probe_point *pp,
 			   ELAB_MAX_ALIAS_DEPTH);
 		return -1;
 	}
+	if (++cx->expansions > ELAB_MAX_EXPANSIONS) {
+		if (cx->expansions == ELAB_MAX_EXPANSIONS + 1)
+			diag_hint(diag_error(cx->s, st->user_point->loc,
+					     "probe aliases expand to more than %d probe points",
+					     ELAB_MAX_EXPANSIONS),
+				  "an alias listing its points several times multiplies at every level");
+		return -1;
+	}
 	cond = and_conditions(cx, cond, pp->condition);
 	pp_comps_from_point(cx->a, pp, &pc);
 	matching_aliases(cx, &pc, pp->loc.file, &aliases);
