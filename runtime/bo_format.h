@@ -131,6 +131,19 @@ enum bo_value_type {
 
 #define BO_MAX_KEYS 9
 
+/*
+ * Packed array keys: the columns in order, a long as 8 bytes, a string as
+ * a NUL-padded buffer; all string columns of one key have the same length,
+ * (size - 8 * longs) / strings. A long value is 8 bytes, a string value a
+ * NUL-terminated buffer of value_size bytes. A scalar aggregate is the
+ * all-zero key of its map.
+ *
+ * Scalars the runner sets before begin probes run:
+ *   BO_GLOBAL_TARGET (long): -x PID, or the pid of the -c command, else 0;
+ *   "$N" (long) and "@N" (string): positional parameter N (1-based).
+ */
+#define BO_GLOBAL_TARGET "__target"
+
 #define BO_G_ARRAY	(1u << 0)
 #define BO_G_WRAP	(1u << 1)	/* a% : LRU map, never overflows */
 #define BO_G_READ	(1u << 2)	/* the script reads it: not printed at end */

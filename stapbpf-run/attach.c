@@ -1,0 +1,327 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * Attaching kernel-tier probes, by kind. Alternatives (probes sharing a
+ * group) are tried in table order until one attaches; optional probes (`?`)
+ * may fail. Anything else that fails to attach ends the run before it
+ * starts, and what did attach is detached again.
+ */
+#include <errno.h>
+#include <linux/perf_event.h>
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include <bpf/libbpf.h>
+
+#include "runner.h"
+
+static int add_link(struct rprobe *rp, struct bpf_link *l)
+{
+	struct bpf_link **n = realloc(rp->links,
+				      (rp->n_links + 1) * sizeof(*n));
+
+	if (!n) {
+		bpf_link__destroy(l);
+		return -ENOMEM;
+	}
+	rp->links = n;
+	rp->links[rp->n_links++] = l;
+	return 0;
+}
+
+static int link_or_err(struct rprobe *rp, struct bpf_link *l)
+{
+	int err = (int)libbpf_get_error(l);
+
+	if (!l)
+		return errno ? -errno : -EINVAL;
+	if (err)
+		return err;
+	return add_link(rp, l);
+}
+
+static int attach_tracepoint(struct rprobe *rp, const char *target)
+{
+	const char *colon = strchr(target, ':');
+	char sys[128];
+
+	if (!colon || (size_t)(colon - target) >= sizeof(sys))
+		return link_or_err(rp, bpf_program__attach(rp->prog));
+	memcpy(sys, target, colon - target);
+	sys[colon - target] = '\0';
+	return link_or_err(rp, bpf_program__attach_tracepoint(rp->prog, sys,
+							      colon + 1));
+}
+
+/* CPUs in /sys/devices/system/cpu/online ("0-3,5"), as a list. */
+static int online_cpus(int **cpus)
+{
+	FILE *f = fopen("/sys/devices/system/cpu/online", "re");
+	int n = 0, a, b, cap = 0;
+	char sep;
+
+	*cpus = NULL;
+	if (!f)
+		return -errno;
+	while (fscanf(f, "%d", &a) == 1) {
+		b = a;
+		sep = (char)fgetc(f);
+		if (sep == '-') {
+			if (fscanf(f, "%d", &b) != 1)
+				break;
+			sep = (char)fgetc(f);
+		}
+		for (int c = a; c <= b; c++) {
+			if (n == cap) {
+				int *nc;
+
+				cap = cap ? 2 * cap : 16;
+				nc = realloc(*cpus, cap * sizeof(int));
+				if (!nc)
+					break;
+				*cpus = nc;
+			}
+			(*cpus)[n++] = c;
+		}
+		if (sep != ',')
+			break;
+	}
+	fclose(f);
+	return n;
+}
+
+static int attach_perf(struct runner *r, struct rprobe *rp)
+{
+	const struct bo_probe *p = rp->meta;
+	struct perf_event_attr attr = {
+		.size = sizeof(attr),
+		.type = (uint32_t)p->perf_type,
+		.config = p->perf_config,
+		.sample_period = p->perf_period,
+		.freq = p->perf_freq ? 1 : 0,
+	};
+	int *cpus, n = online_cpus(&cpus), err = 0;
+
+	(void)r;
+	if (n <= 0)
+		return n ? n : -ENODEV;
+	for (int i = 0; i < n && !err; i++) {
+		int fd = (int)syscall(SYS_perf_event_open, &attr, -1, cpus[i],
+				      -1, PERF_FLAG_FD_CLOEXEC);
+
+		if (fd < 0) {
+			err = -errno;
+			break;
+		}
+		/* the link owns the event fd from here on */
+		err = link_or_err(rp, bpf_program__attach_perf_event(rp->prog,
+								      fd));
+		if (err)
+			close(fd);
+	}
+	free(cpus);
+	return err;
+}
+
+static int attach_uprobe(struct rprobe *rp, const char *path, bool usdt)
+{
+	const struct bo_probe *p = rp->meta;
+	LIBBPF_OPTS(bpf_uprobe_opts, uo,
+		    .retprobe = (p->flags & BO_P_RETURN) != 0,
+		    .ref_ctr_offset = usdt ? p->semaphore : 0);
+
+	if (!*path)
+		return -EINVAL;
+	return link_or_err(rp, bpf_program__attach_uprobe_opts(
+				   rp->prog, -1, path, p->offset, &uo));
+}
+
+static int attach_one(struct runner *r, struct rprobe *rp)
+{
+	const struct bo_probe *p = rp->meta;
+	const char *target = bo_str(&r->meta, p->target);
+	const char *path = bo_str(&r->meta, p->path);
+
+	switch (p->kind) {
+	case BO_PROBE_TRACEPOINT:
+	case BO_PROBE_PROCESS_BEGIN:
+	case BO_PROBE_PROCESS_END:
+		return attach_tracepoint(rp, target);
+	case BO_PROBE_RAW_TRACEPOINT:
+		if (!*target)
+			return link_or_err(rp, bpf_program__attach(rp->prog));
+		return link_or_err(rp, bpf_program__attach_raw_tracepoint(
+					   rp->prog, target));
+	case BO_PROBE_TP_BTF:
+	case BO_PROBE_FENTRY:
+		return link_or_err(rp, bpf_program__attach_trace(rp->prog));
+	case BO_PROBE_PERF:
+		return attach_perf(r, rp);
+	case BO_PROBE_KPROBE:
+		return link_or_err(rp, bpf_program__attach_kprobe(
+					   rp->prog, p->flags & BO_P_RETURN,
+					   target));
+	case BO_PROBE_UPROBE:
+		return attach_uprobe(rp, path, false);
+	case BO_PROBE_USDT:
+		return attach_uprobe(rp, path, true);
+	default:
+		return -EINVAL;
+	}
+}
+
+static void explain(struct runner *r, struct rprobe *rp, int err)
+{
+	const struct bo_probe *p = rp->meta;
+	const char *hint = "";
+
+	if (p->kind == BO_PROBE_KPROBE)
+		hint = "kprobes are not available on this kernel; ";
+	else if (p->kind == BO_PROBE_FENTRY)
+		hint = "fentry/fexit are not available on this kernel; ";
+	else if (p->kind == BO_PROBE_PERF && p->perf_type ==
+		 PERF_TYPE_HARDWARE && (err == -ENOENT || err == -EOPNOTSUPP))
+		hint = "this machine has no such hardware event; ";
+	else if (err == -EPERM || err == -EACCES)
+		hint = "permission denied (run as root); ";
+	snprintf(rp->why, sizeof(rp->why), "%s%s", hint, strerror(-err));
+	(void)r;
+}
+
+static void detach_probe(struct rprobe *rp);
+
+static int try_attach(struct runner *r, struct rprobe *rp)
+{
+	int err;
+
+	if (rp->disabled)
+		return -1;
+	err = attach_one(r, rp);
+	if (err) {
+		explain(r, rp, err);
+		detach_probe(rp);
+		if (r->opt.verbose)
+			fprintf(stderr, RUNNER_NAME ": probe %s: cannot attach: "
+				"%s\n", bo_str(&r->meta, rp->meta->point),
+				rp->why);
+		return -1;
+	}
+	rp->attached = true;
+	if (r->opt.verbose)
+		fprintf(stderr, RUNNER_NAME ": probe %s: attached (%s, %d "
+			"link%s)\n", bo_str(&r->meta, rp->meta->point),
+			bo_probe_kind_name(rp->meta->kind), rp->n_links,
+			rp->n_links == 1 ? "" : "s");
+	return 0;
+}
+
+static void report_failure(struct runner *r, struct rprobe *rp)
+{
+	fprintf(stderr, RUNNER_NAME ": probe %s could not attach: %s\n",
+		bo_str(&r->meta, rp->meta->point), rp->why);
+	r->n_attach_failed++;
+}
+
+/* One group: the first member that attaches wins. */
+static int attach_group(struct runner *r, uint32_t first, bool *done)
+{
+	uint32_t g = r->meta.probes[first].group;
+	bool optional = true;
+
+	for (uint32_t i = first; i < r->meta.n_probes; i++) {
+		if (r->meta.probes[i].group != g)
+			continue;
+		done[i] = true;
+		if (!(r->meta.probes[i].flags & BO_P_OPTIONAL))
+			optional = false;
+	}
+	for (uint32_t i = first; i < r->meta.n_probes; i++)
+		if (r->meta.probes[i].group == g &&
+		    !try_attach(r, &r->probes[i]))
+			return 0;
+	if (optional)
+		return 0;
+	for (uint32_t i = first; i < r->meta.n_probes; i++)
+		if (r->meta.probes[i].group == g)
+			report_failure(r, &r->probes[i]);
+	return -1;
+}
+
+int attach_all(struct runner *r)
+{
+	bool *done = calloc(r->meta.n_probes + 1, sizeof(bool));
+	int rc = 0;
+
+	if (!done)
+		return -1;
+	for (uint32_t i = 0; i < r->meta.n_probes && !rc && !r->exiting; i++) {
+		struct rprobe *rp = &r->probes[i];
+
+		if (done[i] || rp->meta->tier != BO_TIER_KERNEL)
+			continue;
+		if (rp->meta->group) {
+			rc = attach_group(r, i, done);
+			continue;
+		}
+		done[i] = true;
+		if (try_attach(r, rp) && !(rp->meta->flags & BO_P_OPTIONAL)) {
+			report_failure(r, rp);
+			rc = -1;
+		}
+	}
+	free(done);
+	return rc;
+}
+
+static void detach_probe(struct rprobe *rp)
+{
+	for (int i = rp->n_links - 1; i >= 0; i--)
+		bpf_link__destroy(rp->links[i]);
+	free(rp->links);
+	rp->links = NULL;
+	rp->n_links = 0;
+	rp->attached = false;
+}
+
+static void *destroy_link(void *l)
+{
+	bpf_link__destroy(l);
+	return NULL;
+}
+
+/*
+ * Detaching a classic tracepoint or a uprobe waits for an RCU grace period
+ * (60-110 ms here): detach links in parallel so that the wait is paid once.
+ */
+void detach_all(struct runner *r)
+{
+	pthread_t *th;
+	int n = 0, k = 0;
+
+	for (uint32_t i = 0; r->probes && i < r->meta.n_probes; i++)
+		n += r->probes[i].n_links;
+	if (!n)
+		return;
+	th = calloc(n, sizeof(*th));
+	for (uint32_t i = 0; i < r->meta.n_probes; i++) {
+		struct rprobe *rp = &r->probes[i];
+
+		for (int j = 0; j < rp->n_links; j++) {
+			if (n > 1 && th && !pthread_create(&th[k], NULL,
+							destroy_link,
+							rp->links[j]))
+				k++;
+			else
+				bpf_link__destroy(rp->links[j]);
+		}
+		free(rp->links);
+		rp->links = NULL;
+		rp->n_links = 0;
+		rp->attached = false;
+	}
+	for (int i = 0; i < k; i++)
+		pthread_join(th[i], NULL);
+	free(th);
+}

@@ -1,0 +1,256 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * The event loop: one poll() over a signalfd, one timerfd per timer probe
+ * and one for -T. Kernel probes write with BPF_RB_NO_WAKEUP, so the ring
+ * buffer is drained on a 10 ms tick rather than woken per record.
+ *
+ * The -c command is forked before anything is loaded (it inherits no BPF
+ * file descriptor) and waits on a pipe until every probe is attached.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/random.h>
+#include <sys/signalfd.h>
+#include <sys/timerfd.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "runner.h"
+
+#define DRAIN_MS 10
+
+int loop_setup_signals(struct runner *r)
+{
+	sigset_t set;
+
+	sigemptyset(&set);
+	sigaddset(&set, SIGINT);
+	sigaddset(&set, SIGTERM);
+	sigaddset(&set, SIGHUP);
+	sigaddset(&set, SIGCHLD);
+	if (sigprocmask(SIG_BLOCK, &set, NULL))
+		return -1;
+	signal(SIGPIPE, SIG_IGN);
+	r->signal_fd = signalfd(-1, &set, SFD_CLOEXEC | SFD_NONBLOCK);
+	return r->signal_fd < 0 ? -1 : 0;
+}
+
+int child_spawn(struct runner *r)
+{
+	int p[2];
+	char go;
+
+	if (!r->opt.command)
+		return 0;
+	if (pipe2(p, O_CLOEXEC))
+		return -1;
+	r->child = fork();
+	if (r->child < 0) {
+		close(p[0]);
+		close(p[1]);
+		return -1;
+	}
+	if (r->child == 0) {
+		close(p[1]);
+		/* starts only when the runner says every probe is attached */
+		if (read(p[0], &go, 1) != 1)
+			_exit(127);
+		execl("/bin/sh", "sh", "-c", r->opt.command, (char *)NULL);
+		_exit(127);
+	}
+	close(p[0]);
+	r->child_go_fd = p[1];
+	return 0;
+}
+
+void child_release(struct runner *r)
+{
+	if (r->child_go_fd > 0) {
+		if (write(r->child_go_fd, "g", 1) != 1)
+			runner_warn(r, "cannot start the -c command");
+		close(r->child_go_fd);
+		r->child_go_fd = -1;
+	}
+}
+
+/* The command outlives the script (exit(), -T, a signal): stop it. */
+void child_reap(struct runner *r)
+{
+	if (r->child_go_fd > 0) {	/* never started */
+		close(r->child_go_fd);
+		r->child_go_fd = -1;
+	}
+	if (r->child <= 0 || r->child_done)
+		return;
+	kill(r->child, SIGTERM);
+	for (int i = 0; i < 100; i++) {
+		if (waitpid(r->child, &r->child_status, WNOHANG) == r->child) {
+			r->child_done = true;
+			return;
+		}
+		usleep(10000);
+	}
+	kill(r->child, SIGKILL);
+	waitpid(r->child, &r->child_status, 0);
+	r->child_done = true;
+}
+
+static void handle_signals(struct runner *r)
+{
+	struct signalfd_siginfo si;
+
+	while (read(r->signal_fd, &si, sizeof(si)) == sizeof(si)) {
+		if (si.ssi_signo != SIGCHLD) {
+			r->exiting = true;
+			continue;
+		}
+		if (r->child > 0 && !r->child_done &&
+		    waitpid(r->child, &r->child_status, WNOHANG) == r->child) {
+			r->child_done = true;
+			r->exiting = true;
+		}
+	}
+}
+
+static int64_t jitter(int64_t range)
+{
+	uint64_t v = 0;
+
+	if (range <= 0)
+		return 0;
+	if (getrandom(&v, sizeof(v), GRND_NONBLOCK) != sizeof(v))
+		v = (uint64_t)rand();
+	return (int64_t)(v % (2 * (uint64_t)range + 1)) - range;
+}
+
+/* Arm for the next period; randomized timers are re-armed each time. */
+static int arm(int fd, int64_t period, int64_t randomize)
+{
+	int64_t ns = period + jitter(randomize);
+	struct itimerspec it = { 0 };
+
+	if (ns < 1000)
+		ns = 1000;
+	it.it_value.tv_sec = ns / 1000000000;
+	it.it_value.tv_nsec = ns % 1000000000;
+	if (!randomize)
+		it.it_interval = it.it_value;
+	return timerfd_settime(fd, 0, &it, NULL);
+}
+
+static int open_timers(struct runner *r, struct pollfd *pfd, int *map, int n)
+{
+	for (uint32_t i = 0; i < r->meta.n_probes; i++) {
+		const struct bo_probe *p = &r->meta.probes[i];
+		int fd;
+
+		if (p->kind != BO_PROBE_TIMER)
+			continue;
+		fd = timerfd_create(CLOCK_MONOTONIC, TFD_CLOEXEC | TFD_NONBLOCK);
+		if (fd < 0 || arm(fd, p->number, p->randomize)) {
+			if (fd >= 0)
+				close(fd);
+			return -1;
+		}
+		r->probes[i].timer_fd = fd;
+		pfd[n] = (struct pollfd){ .fd = fd, .events = POLLIN };
+		map[n++] = (int)i;
+	}
+	return n;
+}
+
+static int open_deadline(struct runner *r)
+{
+	struct itimerspec it = { 0 };
+	int64_t ns = (int64_t)(r->opt.timeout * 1e9);
+	int fd;
+
+	if (r->opt.timeout <= 0)
+		return -1;
+	fd = timerfd_create(CLOCK_MONOTONIC, TFD_CLOEXEC | TFD_NONBLOCK);
+	if (fd < 0)
+		return -1;
+	it.it_value.tv_sec = ns / 1000000000;
+	it.it_value.tv_nsec = ns % 1000000000;
+	if (!it.it_value.tv_sec && !it.it_value.tv_nsec)
+		it.it_value.tv_nsec = 1;
+	timerfd_settime(fd, 0, &it, NULL);
+	return fd;
+}
+
+static void fire_timer(struct runner *r, int probe)
+{
+	struct rprobe *rp = &r->probes[probe];
+	uint64_t expirations;
+
+	if (read(rp->timer_fd, &expirations, sizeof(expirations)) <= 0)
+		return;
+	/* a late timer runs once, as a stap timer that missed ticks does */
+	output_drain(r);
+	tier_run_probe(r, probe);
+	if (rp->meta->randomize)
+		arm(rp->timer_fd, rp->meta->number, rp->meta->randomize);
+}
+
+static void close_timers(struct runner *r)
+{
+	for (uint32_t i = 0; i < r->meta.n_probes; i++) {
+		if (r->probes[i].timer_fd >= 0)
+			close(r->probes[i].timer_fd);
+		r->probes[i].timer_fd = -1;
+	}
+}
+
+int loop_run(struct runner *r)
+{
+	int n = 0, deadline = open_deadline(r);
+	struct pollfd *pfd = calloc(r->meta.n_probes + 2, sizeof(*pfd));
+	int *map = calloc(r->meta.n_probes + 2, sizeof(int));
+
+	if (!pfd || !map)
+		goto out;
+	pfd[n] = (struct pollfd){ .fd = r->signal_fd, .events = POLLIN };
+	map[n++] = -1;
+	if (deadline >= 0) {
+		pfd[n] = (struct pollfd){ .fd = deadline, .events = POLLIN };
+		map[n++] = -2;
+	}
+	n = open_timers(r, pfd, map, n);
+	if (n < 0) {
+		fprintf(stderr, RUNNER_NAME ": cannot create timers: %s\n",
+			strerror(errno));
+		r->failed = true;
+		goto out;
+	}
+	/* a -c command may already be gone */
+	handle_signals(r);
+	while (!r->exiting) {
+		int k = poll(pfd, n, DRAIN_MS);
+
+		output_drain(r);
+		for (int i = 0; k > 0 && i < n && !r->exiting; i++) {
+			if (!(pfd[i].revents & POLLIN))
+				continue;
+			if (map[i] == -1)
+				handle_signals(r);
+			else if (map[i] == -2)
+				r->exiting = true;
+			else
+				fire_timer(r, map[i]);
+		}
+		output_flush(r);
+	}
+out:
+	close_timers(r);
+	if (deadline >= 0)
+		close(deadline);
+	free(pfd);
+	free(map);
+	return 0;
+}

@@ -1,0 +1,327 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * Output: records from the ring buffer (kernel tier) and from runner-tier
+ * handlers go through output_record(), so both print the same way and in
+ * the order they happened. Each record is formatted whole into a strbuf,
+ * then written once.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <bpf/libbpf.h>
+
+#include "runner.h"
+
+int output_open(struct runner *r)
+{
+	if (!r->opt.out_path) {
+		r->out = stdout;
+		return 0;
+	}
+	r->out = fopen(r->opt.out_path, "we");
+	if (!r->out) {
+		fprintf(stderr, RUNNER_NAME ": %s: %s\n", r->opt.out_path,
+			strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
+void output_close(struct runner *r)
+{
+	if (!r->out)
+		return;
+	fflush(r->out);
+	if (r->out != stdout)
+		fclose(r->out);
+	r->out = NULL;
+	strbuf_release(&r->line);
+}
+
+void output_flush(struct runner *r)
+{
+	if (r->out)
+		fflush(r->out);
+}
+
+void json_string(struct strbuf *sb, const char *s, size_t len)
+{
+	strbuf_addch(sb, '"');
+	for (size_t i = 0; i < len; i++) {
+		unsigned char c = (unsigned char)s[i];
+
+		if (c == '"' || c == '\\') {
+			strbuf_addch(sb, '\\');
+			strbuf_addch(sb, (char)c);
+		} else if (c == '\n') {
+			strbuf_addstr(sb, "\\n");
+		} else if (c == '\t') {
+			strbuf_addstr(sb, "\\t");
+		} else if (c < 0x20 || c == 0x7f) {
+			strbuf_addf(sb, "\\u%04x", c);
+		} else {
+			strbuf_addch(sb, (char)c);
+		}
+	}
+	strbuf_addch(sb, '"');
+}
+
+/* Script output: as is, or one JSON object per record with --json. */
+void output_text(struct runner *r, const char *s, size_t len)
+{
+	struct strbuf j = STRBUF_INIT;
+
+	if (!r->out || !len)
+		return;
+	if (!r->opt.json) {
+		fwrite(s, 1, len, r->out);
+		return;
+	}
+	strbuf_addstr(&j, "{\"type\":\"output\",\"text\":");
+	json_string(&j, s, len);
+	strbuf_addstr(&j, "}\n");
+	fwrite(j.data, 1, j.len, r->out);
+	strbuf_release(&j);
+}
+
+void runner_warn(struct runner *r, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (r->opt.no_warnings)
+		return;
+	fprintf(stderr, "WARNING: ");
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+}
+
+/*
+ * A script error, in stap's words: "ERROR: division by zero near operator
+ * '/' at x.stp:3:9". MAXERRORS (default 0) errors are tolerated; the next
+ * one ends the run, with the error probes instead of the end probes.
+ */
+void runner_error(struct runner *r, const char *msg, uint32_t location,
+		  int probe)
+{
+	const struct bo_location *l = location < r->meta.n_locations ?
+		&r->meta.locations[location] : NULL;
+	struct strbuf sb = STRBUF_INIT;
+
+	if (probe >= 0 && (uint32_t)probe < r->meta.n_probes)
+		r->probes[probe].errors++;
+	r->script_errors++;
+	r->failed = true;
+	if (r->script_errors > r->meta.header.maxerrors)
+		r->exiting = true;
+	output_flush(r);
+	if (r->opt.json) {
+		strbuf_addstr(&sb, "{\"type\":\"error\",\"message\":");
+		json_string(&sb, msg, strlen(msg));
+		if (l) {
+			const char *f = bo_str(&r->meta, l->file);
+
+			strbuf_addstr(&sb, ",\"file\":");
+			json_string(&sb, f, strlen(f));
+			strbuf_addf(&sb, ",\"line\":%u,\"column\":%u",
+				    l->line, l->column);
+		}
+		if (probe >= 0 && (uint32_t)probe < r->meta.n_probes) {
+			const char *pp = bo_str(&r->meta,
+						r->meta.probes[probe].point);
+
+			strbuf_addstr(&sb, ",\"probe\":");
+			json_string(&sb, pp, strlen(pp));
+		}
+		strbuf_addstr(&sb, "}\n");
+		fwrite(sb.data, 1, sb.len, r->out ? r->out : stderr);
+		strbuf_release(&sb);
+		return;
+	}
+	strbuf_addf(&sb, "ERROR: %s", msg);
+	if (l) {
+		const char *tok = bo_str(&r->meta, l->token);
+
+		if (*tok)
+			strbuf_addf(&sb, " near %s", tok);
+		strbuf_addf(&sb, " at %s:%u:%u", bo_str(&r->meta, l->file),
+			    l->line, l->column);
+	}
+	strbuf_addch(&sb, '\n');
+	fwrite(sb.data, 1, sb.len, stderr);
+	strbuf_release(&sb);
+}
+
+/* A u32-length string of a record payload, padded to 8 bytes. */
+static int take_string(const uint8_t **p, const uint8_t *end,
+		       const char **s, size_t *len)
+{
+	uint32_t n;
+	size_t padded;
+
+	if (end - *p < 4)
+		return -1;
+	memcpy(&n, *p, 4);
+	padded = (4 + (size_t)n + 7) & ~(size_t)7;
+	if ((size_t)(end - *p) < padded)
+		return -1;
+	*s = (const char *)*p + 4;
+	*len = n;
+	*p += padded;
+	return 0;
+}
+
+static int record_printf(struct runner *r, const struct bo_record *h,
+			 const uint8_t *p, const uint8_t *end)
+{
+	struct fmt_arg args[64];
+	const struct fmt *f;
+
+	if (h->id >= r->meta.n_formats)
+		return -1;
+	f = &r->fmts[h->id];
+	if (f->nargs > sizeof(args) / sizeof(args[0]))
+		return -1;
+	for (size_t i = 0; i < f->nargs; i++) {
+		int kind = fmt_arg_kind_at(f, i);
+
+		args[i] = (struct fmt_arg){ .kind = kind };
+		if (kind == FMT_ARG_LONG) {
+			if (end - p < 8)
+				return -1;
+			memcpy(&args[i].l, p, 8);
+			p += 8;
+		} else if (take_string(&p, end, &args[i].s, &args[i].len)) {
+			return -1;
+		}
+	}
+	strbuf_reset(&r->line);
+	if (fmt_format(&r->line, f, args, f->nargs, FMT_PRINT_LIMIT) < 0)
+		return -1;
+	output_text(r, r->line.data, r->line.len);
+	return 0;
+}
+
+static int record_error(struct runner *r, const struct bo_record *h,
+			const uint8_t *p, const uint8_t *end)
+{
+	uint32_t probe;
+	const char *detail = "";
+	size_t dlen = 0;
+	struct strbuf msg = STRBUF_INIT;
+
+	if (end - p < 8)
+		return -1;
+	memcpy(&probe, p, 4);
+	p += 8;
+	if (p < end && take_string(&p, end, &detail, &dlen))
+		return -1;
+	dlen = strnlen(detail, dlen);
+	if (h->id == BO_ERR_STRING_TRUNCATED || h->id == BO_ERR_RECORD_LOST)
+		return 0;	/* counted in the errors map, not fatal */
+	if (h->id == BO_ERR_USER_ERROR || (h->id == BO_ERR_READ_FAULT && dlen))
+		strbuf_add(&msg, detail, dlen);
+	else
+		strbuf_addstr(&msg, bo_error_kind_message(h->id));
+	if (!msg.len)
+		strbuf_addstr(&msg, "");
+	runner_error(r, msg.data, h->location,
+		     probe < r->meta.n_probes ? (int)probe : -1);
+	strbuf_release(&msg);
+	return 0;
+}
+
+static int record_print_stats(struct runner *r, const struct bo_record *h,
+			      const uint8_t *p, const uint8_t *end)
+{
+	const struct bo_global *g;
+	const void *key = NULL;
+
+	if (h->id >= r->meta.n_globals)
+		return -1;
+	g = &r->meta.globals[h->id];
+	if (g->value_type != BO_TYPE_STATS)
+		return -1;
+	if (g->flags & BO_G_ARRAY) {
+		if ((size_t)(end - p) < g->size)
+			return -1;
+		key = p;
+	}
+	strbuf_reset(&r->line);
+	if (aggr_print(r, (int)h->id, key, &r->line, 0)) {
+		runner_error(r, STATS_EMPTY_ERROR, h->location, -1);
+		return 0;
+	}
+	output_text(r, r->line.data, r->line.len);
+	return 0;
+}
+
+int output_record(struct runner *r, const void *data, size_t len)
+{
+	const struct bo_record *h = data;
+	const uint8_t *p = (const uint8_t *)data + sizeof(*h), *end;
+	int rc;
+
+	if (len < sizeof(*h) || h->len < sizeof(*h) || h->len > len) {
+		rc = -1;
+		goto out;
+	}
+	end = (const uint8_t *)data + h->len;
+	switch (h->kind) {
+	case BO_REC_PRINTF:
+		rc = record_printf(r, h, p, end);
+		break;
+	case BO_REC_ERROR:
+		rc = record_error(r, h, p, end);
+		break;
+	case BO_REC_EXIT:
+		r->exiting = true;
+		rc = 0;
+		break;
+	case BO_REC_PRINT_STATS:
+		rc = record_print_stats(r, h, p, end);
+		break;
+	default:
+		rc = -1;
+	}
+out:
+	if (rc) {
+		if (!r->bad_records++)
+			fprintf(stderr, RUNNER_NAME ": a record of the ring "
+				"buffer cannot be read (kind %u, %zu bytes): "
+				"the object and the runner disagree\n",
+				len >= sizeof(*h) ? h->kind : 0, len);
+		r->failed = true;
+		r->exiting = true;
+	}
+	return 0;
+}
+
+static int ring_cb(void *ctx, void *data, size_t len)
+{
+	return output_record(ctx, data, len);
+}
+
+int output_ring_open(struct runner *r)
+{
+	if (r->rb_map < 0)
+		return 0;
+	r->rb = ring_buffer__new(r->maps[r->rb_map].fd, ring_cb, r, NULL);
+	if (!r->rb) {
+		fprintf(stderr, RUNNER_NAME ": cannot read the ring buffer: "
+			"%s\n", strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
+void output_drain(struct runner *r)
+{
+	if (r->rb)
+		ring_buffer__consume(r->rb);
+}

@@ -1,0 +1,286 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * The end of a run: globals the script wrote but never read are printed as
+ * stap prints them, then one summary of everything that went wrong (lost
+ * records, errors per probe, probes that did not attach).
+ */
+#include <inttypes.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <bpf/bpf.h>
+
+#include "runner.h"
+
+static void add_long(struct strbuf *sb, const void *p)
+{
+	int64_t v;
+
+	memcpy(&v, p, 8);
+	strbuf_addf(sb, "%" PRId64, v);
+}
+
+static void add_string(struct strbuf *sb, const void *p, size_t max)
+{
+	strbuf_addch(sb, '"');
+	strbuf_add(sb, p, strnlen(p, max));
+	strbuf_addch(sb, '"');
+}
+
+static void add_stats(struct strbuf *sb, const struct stats_data *d)
+{
+	if (d->count == 0) {
+		strbuf_addstr(sb, " @count=0x0");
+		return;
+	}
+	strbuf_addf(sb, " @count=%" PRId64 " @min=%" PRId64 " @max=%" PRId64
+		    " @sum=%" PRId64 " @avg=%" PRId64, d->count, d->min,
+		    d->max, d->sum, d->sum / d->count);
+}
+
+static void print_scalar(struct runner *r, int g, struct strbuf *sb)
+{
+	const struct bo_global *gl = &r->meta.globals[g];
+	struct rdata *d = runner_data_by_section(r, ".bss");
+	const char *name = bo_str(&r->meta, gl->name);
+
+	if (gl->value_type == BO_TYPE_STATS) {
+		struct stats_data *s = aggr_alloc(r, g);
+
+		if (s && !aggr_read(r, g, NULL, s)) {
+			strbuf_addstr(sb, name);
+			add_stats(sb, s);
+			strbuf_addch(sb, '\n');
+		}
+		free(s);
+		return;
+	}
+	if (!d || (uint64_t)gl->offset + gl->size > d->size)
+		return;
+	strbuf_addf(sb, "%s=", name);
+	if (gl->value_type == BO_TYPE_LONG)
+		add_long(sb, (char *)d->mem + gl->offset);
+	else
+		add_string(sb, (char *)d->mem + gl->offset, gl->size);
+	strbuf_addch(sb, '\n');
+}
+
+static void print_element(struct runner *r, int g, const uint8_t *key,
+			  const uint8_t *value, struct strbuf *sb)
+{
+	const struct bo_global *gl = &r->meta.globals[g];
+
+	strbuf_addf(sb, "%s[", bo_str(&r->meta, gl->name));
+	for (uint32_t c = 0; c < gl->nkeys; c++) {
+		uint32_t off, size;
+
+		bo_key_column(gl, c, &off, &size);
+		if (c)
+			strbuf_addch(sb, ',');
+		if (gl->key_types[c] == BO_TYPE_STRING)
+			add_string(sb, key + off, size);
+		else
+			add_long(sb, key + off);
+	}
+	strbuf_addch(sb, ']');
+	if (gl->value_type == BO_TYPE_STATS) {
+		struct stats_data *s = aggr_alloc(r, g);
+
+		if (s && !aggr_read(r, g, key, s))
+			add_stats(sb, s);
+		free(s);
+	} else {
+		strbuf_addch(sb, '=');
+		if (gl->value_type == BO_TYPE_LONG)
+			add_long(sb, value);
+		else
+			add_string(sb, value, gl->value_size);
+	}
+	strbuf_addch(sb, '\n');
+}
+
+/* stap prints an unread array sorted by value, decreasing (aggregates by
+ * @count). */
+static void print_array(struct runner *r, int g, struct strbuf *sb)
+{
+	struct bo_foreach_spec spec = { .sort_column = 0, .direction = -1 };
+	long h = aggr_foreach_begin(r, g, &spec);
+	void *key, *value;
+
+	if (h < 0)
+		return;
+	while (aggr_foreach_next(r, h, &key, &value) == 1)
+		print_element(r, g, key, value, sb);
+	aggr_foreach_end(r, h);
+}
+
+static bool runner_set(const char *name)
+{
+	return name[0] == '$' || name[0] == '@' ||
+	       !strcmp(name, BO_GLOBAL_TARGET);
+}
+
+void summary_print_globals(struct runner *r)
+{
+	struct strbuf sb = STRBUF_INIT;
+
+	for (uint32_t g = 0; g < r->meta.n_globals; g++) {
+		const struct bo_global *gl = &r->meta.globals[g];
+
+		if ((gl->flags & BO_G_READ) ||
+		    runner_set(bo_str(&r->meta, gl->name)))
+			continue;
+		strbuf_reset(&sb);
+		if (gl->flags & BO_G_ARRAY)
+			print_array(r, (int)g, &sb);
+		else
+			print_scalar(r, (int)g, &sb);
+		if (sb.len)
+			output_text(r, sb.data, sb.len);
+	}
+	strbuf_release(&sb);
+	output_flush(r);
+}
+
+/* Counters of BO_MAP_ERRORS summed over CPUs; NULL without the map. */
+static uint64_t *read_error_counts(struct runner *r, size_t *n)
+{
+	struct rmap *m;
+	uint64_t *counts, *vals;
+	size_t stride;
+
+	*n = (size_t)r->meta.n_probes * BO_ERR_KIND_COUNT;
+	if (r->err_map < 0 || !*n)
+		return NULL;
+	m = &r->maps[r->err_map];
+	stride = map_percpu_stride(m);
+	if (m->key_size != 4 || m->value_size < 8)
+		return NULL;
+	counts = calloc(*n, sizeof(*counts));
+	vals = calloc(r->ncpus, stride);
+	if (!counts || !vals) {
+		free(counts);
+		free(vals);
+		return NULL;
+	}
+	for (uint32_t i = 0; i < *n && i < m->max_entries; i++) {
+		if (bpf_map_lookup_elem(m->fd, &i, vals))
+			continue;
+		for (int c = 0; c < (m->percpu ? r->ncpus : 1); c++) {
+			uint64_t v;
+
+			memcpy(&v, (uint8_t *)vals + c * stride, 8);
+			counts[i] += v;
+		}
+	}
+	free(vals);
+	return counts;
+}
+
+struct summary {
+	struct strbuf text, json;
+	int items;
+};
+
+static void item(struct summary *s, const char *json_fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+static void item(struct summary *s, const char *json_fmt, ...)
+{
+	va_list ap;
+
+	strbuf_addstr(&s->json, s->items++ ? "," : "");
+	va_start(ap, json_fmt);
+	strbuf_vaddf(&s->json, json_fmt, ap);
+	va_end(ap);
+}
+
+static void summarize_errors(struct runner *r, struct summary *s,
+			     const uint64_t *counts)
+{
+	for (uint32_t p = 0; p < r->meta.n_probes; p++) {
+		const char *pp = bo_str(&r->meta, r->meta.probes[p].point);
+		uint64_t total = 0;
+
+		for (uint32_t k = 1; k < BO_ERR_KIND_COUNT; k++) {
+			uint64_t v = counts ?
+				counts[BO_ERRCOUNT_INDEX(p, k)] : 0;
+
+			if (k == BO_ERR_RECORD_LOST || !v)
+				continue;
+			if (k != BO_ERR_STRING_TRUNCATED)
+				total += v;
+			strbuf_addf(&s->text, "  probe %s: %s: %" PRIu64 "\n",
+				    pp, bo_error_kind_message(k), v);
+			item(s, "{\"probe\":");
+			json_string(&s->json, pp, strlen(pp));
+			strbuf_addf(&s->json, ",\"error\":\"%s\",\"count\":%"
+				    PRIu64 "}", bo_error_kind_message(k), v);
+		}
+		if (r->probes[p].errors > total) {
+			uint64_t v = r->probes[p].errors - total;
+
+			strbuf_addf(&s->text, "  probe %s: errors: %" PRIu64
+				    "\n", pp, v);
+			item(s, "{\"probe\":");
+			json_string(&s->json, pp, strlen(pp));
+			strbuf_addf(&s->json, ",\"error\":\"error\",\"count\":%"
+				    PRIu64 "}", v);
+		}
+		if (counts && total)
+			r->failed = true;
+	}
+}
+
+static void summarize_attach(struct runner *r, struct summary *s)
+{
+	for (uint32_t p = 0; p < r->meta.n_probes; p++) {
+		struct rprobe *rp = &r->probes[p];
+		const char *pp = bo_str(&r->meta, rp->meta->point);
+
+		if (rp->meta->tier != BO_TIER_KERNEL || rp->attached ||
+		    !rp->why[0])
+			continue;
+		strbuf_addf(&s->text, "  probe %s: not attached: %s\n", pp,
+			    rp->why);
+		item(s, "{\"probe\":");
+		json_string(&s->json, pp, strlen(pp));
+		strbuf_addstr(&s->json, ",\"not_attached\":");
+		json_string(&s->json, rp->why, strlen(rp->why));
+		strbuf_addch(&s->json, '}');
+	}
+}
+
+void summary_print(struct runner *r)
+{
+	struct summary s = { STRBUF_INIT, STRBUF_INIT, 0 };
+	size_t n;
+	uint64_t *counts = r->obj ? read_error_counts(r, &n) : NULL;
+	uint64_t lost = 0;
+
+	for (uint32_t p = 0; counts && p < r->meta.n_probes; p++)
+		lost += counts[BO_ERRCOUNT_INDEX(p, BO_ERR_RECORD_LOST)];
+	if (lost) {
+		strbuf_addf(&s.text, "  output records lost (ring buffer "
+			    "full): %" PRIu64 "\n", lost);
+		item(&s, "{\"lost_records\":%" PRIu64 "}", lost);
+	}
+	summarize_errors(r, &s, counts);
+	summarize_attach(r, &s);
+	if (r->bad_records) {
+		strbuf_addf(&s.text, "  unreadable records: %" PRIu64 "\n",
+			    r->bad_records);
+		item(&s, "{\"unreadable_records\":%" PRIu64 "}",
+		     r->bad_records);
+	}
+	if (r->opt.json && r->out) {
+		fprintf(r->out, "{\"type\":\"summary\",\"ok\":%s,\"problems\":"
+			"[%s]}\n", r->failed ? "false" : "true",
+			s.json.data ? s.json.data : "");
+	} else if (s.items) {
+		fprintf(stderr, RUNNER_NAME ": summary:\n%s", s.text.data);
+	}
+	free(counts);
+	strbuf_release(&s.text);
+	strbuf_release(&s.json);
+}
