@@ -26,7 +26,7 @@
 /* Deeper than any sane macro nesting; a recursive macro hits it quickly. */
 #define PP_MACRO_DEPTH_MAX 64
 /* Exponential macros (@a expands to @b @b, @b to @c @c ...) stop here. */
-#define PP_EXPANSION_MAX 1000000
+#define PP_EXPANSION_MAX 100000
 /* Conditions are a few tokens; a runaway one is a missing %?. */
 #define PP_COND_TOKENS_MAX 256
 
