@@ -102,6 +102,7 @@ struct parser {
 	bool has_held;
 	int inject;			/* '}' still to give before it */
 	bool last_injected;		/* the lookahead is one of those */
+	struct src_loc embedded_reported; /* a %{ already called unsupported */
 };
 
 static int yylex(YYSTYPE *lval, struct src_loc *lloc, struct parser *p);
@@ -152,6 +153,7 @@ static struct foreach_stmt *foreach_mark(struct parser *p,
 					 struct foreach_stmt *f, int sort,
 					 struct src_loc loc);
 static int64_t neg(int64_t v);
+static void embedded_unsupported(struct parser *p, struct src_loc loc);
 }
 
 %union {
@@ -281,9 +283,7 @@ decl:
 				  .code = $1.text };
 
 		d.loc.len = 2;
-		diag_hint(diag_error(p->s, d.loc,
-				     "embedded C is not supported: bstap compiles scripts to BPF and runs no C compiler; write it in the script language"),
-			  "tapset functions can call the BPF runtime with @runtime(\"symbol\")");
+		embedded_unsupported(p, d.loc);
 		vec_push(A, &p->file->decls, d);
 	}
 	;
@@ -1077,6 +1077,19 @@ index_list:
 
 %%
 
+/* Once per %{: a syntax error there is followed by a top-level one. */
+static void embedded_unsupported(struct parser *p, struct src_loc loc)
+{
+	const struct src_loc *r = &p->embedded_reported;
+
+	if (r->file == loc.file && r->line == loc.line && r->col == loc.col)
+		return;
+	p->embedded_reported = loc;
+	diag_hint(diag_error(p->s, loc,
+			     "embedded C is not supported: bstap compiles scripts to BPF and runs no C compiler; write it in the script language"),
+		  "tapset functions can call the BPF runtime with @runtime(\"symbol\")");
+}
+
 static int64_t neg(int64_t v)
 {
 	return (int64_t)(0 - (uint64_t)v);
@@ -1718,6 +1731,13 @@ static int yyreport_syntax_error(const yypcontext_t *ctx, struct parser *p)
 		diag_error(p->s, loc, "too many syntax errors; giving up on this file");
 		p->stopped = true;
 		pp_stop(p->pp);
+		return 0;
+	}
+	if (p->last.type == TOK_EMBEDDED) {
+		struct src_loc l = loc;
+
+		l.len = 2;
+		embedded_unsupported(p, l);
 		return 0;
 	}
 	if (p->last.type == TOK_ELSE) {
