@@ -30,19 +30,6 @@ struct bss {
 	char name[16];
 } G;
 
-static int is_loop(void)
-{
-	static const char want[16] = "getppid_loop";
-	char comm[16];
-
-	bpf_get_current_comm(comm, sizeof(comm));
-#pragma unroll
-	for (int i = 0; i < 13; i++)
-		if (comm[i] != want[i])
-			return 0;
-	return 1;
-}
-
 SEC("tracepoint/syscalls/sys_enter_getppid")
 int tp_getppid(void *ctx)
 {

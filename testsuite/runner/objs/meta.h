@@ -72,4 +72,18 @@ static void (*rh_exit)(void) = (void *)BO_RH_EXIT;
 
 char LICENSE[] SEC("license") = "GPL";
 
+/* Is the current task the test's traced program? */
+static __attribute__((always_inline)) int is_loop(void)
+{
+	static const char want[16] = "getppid_loop";
+	char comm[16];
+
+	bpf_get_current_comm(comm, sizeof(comm));
+#pragma unroll
+	for (int i = 0; i < 13; i++)
+		if (comm[i] != want[i])
+			return 0;
+	return 1;
+}
+
 #endif
