@@ -1155,7 +1155,6 @@ static void chain_member(struct parser *p, struct chain *c, struct tokval arrow,
 	size_t len = strlen(name.text), k = len;
 	struct component comp = { .kind = COMP_MEMBER, .loc = name.loc };
 
-	(void)arrow;
 	if (c->pretty) {
 		diag_error(p->s, arrow.loc,
 			   "'->' cannot follow a pretty-printing '$'");
@@ -1446,7 +1445,6 @@ static int map_at(struct parser *p, struct token *t, YYSTYPE *lval)
 		[STAT_VARIANCE] = "variance",
 	};
 
-	(void)p;
 	for (int i = 0; i <= STAT_VARIANCE; i++) {
 		if (!strcmp(t->text, stats[i])) {
 			lval->tok.num = i;

@@ -292,8 +292,7 @@ static bool pp_define_signature(struct pp *pp, struct macro *m,
 	return true;
 }
 
-static void pp_register_macro(struct pp *pp, struct macro *m,
-			      const struct token *def)
+static void pp_register_macro(struct pp *pp, struct macro *m)
 {
 	const struct macro *old;
 
@@ -330,7 +329,6 @@ static void pp_register_macro(struct pp *pp, struct macro *m,
 			  "rename one of them");
 		return;
 	}
-	(void)def;
 	strmap_put(pp_arena(pp), &pp->local_macros, m->name, m);
 }
 
@@ -390,7 +388,7 @@ static void pp_define(struct pp *pp, const struct token *def,
 	body->v = toks.v;
 	body->n = toks.n;
 	pp_report_token_errors(pp, body);
-	pp_register_macro(pp, m, def);
+	pp_register_macro(pp, m);
 	strmap_put(pp_arena(pp), &pp->bodies, m, body);
 }
 
