@@ -172,22 +172,25 @@ static int attach_one(struct runner *r, struct rprobe *rp)
 	}
 }
 
-static void explain(struct runner *r, struct rprobe *rp, int err)
+static void explain(struct rprobe *rp, int err)
 {
 	const struct bo_probe *p = rp->meta;
-	const char *hint = "";
+	const char *hint = NULL;
 
 	if (p->kind == BO_PROBE_KPROBE)
-		hint = "kprobes are not available on this kernel; ";
+		hint = "kprobes are not available on this kernel";
 	else if (p->kind == BO_PROBE_FENTRY)
-		hint = "fentry/fexit are not available on this kernel; ";
+		hint = "fentry/fexit are not available on this kernel";
 	else if (p->kind == BO_PROBE_PERF && p->perf_type ==
 		 PERF_TYPE_HARDWARE && (err == -ENOENT || err == -EOPNOTSUPP))
-		hint = "this machine has no such hardware event; ";
+		hint = "this machine has no such hardware event";
 	else if (err == -EPERM || err == -EACCES)
-		hint = "permission denied (run as root); ";
-	snprintf(rp->why, sizeof(rp->why), "%s%s", hint, strerror(-err));
-	(void)r;
+		hint = "permission denied (run as root)";
+	if (hint)
+		snprintf(rp->why, sizeof(rp->why), "%s (%s)", hint,
+			 strerror(-err));
+	else
+		snprintf(rp->why, sizeof(rp->why), "%s", strerror(-err));
 }
 
 static void detach_probe(struct rprobe *rp);
@@ -200,7 +203,7 @@ static int try_attach(struct runner *r, struct rprobe *rp)
 		return -1;
 	err = attach_one(r, rp);
 	if (err) {
-		explain(r, rp, err);
+		explain(rp, err);
 		detach_probe(rp);
 		if (r->opt.verbose)
 			fprintf(stderr, RUNNER_NAME ": probe %s: cannot attach: "
@@ -217,10 +220,10 @@ static int try_attach(struct runner *r, struct rprobe *rp)
 	return 0;
 }
 
+/* Reported in the summary; only failures that end the run are counted. */
 static void report_failure(struct runner *r, struct rprobe *rp)
 {
-	fprintf(stderr, RUNNER_NAME ": probe %s could not attach: %s\n",
-		bo_str(&r->meta, rp->meta->point), rp->why);
+	rp->fatal = true;
 	r->n_attach_failed++;
 }
 

@@ -139,19 +139,28 @@ static int parse_options(struct options *o, int argc, char **argv)
 	return 0;
 }
 
+/*
+ * libbpf's warnings are kept (they name the program a load failed on) and
+ * shown only with -v; libbpf's print callback has no user pointer, hence
+ * this one file-scope pointer to the run.
+ */
+static struct runner *print_run;
+
 static int libbpf_print(enum libbpf_print_level level, const char *fmt,
 			va_list ap)
 {
-	if (level == LIBBPF_DEBUG)
+	va_list copy;
+
+	if (level == LIBBPF_DEBUG && print_run->opt.verbose < 2)
+		return 0;
+	if (level != LIBBPF_DEBUG) {
+		va_copy(copy, ap);
+		strbuf_vaddf(&print_run->libbpf_msgs, fmt, copy);
+		va_end(copy);
+	}
+	if (!print_run->opt.verbose)
 		return 0;
 	return vfprintf(stderr, fmt, ap);
-}
-
-static int libbpf_quiet(enum libbpf_print_level level, const char *fmt,
-			va_list ap)
-{
-	(void)level, (void)fmt, (void)ap;
-	return 0;
 }
 
 /* Everything before the event loop; -1 ends the run at once. */
@@ -217,6 +226,7 @@ static void teardown(struct runner *r)
 	for (int i = 0; i < r->opt.n_gopts; i++)
 		free((char *)r->opt.gopts[i].name);
 	free(r->opt.gopts);
+	strbuf_release(&r->libbpf_msgs);
 }
 
 int main(int argc, char **argv)
@@ -227,7 +237,8 @@ int main(int argc, char **argv)
 
 	if (rc)
 		return rc < 0 ? 1 : 0;
-	libbpf_set_print(r.opt.verbose ? libbpf_print : libbpf_quiet);
+	print_run = &r;
+	libbpf_set_print(libbpf_print);
 	if (start(&r))
 		r.failed = true;
 	else

@@ -132,9 +132,27 @@ static int open_bpf_object(struct runner *r)
 	return bind_programs(r);
 }
 
-/* The first program libbpf did not load is the one the kernel refused. */
+/*
+ * The program libbpf failed on: the last one its warnings name ("prog
+ * 'x': ..."), else the first that has no fd (libbpf loads in order).
+ */
 static int failed_probe(struct runner *r)
 {
+	const char *last = NULL, *s = r->libbpf_msgs.data;
+
+	while (s && (s = strstr(s, "prog '"))) {
+		last = s + 6;
+		s = last;
+	}
+	for (uint32_t i = 0; last && i < r->meta.n_probes; i++) {
+		const char *name = bo_str(&r->meta, r->probes[i].meta->prog_name);
+		size_t n = strlen(name);
+
+		if (!strncmp(last, name, n) && last[n] == '\'' &&
+		    r->probes[i].meta->tier == BO_TIER_KERNEL &&
+		    !r->probes[i].disabled)
+			return (int)i;
+	}
 	for (uint32_t i = 0; i < r->meta.n_probes; i++) {
 		struct rprobe *rp = &r->probes[i];
 
@@ -201,6 +219,18 @@ static void report_verifier(struct runner *r, int i, int err)
 		fprintf(stderr, "  (-v shows the verifier log)\n");
 }
 
+/* The last complete line of libbpf's messages, with its newline. */
+static const char *last_line(const char *s)
+{
+	size_t n = strlen(s);
+
+	while (n > 0 && s[n - 1] == '\n')
+		n--;
+	while (n > 0 && s[n - 1] != '\n')
+		n--;
+	return s + n;
+}
+
 /*
  * Load; when the kernel refuses a program that is optional or has an
  * alternative, leave it out and load again (libbpf loads an object once).
@@ -212,6 +242,7 @@ int object_load(struct runner *r)
 
 		if (open_bpf_object(r))
 			return -1;
+		strbuf_reset(&r->libbpf_msgs);
 		err = bpf_object__load(r->obj);
 		if (!err)
 			return 0;
@@ -225,6 +256,9 @@ int object_load(struct runner *r)
 		}
 		if (!may_drop(r, i)) {
 			report_verifier(r, i, err);
+			if (!r->opt.verbose && r->libbpf_msgs.len)
+				fprintf(stderr, "  libbpf: %s",
+					last_line(r->libbpf_msgs.data));
 			return -1;
 		}
 		if (r->opt.verbose)
@@ -234,7 +268,9 @@ int object_load(struct runner *r)
 				strerror(-err));
 		r->probes[i].disabled = true;
 		snprintf(r->probes[i].why, sizeof(r->probes[i].why),
-			 "the kernel refused the program: %s", strerror(-err));
+			 "%s (%s)", r->probes[i].meta->kind == BO_PROBE_FENTRY ?
+			 "fentry/fexit are not available on this kernel" :
+			 "the kernel refused the program", strerror(-err));
 		bpf_object__close(r->obj);
 		r->obj = NULL;
 	}

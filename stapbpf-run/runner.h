@@ -91,6 +91,7 @@ struct rprobe {
 	int n_perf_fds;
 	bool disabled;			/* not loaded: an alternative */
 	bool attached;
+	bool fatal;			/* its failure to attach ends the run */
 	char why[256];			/* why it did not attach */
 	int timer_fd;
 	uint64_t errors;		/* script errors seen in records */
@@ -116,6 +117,7 @@ struct runner {
 	struct reloc_obj *relo;
 	char *log_buf;
 	size_t log_size;
+	struct strbuf libbpf_msgs;	/* libbpf's warnings while loading */
 
 	struct rmap *maps;
 	int n_maps;

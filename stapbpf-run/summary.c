@@ -238,8 +238,8 @@ static void summarize_attach(struct runner *r, struct summary *s)
 		struct rprobe *rp = &r->probes[p];
 		const char *pp = bo_str(&r->meta, rp->meta->point);
 
-		if (rp->meta->tier != BO_TIER_KERNEL || rp->attached ||
-		    !rp->why[0])
+		/* optional probes and alternatives not taken are expected */
+		if (rp->meta->tier != BO_TIER_KERNEL || !rp->fatal)
 			continue;
 		strbuf_addf(&s->text, "  probe %s: not attached: %s\n", pp,
 			    rp->why);

@@ -73,7 +73,7 @@ static void (*rh_exit)(void) = (void *)BO_RH_EXIT;
 char LICENSE[] SEC("license") = "GPL";
 
 /* Is the current task the test's traced program? */
-static __attribute__((always_inline)) int is_loop(void)
+static __attribute__((always_inline, unused)) int is_loop(void)
 {
 	static const char want[16] = "getppid_loop";
 	char comm[16];
