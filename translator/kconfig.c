@@ -90,7 +90,7 @@ static int kconfig_cmp(const void *a, const void *b)
 	return strcmp(x->name, y->name);
 }
 
-struct kconfig *kconfig_load(struct session *s)
+static struct kconfig *kconfig_read(struct session *s)
 {
 	struct kconfig *kc = calloc(1, sizeof(*kc));
 	struct utsname u;
@@ -119,6 +119,14 @@ struct kconfig *kconfig_load(struct session *s)
 	if (kc->n)
 		qsort(kc->v, kc->n, sizeof(kc->v[0]), kconfig_cmp);
 	return kc;
+}
+
+/* Read once per session: tapsets with CONFIG_ conditions are many. */
+struct kconfig *kconfig_load(struct session *s)
+{
+	if (!s->kconfig)
+		s->kconfig = kconfig_read(s);
+	return s->kconfig;
 }
 
 void kconfig_free(struct kconfig *kc)

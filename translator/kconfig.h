@@ -15,8 +15,12 @@
 struct session;
 struct kconfig;
 
-/* Load the configuration of s->kernel_release (or the running kernel). */
+/*
+ * The configuration of s->kernel_release (or the running kernel), read once
+ * and owned by the session: callers do not free it.
+ */
 struct kconfig *kconfig_load(struct session *s);
+/* For session_release. */
 void kconfig_free(struct kconfig *kc);
 
 /* "y", "m", "42", "\"str\"" as the file has it; "" when unset. */

@@ -12,10 +12,12 @@
 #include <unistd.h>
 
 #include "config.h"
+#include "codegen.h"
 #include "diag.h"
 #include "elab.h"
 #include "parse.h"
 #include "session.h"
+#include "tapset.h"
 
 struct options {
 	const char *script_text;	/* -e */
@@ -23,6 +25,7 @@ struct options {
 	const char *list_pattern;	/* -l / -L */
 	bool list_vars;
 	bool timing;
+	bool keep_tmp;		/* -k */
 };
 
 static void usage(FILE *out)
@@ -42,6 +45,7 @@ static void usage(FILE *out)
 	      "  -D NAME[=VAL]  define NAME for the runtime (MAXSTRINGLEN, MAXMAPENTRIES...)\n"
 	      "  -G VAR=VAL     set global VAR to VAL when the script starts\n"
 	      "  -m NAME        name of the object written by -p4 (NAME.bo)\n"
+	      "  -k             keep the temporary directory of pass 5 and say where\n"
 	      "  -o FILE        write the script's output to FILE\n"
 	      "  -c CMD         run CMD, trace it, stop when it exits\n"
 	      "  -x PID         set target() to PID\n"
@@ -209,7 +213,8 @@ static int parse_options(struct session *s, struct options *o, int argc,
 			o->timing = true;
 			break;
 		case 'k':
-			break;	/* keep temporaries: nothing is written yet */
+			o->keep_tmp = true;
+			break;
 		default:
 			fputs("Try 'bstap --help' for more information.\n",
 			      stderr);
@@ -265,6 +270,7 @@ static int run_passes(struct session *s, const struct options *o)
 		return 1;
 
 	t = now_ms();
+	tapset_load(s);		/* tapset .stpm macros are visible in the script */
 	ast = parse_file(s, src);
 	report_time(o, s, "pass 1 (parse)", t);
 	if (diag_error_count(s))
@@ -285,9 +291,9 @@ static int run_passes(struct session *s, const struct options *o)
 		return 0;
 	}
 
-	fputs("bstap: code generation (pass 3 and later) is not built yet; stop at -p2\n",
-	      stderr);
-	return 1;
+	return codegen_run(s, &(struct codegen_opts){
+				      .timing = o->timing,
+				      .keep_tmp = o->keep_tmp });
 }
 
 int main(int argc, char **argv)

@@ -115,7 +115,6 @@ void pp_free(struct pp *pp)
 		return;
 	for (int i = 0; i < pp->frames.n; i++)
 		lexer_free(pp->frames.v[i].lx);
-	kconfig_free(pp->kconfig);
 	free(pp);
 }
 

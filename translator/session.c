@@ -9,6 +9,7 @@
 #include <sys/utsname.h>
 
 #include "diag.h"
+#include "kconfig.h"
 #include "provider.h"
 
 /* Scripts bigger than this are surely a mistake (a binary given by error). */
@@ -36,6 +37,7 @@ void session_init(struct session *s)
 void session_release(struct session *s)
 {
 	provider_session_release(s);
+	kconfig_free(s->kconfig);
 	arena_release(&s->arena);
 }
 

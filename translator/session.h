@@ -14,6 +14,7 @@
 struct diag;
 struct elab_program;
 struct provider_caches;
+struct kconfig;
 struct tapset_index;
 
 struct define {			/* -D NAME[=VALUE] */
@@ -58,6 +59,7 @@ struct session {
 	VEC(struct macro *) macros;
 	struct tapset_index *tapsets;
 	struct provider_caches *provider_caches;	/* BTF, tracefs, ELF: read once */
+	struct kconfig *kconfig;		/* kernel config, read once */
 
 	/* pass 2 result */
 	struct elab_program *program;

@@ -69,7 +69,6 @@ static long read_config_hz(struct session *s)
 	struct kconfig *kc = kconfig_load(s);
 	long hz = strtol(kconfig_value(kc, "CONFIG_HZ"), NULL, 10);
 
-	kconfig_free(kc);
 	return hz > 0 && hz <= 100000 ? hz : 0;
 }
 
