@@ -256,8 +256,10 @@ int object_load(struct runner *r)
 		}
 		if (!may_drop(r, i)) {
 			report_verifier(r, i, err);
-			if (!r->opt.verbose && r->libbpf_msgs.len)
-				fprintf(stderr, "  libbpf: %s",
+			/* no verifier log: libbpf refused it itself */
+			if (!r->opt.verbose && !r->log_buf[0] &&
+			    r->libbpf_msgs.len)
+				fprintf(stderr, "  %s",
 					last_line(r->libbpf_msgs.data));
 			return -1;
 		}
