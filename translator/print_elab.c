@@ -10,9 +10,11 @@
  *	NAME:TYPE [KEY, KEY...]       an array, one type per key
  *	                              a global written and never read (the
  *	                              runner prints it at exit) ends with the
- *	                              C comment "unread"
+ *	                              C comment "unread"; a private one (of a
+ *	                              tapset) with "private to FILE.stp"
  *	# functions
- *	NAME:TYPE (PARAM:TYPE, ...)   then "  # locals" and one "  NAME:TYPE"
+ *	NAME:TYPE (PARAM:TYPE, ...)   ("private to FILE.stp" as for globals)
+ *	                              then "  # locals" and one "  NAME:TYPE"
  *	                              line per local, then the body as -p1
  *	                              prints it;
  *	NAME:TYPE (...) @runtime("S") for a function of the runtime
@@ -46,6 +48,7 @@
  * conditions are already folded.
  */
 #include <stdio.h>
+#include <string.h>
 
 #include "elab_internal.h"
 #include "parse.h"
@@ -78,6 +81,19 @@ static void print_symbol(FILE *out, const struct symbol *sym)
 	fputc(']', out);
 }
 
+/* Private symbols of different files may share a name: say whose. */
+static void print_private(FILE *out, bool is_private,
+			  const struct source_file *file)
+{
+	const char *name, *slash;
+
+	if (!is_private || !file || !file->name)
+		return;
+	name = file->name;
+	slash = strrchr(name, '/');
+	fprintf(out, " /* private to %s */", slash ? slash + 1 : name);
+}
+
 static void print_globals(FILE *out, const struct elab_program *p)
 {
 	fputs("# globals\n", out);
@@ -85,6 +101,9 @@ static void print_globals(FILE *out, const struct elab_program *p)
 		const struct symbol *g = p->globals.v[i];
 
 		print_symbol(out, g);
+		if (g->global)
+			print_private(out, g->global->is_private,
+				      g->global->file);
 		if (g->written && !g->read)
 			fputs(" /* unread */", out);
 		fputc('\n', out);
@@ -101,6 +120,7 @@ static void print_function(FILE *out, const struct elab_function *ef)
 		print_symbol(out, ef->params.v[i]);
 	}
 	fputc(')', out);
+	print_private(out, fd->is_private, fd->file);
 	if (fd->runtime) {
 		fprintf(out, " @runtime(\"%s\")\n", fd->runtime);
 		return;

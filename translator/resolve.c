@@ -125,11 +125,18 @@ static void global_names(struct elab_ctx *cx, struct name_vec *out)
 struct function_decl *lookup_function(struct elab_ctx *cx, const char *name,
 				      const struct source_file *from)
 {
-	struct function_decl *fd = strmap_get(&cx->user_functions, name);
+	struct function_decl *fd, *lib = NULL;
 
+	/* tapset code sees its own file's functions first */
+	if (from && from->is_tapset) {
+		lib = tapset_function(cx->s, name, from);
+		if (lib && lib->file == from)
+			return lib;
+	}
+	fd = strmap_get(&cx->user_functions, name);
 	if (fd && (!fd->is_private || fd->file == from))
 		return fd;
-	return tapset_function(cx->s, name, from);
+	return lib ? lib : tapset_function(cx->s, name, from);
 }
 
 void function_names(struct elab_ctx *cx, struct name_vec *out)
