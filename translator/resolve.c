@@ -439,6 +439,15 @@ static int cmp_str(const void *a, const void *b)
 	return strcmp(*(const char *const *)a, *(const char *const *)b);
 }
 
+/* begin, end, timer...: they run outside any event, with no context. */
+static bool runner_only(const struct elab_probe *ep)
+{
+	for (int i = 0; i < ep->points.n; i++)
+		if (ep->points.v[i]->tier != TIER_RUNNER)
+			return false;
+	return ep->points.n > 0;
+}
+
 static void unknown_target(struct scope *sc, struct expr *e)
 {
 	struct elab_ctx *cx = sc->cx;
@@ -448,6 +457,15 @@ static void unknown_target(struct scope *sc, struct expr *e)
 	struct diag *d;
 	char *list = "";
 
+	if (runner_only(ep)) {
+		diag_hint(diag_error(cx->s, e->loc,
+				     "probe point '%s' has no target variables, so no '%s'",
+				     ep->points.v[0]->text ? ep->points.v[0]->text :
+							     ep->written,
+				     e->name),
+			  "begin, end, error and timer probes run outside any kernel event");
+		return;
+	}
 	for (int i = 0; i < ep->vars.cap; i++)
 		if (ep->vars.slots[i].key)
 			vec_push(cx->a, &names, ep->vars.slots[i].key);
@@ -495,6 +513,8 @@ static int target_available(struct scope *sc, const struct expr *e)
 		return 0;
 	if (is_dollar_dollar(e->name))
 		return 1;
+	if (runner_only(sc->probe))
+		return 0;
 	probe_vars(sc->cx, sc->probe);
 	if (!sc->probe->vars_listed || sc->probe->vars_incomplete)
 		return 1;
