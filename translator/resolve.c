@@ -782,6 +782,8 @@ static void resolve_target(struct scope *sc, struct expr *e)
 		return;
 	}
 	if (is_dollar_dollar(e->name) || e->pretty != PRETTY_NONE) {
+		/* code generation formats them from the variable list */
+		probe_vars(sc->cx, sc->probe);
 		e->type = TYPE_STRING;
 		return;
 	}
