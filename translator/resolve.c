@@ -781,7 +781,7 @@ static void resolve_target(struct scope *sc, struct expr *e)
 			  e->name);
 		return;
 	}
-	if (is_dollar_dollar(e->name) || e->pretty != PRETTY_NONE) {
+	if (is_dollar_dollar(e->name)) {
 		/* code generation formats them from the variable list */
 		probe_vars(sc->cx, sc->probe);
 		e->type = TYPE_STRING;
@@ -794,19 +794,19 @@ static void resolve_target(struct scope *sc, struct expr *e)
 	v = strmap_get(&sc->probe->vars, var_name(e));
 	if (!v && sc->probe->vars_listed)
 		maybe_missing_warning(sc, e);
-	e->type = TYPE_LONG;
+	e->type = e->pretty != PRETTY_NONE ? TYPE_STRING : TYPE_LONG;
 	if (!v)
 		return;
 	if (e->chain.n) {
 		enum type_kind k = TYPE_LONG;
+		bool whole = e->addr_of || e->pretty != PRETTY_NONE;
 
-		/* &$p->comm is an address whatever the member's type */
-		if (chain_type(sc, e, v, false, e->addr_of, &k) > 0 &&
-		    !e->addr_of)
+		/* &$p->se is an address, $p->se$ a text: any member will do */
+		if (chain_type(sc, e, v, false, whole, &k) > 0 && !whole)
 			e->type = k;
 		return;
 	}
-	if (e->addr_of)
+	if (e->addr_of || e->pretty != PRETTY_NONE)
 		return;
 	if (v->script_type == TYPE_UNKNOWN)
 		diag_hint(diag_error(sc->cx->s, e->loc,
