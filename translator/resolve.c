@@ -579,10 +579,18 @@ static bool cursor_from_text(const struct btf *btf, const char *text,
 	name[n] = 0;
 	for (const char *p = text + n; *p; p++)
 		c->ptrs += *p == '*';
-	if (kind >= 0)
+	if (kind >= 0) {
 		id = btf__find_by_name_kind(btf, name, kind);
-	else if ((id = btf__find_by_name_kind(btf, name, BTF_KIND_TYPEDEF)) <= 0)
-		id = btf__find_by_name_kind(btf, name, BTF_KIND_INT);
+	} else {
+		static const int kinds[] = {
+			BTF_KIND_TYPEDEF, BTF_KIND_INT, BTF_KIND_STRUCT,
+			BTF_KIND_UNION,
+		};
+
+		id = -1;
+		for (size_t i = 0; id <= 0 && i < sizeof(kinds) / sizeof(*kinds); i++)
+			id = btf__find_by_name_kind(btf, name, kinds[i]);
+	}
 	if (id <= 0)
 		return false;
 	c->id = (uint32_t)id;
@@ -697,7 +705,9 @@ static bool chain_member(struct scope *sc, const struct btf *btf,
 /* "$prev->se" for messages; indexes show as [...]. */
 static const char *chain_text(struct elab_ctx *cx, const struct expr *e)
 {
-	const char *s = e->name;
+	const char *s = e->kind == EXPR_CAST ?
+			arena_printf(cx->a, "@cast(..., \"%s\")", e->str) :
+			e->name ? e->name : "?";
 
 	for (int i = 0; i < e->chain.n; i++)
 		s = e->chain.v[i].kind == COMP_MEMBER ?
@@ -718,6 +728,40 @@ static bool from_kernel_btf(const struct elab_probe *ep)
  * The type at the end of e's chain. -1: it cannot be followed here (no
  * BTF, not a kernel point); 0: an error (reported unless quiet).
  */
+/* Walk e's chain from c; see chain_type for the result. */
+static int walk_chain(struct scope *sc, const struct btf *btf,
+		      struct btf_cursor c, const struct expr *e, bool quiet,
+		      bool whole_ok, enum type_kind *out)
+{
+	for (int i = 0; i < e->chain.n; i++) {
+		const struct component *k = &e->chain.v[i];
+
+		if (k->kind == COMP_MEMBER) {
+			if (!chain_member(sc, btf, &c, k, quiet))
+				return 0;
+		} else if (!cursor_deref(btf, &c)) {
+			if (!quiet)
+				diag_error(sc->cx->s, k->loc, "cannot index %s",
+					   btf_type_text(sc->cx->a, btf, c.id));
+			return 0;
+		}
+	}
+	*out = c.ptrs ? TYPE_LONG : btf_script_type(btf, c.id);
+	if (*out != TYPE_UNKNOWN || whole_ok)
+		return 1;
+	if (!quiet)
+		diag_hint(diag_error(sc->cx->s, e->loc,
+				     "'%s' is %s and cannot be read as a value",
+				     chain_text(sc->cx, e),
+				     btf_type_text(sc->cx->a, btf, c.id)),
+			  "read one of its members, print it with a $ suffix, or take its address with &");
+	return 0;
+}
+
+/*
+ * The type at the end of e's chain. -1: it cannot be followed here (no
+ * BTF, not a kernel point); 0: an error (reported unless quiet).
+ */
 static int chain_type(struct scope *sc, const struct expr *e,
 		      const struct context_var *v, bool quiet,
 		      bool whole_ok, enum type_kind *out)
@@ -730,31 +774,47 @@ static int chain_type(struct scope *sc, const struct expr *e,
 	ix = btf_vmlinux(sc->cx->s);
 	if (!ix || !cursor_from_text(ix->btf, v->type, &c))
 		return -1;
-	for (int i = 0; i < e->chain.n; i++) {
-		const struct component *k = &e->chain.v[i];
+	return walk_chain(sc, ix->btf, c, e, quiet, whole_ok, out);
+}
 
-		if (k->kind == COMP_MEMBER) {
-			if (!chain_member(sc, ix->btf, &c, k, quiet))
-				return 0;
-		} else if (!cursor_deref(ix->btf, &c)) {
-			if (!quiet)
-				diag_error(sc->cx->s, k->loc,
-					   "cannot index %s",
-					   btf_type_text(sc->cx->a, ix->btf,
-							 c.id));
-			return 0;
-		}
+/*
+ * @cast(p, "task_struct")->pid: p points to a kernel type; its chain is
+ * checked and typed like a $var's. Other modules (process types from
+ * DWARF, headers) are left to later passes and read as longs.
+ */
+static int cast_type(struct scope *sc, struct expr *e, bool quiet)
+{
+	struct btf_index *ix;
+	struct btf_cursor c;
+	enum type_kind k = TYPE_LONG;
+	bool whole = e->addr_of || e->pretty != PRETTY_NONE;
+	int r;
+
+	if (e->kind != EXPR_CAST || !e->str ||
+	    (e->module && strcmp(e->module, "kernel")))
+		return -1;
+	ix = btf_vmlinux(sc->cx->s);
+	if (!ix)
+		return -1;
+	if (!cursor_from_text(ix->btf, e->str, &c)) {
+		if (!quiet)
+			diag_hint(diag_error(sc->cx->s, e->loc,
+					     "the kernel has no type '%s'",
+					     e->str),
+				  "name a struct, union or typedef of the kernel: @cast(p, \"task_struct\")");
+		return 0;
 	}
-	*out = c.ptrs ? TYPE_LONG : btf_script_type(ix->btf, c.id);
-	if (*out != TYPE_UNKNOWN || whole_ok)
-		return 1;
-	if (!quiet)
-		diag_hint(diag_error(sc->cx->s, e->loc,
-				     "'%s' is %s and cannot be read as a value",
-				     chain_text(sc->cx, e),
-				     btf_type_text(sc->cx->a, ix->btf, c.id)),
-			  "read one of its members, print it with a $ suffix, or take its address with &");
-	return 0;
+	c.ptrs++;	/* the operand points to one */
+	r = walk_chain(sc, ix->btf, c, e, quiet, whole, &k);
+	if (r > 0 && !quiet)
+		e->type = whole ? (e->pretty != PRETTY_NONE ? TYPE_STRING :
+							      TYPE_LONG) : k;
+	return r;
+}
+
+static void resolve_cast(struct scope *sc, struct expr *e)
+{
+	cast_type(sc, e, false);
 }
 
 static void resolve_target(struct scope *sc, struct expr *e)
@@ -842,6 +902,8 @@ static int defined_value(struct scope *sc, struct expr *x)
 	switch (x->kind) {
 	case EXPR_TARGET:
 		return target_chain_available(sc, x);
+	case EXPR_CAST:
+		return cast_type(sc, x, true) != 0;
 	case EXPR_ENTRY:
 		return defined_value(sc, x->operand);
 	default:
@@ -960,6 +1022,7 @@ static void resolve_expr_inner(struct scope *sc, struct expr *e)
 		for (int i = 0; i < e->chain.n; i++)
 			if (e->chain.v[i].index)
 				resolve_expr(sc, e->chain.v[i].index);
+		resolve_cast(sc, e);
 		break;
 	case EXPR_STAT:
 	case EXPR_HIST:

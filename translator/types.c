@@ -712,8 +712,12 @@ static enum type_kind infer_inner(struct tctx *t, struct expr *e,
 		return known(e->type) ? e->type : TYPE_LONG;
 	case EXPR_CAST:
 	case EXPR_VAR:
-		if (e->operand)
+		if (e->operand) {
 			infer(t, e->operand, TYPE_LONG);
+			expect(t, e->operand, TYPE_LONG, "the pointer of @cast");
+		}
+		if (known(e->type))
+			return e->type;	/* from BTF, see resolve.c */
 		return e->pretty != PRETTY_NONE ? TYPE_STRING : TYPE_LONG;
 	case EXPR_ENTRY:
 		return infer(t, e->operand, want);

@@ -6,6 +6,7 @@
  *   2: begin calls error("custom failure"): nothing attaches, error probe
  *   3: every getppid prints "." into a one-page ring buffer: records are
  *      lost and counted, delivered + lost = sent
+ *   4: the 5th getppid counts a division by zero whose record is lost
  */
 #include "meta.h"
 
@@ -78,6 +79,8 @@ int tp_errors(void *ctx)
 		count_error(P_TP, BO_ERR_DIVIDE_BY_ZERO);
 		emit(&e, sizeof(e), P_TP);
 	}
+	if (G.mode == 4 && n == 5)
+		count_error(P_TP, BO_ERR_DIVIDE_BY_ZERO);
 	if (G.mode == 1 && n == 3) {
 		struct rec_none x = { REC(BO_REC_EXIT, 0, struct rec_none) };
 
