@@ -24,6 +24,14 @@
 #include "runner.h"
 
 #define DRAIN_MS 10
+#define WATCH_NS 100000000LL	/* how often the error counters are read */
+
+/* What the error counters said at the previous look. */
+struct watch {
+	int64_t next;
+	uint64_t lost;
+	bool unreported;
+};
 
 int loop_setup_signals(struct runner *r)
 {
@@ -184,6 +192,45 @@ static int open_deadline(struct runner *r)
 	return fd;
 }
 
+static int64_t now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000000000LL + ts.tv_nsec;
+}
+
+/*
+ * Errors are counted in BO_MAP_ERRORS before their record is sent; when
+ * the ring buffer was full the record is lost but the count is not. More
+ * fatal errors counted than seen, twice in a row (a record may be on its
+ * way at the first look), is an error of its own. With -v, lost records
+ * are reported as they happen.
+ */
+static void watch_counters(struct runner *r, struct watch *w)
+{
+	uint64_t lost, fatal;
+	int64_t t = now_ns();
+
+	if (t < w->next || r->err_map < 0)
+		return;
+	w->next = t + WATCH_NS;
+	errors_totals(r, &lost, &fatal);
+	if (r->opt.verbose && lost > w->lost)
+		fprintf(stderr, RUNNER_NAME ": %llu output records lost so "
+			"far (ring buffer full)\n", (unsigned long long)lost);
+	w->lost = lost;
+	if (fatal <= r->script_errors) {
+		w->unreported = false;
+	} else if (!w->unreported) {
+		w->unreported = true;
+	} else {
+		runner_error(r, "script error whose record was lost (ring "
+			     "buffer full)", BO_NO_LOCATION, -1);
+		w->unreported = false;
+	}
+}
+
 static void fire_timer(struct runner *r, int probe)
 {
 	struct rprobe *rp = &r->probes[probe];
@@ -210,6 +257,7 @@ static void close_timers(struct runner *r)
 int loop_run(struct runner *r)
 {
 	int n = 0, deadline = open_deadline(r);
+	struct watch w = { 0 };
 	struct pollfd *pfd = calloc(r->meta.n_probes + 2, sizeof(*pfd));
 	int *map = calloc(r->meta.n_probes + 2, sizeof(int));
 
@@ -244,6 +292,7 @@ int loop_run(struct runner *r)
 			else
 				fire_timer(r, map[i]);
 		}
+		watch_counters(r, &w);
 		output_flush(r);
 	}
 out:

@@ -225,5 +225,8 @@ int loop_run(struct runner *r);
 /* summary.c */
 void summary_print_globals(struct runner *r);
 void summary_print(struct runner *r);
+/* BO_MAP_ERRORS summed over CPUs, one counter per (probe, kind) slot */
+uint64_t *errors_read(struct runner *r, size_t *n);
+void errors_totals(struct runner *r, uint64_t *lost, uint64_t *fatal);
 
 #endif

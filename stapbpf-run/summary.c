@@ -4,6 +4,7 @@
  * stap prints them, then one summary of everything that went wrong (lost
  * records, errors per probe, probes that did not attach).
  */
+#include <errno.h>
 #include <inttypes.h>
 #include <stdarg.h>
 #include <stdlib.h>
@@ -143,11 +144,42 @@ void summary_print_globals(struct runner *r)
 	output_flush(r);
 }
 
+/* The per-CPU counters of all slots in one batch (Linux 5.6+). */
+static int read_batch(struct runner *r, struct rmap *m, uint64_t *counts,
+		      size_t n, uint8_t *vals, size_t stride)
+{
+	uint32_t *keys = calloc(n, sizeof(*keys)), out = 0;
+	uint32_t count = (uint32_t)n;
+	int rc;
+
+	if (!keys)
+		return -1;
+	rc = bpf_map_lookup_batch(m->fd, NULL, &out, keys, vals, &count, NULL);
+	if (rc && errno != ENOENT) {
+		free(keys);
+		return -1;
+	}
+	for (uint32_t k = 0; k < count; k++) {
+		if (keys[k] >= n)
+			continue;
+		for (int c = 0; c < (m->percpu ? r->ncpus : 1); c++) {
+			uint64_t v;
+
+			memcpy(&v, vals + ((size_t)k * (m->percpu ? r->ncpus : 1)
+					   + c) * stride, 8);
+			counts[keys[k]] += v;
+		}
+	}
+	free(keys);
+	return 0;
+}
+
 /* Counters of BO_MAP_ERRORS summed over CPUs; NULL without the map. */
-static uint64_t *read_error_counts(struct runner *r, size_t *n)
+uint64_t *errors_read(struct runner *r, size_t *n)
 {
 	struct rmap *m;
-	uint64_t *counts, *vals;
+	uint64_t *counts;
+	uint8_t *vals;
 	size_t stride;
 
 	*n = (size_t)r->meta.n_probes * BO_ERR_KIND_COUNT;
@@ -155,27 +187,56 @@ static uint64_t *read_error_counts(struct runner *r, size_t *n)
 		return NULL;
 	m = &r->maps[r->err_map];
 	stride = map_percpu_stride(m);
-	if (m->key_size != 4 || m->value_size < 8)
+	if (m->key_size != 4 || m->value_size < 8 ||
+	    m->type != (m->percpu ? BPF_MAP_TYPE_PERCPU_ARRAY :
+			BPF_MAP_TYPE_ARRAY))
 		return NULL;
-	counts = calloc(*n, sizeof(*counts));
-	vals = calloc(r->ncpus, stride);
+	if (*n > m->max_entries)
+		*n = m->max_entries;
+	counts = calloc(*n + 1, sizeof(*counts));
+	vals = calloc((*n + 1) * (m->percpu ? r->ncpus : 1), stride);
 	if (!counts || !vals) {
 		free(counts);
 		free(vals);
 		return NULL;
 	}
-	for (uint32_t i = 0; i < *n && i < m->max_entries; i++) {
+	if (!read_batch(r, m, counts, *n, vals, stride))
+		goto out;
+	memset(counts, 0, *n * sizeof(*counts));
+	for (uint32_t i = 0; i < *n; i++) {
 		if (bpf_map_lookup_elem(m->fd, &i, vals))
 			continue;
 		for (int c = 0; c < (m->percpu ? r->ncpus : 1); c++) {
 			uint64_t v;
 
-			memcpy(&v, (uint8_t *)vals + c * stride, 8);
+			memcpy(&v, vals + c * stride, 8);
 			counts[i] += v;
 		}
 	}
+out:
 	free(vals);
 	return counts;
+}
+
+static bool fatal_kind(uint32_t k)
+{
+	return k && k < BO_ERR_KIND_COUNT && k != BO_ERR_RECORD_LOST &&
+	       k != BO_ERR_STRING_TRUNCATED;
+}
+
+void errors_totals(struct runner *r, uint64_t *lost, uint64_t *fatal)
+{
+	size_t n;
+	uint64_t *c = errors_read(r, &n);
+
+	*lost = *fatal = 0;
+	for (size_t i = 0; c && i < n; i++) {
+		if (i % BO_ERR_KIND_COUNT == BO_ERR_RECORD_LOST)
+			*lost += c[i];
+		else if (fatal_kind(i % BO_ERR_KIND_COUNT))
+			*fatal += c[i];
+	}
+	free(c);
 }
 
 struct summary {
@@ -196,15 +257,15 @@ static void item(struct summary *s, const char *json_fmt, ...)
 }
 
 static void summarize_errors(struct runner *r, struct summary *s,
-			     const uint64_t *counts)
+			     const uint64_t *counts, size_t n)
 {
 	for (uint32_t p = 0; p < r->meta.n_probes; p++) {
 		const char *pp = bo_str(&r->meta, r->meta.probes[p].point);
 		uint64_t total = 0;
 
 		for (uint32_t k = 1; k < BO_ERR_KIND_COUNT; k++) {
-			uint64_t v = counts ?
-				counts[BO_ERRCOUNT_INDEX(p, k)] : 0;
+			size_t at = BO_ERRCOUNT_INDEX(p, k);
+			uint64_t v = counts && at < n ? counts[at] : 0;
 
 			if (k == BO_ERR_RECORD_LOST || !v)
 				continue;
@@ -254,18 +315,19 @@ static void summarize_attach(struct runner *r, struct summary *s)
 void summary_print(struct runner *r)
 {
 	struct summary s = { STRBUF_INIT, STRBUF_INIT, 0 };
-	size_t n;
-	uint64_t *counts = r->obj ? read_error_counts(r, &n) : NULL;
+	size_t n = 0;
+	uint64_t *counts = r->obj ? errors_read(r, &n) : NULL;
 	uint64_t lost = 0;
 
-	for (uint32_t p = 0; counts && p < r->meta.n_probes; p++)
-		lost += counts[BO_ERRCOUNT_INDEX(p, BO_ERR_RECORD_LOST)];
+	for (size_t i = 0; counts && i < n; i++)
+		if (i % BO_ERR_KIND_COUNT == BO_ERR_RECORD_LOST)
+			lost += counts[i];
 	if (lost) {
 		strbuf_addf(&s.text, "  output records lost (ring buffer "
 			    "full): %" PRIu64 "\n", lost);
 		item(&s, "{\"lost_records\":%" PRIu64 "}", lost);
 	}
-	summarize_errors(r, &s, counts);
+	summarize_errors(r, &s, counts, counts ? n : 0);
 	summarize_attach(r, &s);
 	if (r->bad_records) {
 		strbuf_addf(&s.text, "  unreadable records: %" PRIu64 "\n",
