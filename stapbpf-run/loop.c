@@ -24,6 +24,7 @@
 #include "runner.h"
 
 #define DRAIN_MS 10
+#define BUSY_RECORDS 64		/* a drain this big: do not sleep */
 #define WATCH_NS 100000000LL	/* how often the error counters are read */
 
 /* What the error counters said at the previous look. */
@@ -258,6 +259,7 @@ int loop_run(struct runner *r)
 {
 	int n = 0, deadline = open_deadline(r);
 	struct watch w = { 0 };
+	bool busy = false;
 	struct pollfd *pfd = calloc(r->meta.n_probes + 2, sizeof(*pfd));
 	int *map = calloc(r->meta.n_probes + 2, sizeof(int));
 
@@ -279,9 +281,11 @@ int loop_run(struct runner *r)
 	/* a -c command may already be gone */
 	handle_signals(r);
 	while (!r->exiting) {
-		int k = poll(pfd, n, DRAIN_MS);
+		/* while records keep coming, read again at once: the
+		 * producers do not wake us (BPF_RB_NO_WAKEUP) */
+		int k = poll(pfd, n, busy ? 0 : DRAIN_MS);
 
-		output_drain(r);
+		busy = output_drain(r) >= BUSY_RECORDS;
 		for (int i = 0; k > 0 && i < n && !r->exiting; i++) {
 			if (!(pfd[i].revents & POLLIN))
 				continue;

@@ -320,8 +320,10 @@ int output_ring_open(struct runner *r)
 	return 0;
 }
 
-void output_drain(struct runner *r)
+/* Returns the number of records read. */
+int output_drain(struct runner *r)
 {
-	if (r->rb)
-		ring_buffer__consume(r->rb);
+	int n = r->rb ? ring_buffer__consume(r->rb) : 0;
+
+	return n > 0 ? n : 0;
 }

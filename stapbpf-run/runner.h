@@ -171,7 +171,7 @@ void detach_all(struct runner *r);
 int output_open(struct runner *r);
 void output_close(struct runner *r);
 int output_ring_open(struct runner *r);
-void output_drain(struct runner *r);
+int output_drain(struct runner *r);
 int output_record(struct runner *r, const void *data, size_t len);
 void output_text(struct runner *r, const char *s, size_t len);
 void output_flush(struct runner *r);
