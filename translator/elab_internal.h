@@ -67,6 +67,8 @@ void embedded_c_error(struct elab_ctx *cx, struct src_loc loc);
 void resolve_probe(struct elab_ctx *cx, struct elab_probe *ep);
 void resolve_user_functions(struct elab_ctx *cx);
 void mark_reachable(struct elab_ctx *cx);
+/* Warn about the script's locals that are read but never assigned. */
+void warn_unassigned_locals(struct elab_ctx *cx);
 /* Drop stores to locals nothing reads, after type checking. */
 void elide_unused(struct elab_ctx *cx);
 struct function_decl *lookup_function(struct elab_ctx *cx, const char *name,

@@ -685,6 +685,7 @@ struct elab_program *elaborate(struct session *s)
 	infer_types(&cx);
 	if (diag_error_count(s))
 		return NULL;
+	warn_unassigned_locals(&cx);
 	elide_unused(&cx);
 	collect_program(&cx);
 	return cx.prog;

@@ -1236,6 +1236,8 @@ static void use_global(struct reach *r, struct symbol *sym, bool read,
 		       bool write)
 {
 	(void)r;
+	if (sym && sym->kind == SYM_LOCAL && write)
+		sym->written = true;
 	if (!sym || sym->kind != SYM_GLOBAL)
 		return;
 	if (read)
@@ -1382,6 +1384,42 @@ static void walk_stmt(struct reach *r, struct stmt *st)
 		return;
 	walk_stmt_inner(r, st);
 	elab_leave(r->cx);
+}
+
+/* stap's warning, with its "similar" names as a did-you-mean. */
+static void warn_never_assigned(struct elab_ctx *cx, struct symbol_vec *v)
+{
+	for (int i = 0; i < v->n; i++) {
+		struct symbol *sym = v->v[i];
+		struct name_vec names = { 0 };
+		const char *best;
+		struct diag *d;
+
+		/* unknown types got an error already */
+		if (sym->written || sym->type == TYPE_UNKNOWN ||
+		    !sym->loc.file || sym->loc.file->is_tapset)
+			continue;
+		for (int j = 0; j < v->n; j++)
+			if (v->v[j] != sym && v->v[j]->written)
+				vec_push(cx->a, &names, v->v[j]->name);
+		for (int j = 0; j < cx->all_globals.n; j++)
+			vec_push(cx->a, &names, cx->all_globals.v[j]->name);
+		d = diag_warning(cx->s, sym->loc,
+				 "local variable '%s' is never assigned",
+				 sym->name);
+		best = diag_closest(sym->name, names.v, names.n);
+		if (best)
+			diag_hint(d, "did you mean '%s'?", best);
+	}
+}
+
+void warn_unassigned_locals(struct elab_ctx *cx)
+{
+	for (int i = 0; i < cx->prog->probes.n; i++)
+		warn_never_assigned(cx, &cx->prog->probes.v[i]->locals);
+	for (int i = 0; i < cx->all_funcs.n; i++)
+		if (cx->all_funcs.v[i]->reachable)
+			warn_never_assigned(cx, &cx->all_funcs.v[i]->locals);
 }
 
 void mark_reachable(struct elab_ctx *cx)

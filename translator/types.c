@@ -915,14 +915,34 @@ static void one_round(struct tctx *t)
 	t->func = NULL;
 }
 
+/* A typo of another name in scope?  count = 1; print(cuont) */
+static const char *typo_of(struct tctx *t, const struct symbol *sym,
+			   const struct symbol_vec *scope)
+{
+	struct elab_ctx *cx = t->cx;
+	struct name_vec names = { 0 };
+
+	for (int i = 0; scope && i < scope->n; i++)
+		if (scope->v[i] != sym && known(scope->v[i]->type))
+			vec_push(cx->a, &names, scope->v[i]->name);
+	for (int i = 0; i < cx->all_globals.n; i++)
+		if (known(cx->all_globals.v[i]->type))
+			vec_push(cx->a, &names, cx->all_globals.v[i]->name);
+	return diag_closest(sym->name, names.v, names.n);
+}
+
 static void unresolved(struct tctx *t, struct symbol *sym, const char *what,
-		       const char *extra)
+		       const char *extra, const struct symbol_vec *scope)
 {
 	struct diag *d = diag_error(t->cx->s, sym->loc,
 				    "unresolved type for %s '%s'%s", what,
 				    sym->name, extra);
+	const char *typo = sym->kind == SYM_LOCAL ? typo_of(t, sym, scope) :
+						    NULL;
 
-	if (sym->kind == SYM_LOCAL)
+	if (typo)
+		diag_hint(d, "did you mean '%s'?", typo);
+	else if (sym->kind == SYM_LOCAL)
 		diag_hint(d, "'%s' never gets a value it could take its type from; assign it first (e.g. %s = 0)",
 			  sym->name, sym->name);
 	else if (sym->kind == SYM_GLOBAL && sym->is_array)
@@ -943,14 +963,15 @@ static void report_unresolved_syms(struct tctx *t, struct symbol_vec *v,
 		struct symbol *sym = v->v[i];
 
 		if (!known(sym->type)) {
-			unresolved(t, sym, what, "");
+			unresolved(t, sym, what, "", v);
 			continue;
 		}
 		for (int k = 0; k < sym->key_types.n; k++)
 			if (!known(sym->key_types.v[k]))
 				unresolved(t, sym, what,
 					   arena_printf(t->cx->a,
-							" (key %d)", k + 1));
+							" (key %d)", k + 1),
+					   v);
 	}
 }
 
