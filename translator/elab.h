@@ -32,8 +32,8 @@ struct symbol {
 	VEC(struct src_loc) key_locs;	/* where each key type was decided */
 	struct global_decl *global;	/* SYM_GLOBAL */
 	int param_index;		/* SYM_PARAM */
-	bool read;			/* some reachable code reads it */
-	bool written;			/* some reachable code writes it */
+	bool read;			/* globals: reachable code reads it */
+	bool written;			/* reachable code writes it */
 	struct src_loc array_loc;	/* where arrayness / key count was
 					 * decided */
 	bool shape_known;		/* is_array and key count decided */
@@ -76,7 +76,9 @@ struct elab_probe {
 	 * joined with &&; NULL when unconditional. Reads globals only. */
 	struct expr *condition;
 	struct strmap scope;		/* name -> local symbol */
-	struct strmap vars;		/* $name -> struct context_var */
+	/* name without the $ -> struct context_var: the variables every
+	 * point that lists any has; filled when a $var is used */
+	struct strmap vars;
 	bool vars_known;		/* vars was filled */
 	bool vars_listed;		/* some point's provider lists vars */
 	bool vars_incomplete;		/* some point could not list them all */
