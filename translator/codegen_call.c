@@ -1,0 +1,486 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * Calls: script functions (inlined at each call: their locals and string
+ * slots become the caller's, errors reach the caller's try, and the
+ * verifier sees one program), @runtime functions of runtime/bpf, the
+ * print family, and the statistics extractors.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "codegen_internal.h"
+#include "diag.h"
+#include "format.h"
+
+#define BPF_RB_NO_WAKEUP	1
+#define MAX_INLINE_DEPTH	16
+
+static struct cg_val lng(LLVMValueRef v)
+{
+	return (struct cg_val){ TYPE_LONG, v };
+}
+
+static struct cg_val str(LLVMValueRef v)
+{
+	return (struct cg_val){ TYPE_STRING, v };
+}
+
+static bool kernel_tier(struct cg *cg)
+{
+	return cg->fn->tier == TIER_KERNEL;
+}
+
+/* ------------------------------------------------- script functions */
+
+static struct elab_function *elab_function_of(struct cg *cg,
+					      struct function_decl *d)
+{
+	for (int i = 0; i < cg->p->functions.n; i++)
+		if (cg->p->functions.v[i]->decl == d)
+			return cg->p->functions.v[i];
+	return NULL;
+}
+
+static struct cg_val inline_call(struct cg *cg, struct expr *e,
+				 struct elab_function *f)
+{
+	struct cg_fn *fn = cg->fn;
+	struct cg_val args[16];
+	struct cg_inline inl = { 0 };
+	struct cg_loop *loop = fn->loop;
+	int n = e->args.n < 16 ? e->args.n : 16;
+
+	for (struct cg_inline *i = fn->inl; i; i = i->outer)
+		if (i->f == f)
+			return (cg_error(cg, e->loc, "recursive call of '%s': script functions are inlined into BPF programs and cannot recurse",
+					 f->decl->name),
+				cg_default(cg, e->type));
+	if (fn->inline_depth >= MAX_INLINE_DEPTH) {
+		cg_error(cg, e->loc, "calls nest deeper than %d functions",
+			 MAX_INLINE_DEPTH);
+		return cg_default(cg, e->type);
+	}
+	for (int i = 0; i < n; i++)
+		args[i] = cg_expr(cg, e->args.v[i]);
+	for (int i = 0; i < f->params.n && i < n; i++) {
+		struct cg_var *v = cg_new_var(cg, f->params.v[i]->type);
+
+		cg_store_var(cg, v, args[i]);
+		strmap_put(cg->a, &fn->vars, f->params.v[i], v);
+	}
+	for (int i = 0; i < f->locals.n; i++)
+		strmap_put(cg->a, &fn->vars, f->locals.v[i],
+			   cg_new_var(cg, f->locals.v[i]->type));
+	inl.f = f;
+	inl.ret_bb = cg_block(cg, "ret");
+	inl.outer = fn->inl;
+	if (f->decl->type == TYPE_LONG || f->decl->type == TYPE_STRING) {
+		struct cg_var *rv = cg_new_var(cg, f->decl->type);
+
+		inl.ret = (struct cg_val){ rv->type, rv->ptr };
+	}
+	fn->inl = &inl;
+	fn->inline_depth++;
+	fn->loop = NULL;
+	cg_stmt(cg, f->decl->body);
+	if (!cg_terminated(cg))
+		LLVMBuildBr(cg->b, inl.ret_bb);
+	LLVMPositionBuilderAtEnd(cg->b, inl.ret_bb);
+	fn->loop = loop;
+	fn->inline_depth--;
+	fn->inl = inl.outer;
+	if (inl.ret.type == TYPE_STRING)
+		return str(inl.ret.v);
+	if (inl.ret.type == TYPE_LONG)
+		return lng(LLVMBuildLoad2(cg->b, cg->i64, inl.ret.v, ""));
+	return lng(cg_i64(cg, 0));
+}
+
+/* -------------------------------------------------- runtime calls */
+
+static struct cg_val exit_call(struct cg *cg)
+{
+	if (kernel_tier(cg)) {
+		LLVMValueRef args[2] = {
+			cg_rec_area(cg), cg_i32(cg, (uint32_t)cg->fn->probe_index)
+		};
+
+		cg_note_record(cg, 16);
+		cg_runtime(cg, "bstap_send_exit", cg->void_t, args, 2);
+	} else {
+		cg_helper(cg, BO_RH_EXIT, cg->i64, NULL, 0);
+	}
+	return lng(cg_i64(cg, 0));
+}
+
+/* Context functions that read the current task through CO-RE. */
+static bool task_call(struct cg *cg, const char *rt, struct src_loc loc,
+		      struct cg_val *out)
+{
+	static const char *const ppid[] = { "real_parent", "tgid" };
+	static const char *const euid[] = { "cred", "euid", "val" };
+	static const char *const egid[] = { "cred", "egid", "val" };
+	static const char *const pexec[] = { "real_parent", "comm" };
+
+	if (!strcmp(rt, "bstap_ppid"))
+		*out = cg_task_field(cg, ppid, 2, loc);
+	else if (!strcmp(rt, "bstap_euid"))
+		*out = cg_task_field(cg, euid, 3, loc);
+	else if (!strcmp(rt, "bstap_egid"))
+		*out = cg_task_field(cg, egid, 3, loc);
+	else if (!strcmp(rt, "bstap_pexecname"))
+		*out = cg_task_field(cg, pexec, 2, loc);
+	else
+		return false;
+	return true;
+}
+
+static struct cg_val runtime_call(struct cg *cg, struct expr *e,
+				  const char *rt)
+{
+	LLVMValueRef args[8];
+	struct cg_val v;
+	int n = 0;
+	bool sret = e->type == TYPE_STRING;
+
+	if (!strcmp(rt, "bstap_pp"))
+		return str(cg_literal(cg, cg->fn->point->text));
+	if (!strcmp(rt, "bstap_exit"))
+		return exit_call(cg);
+	if (!strcmp(rt, "bstap_error")) {
+		v = cg_expr(cg, e->args.v[0]);
+		cg_raise(cg, BO_ERR_USER_ERROR, e->loc, NULL, v.v);
+		return lng(cg_i64(cg, 0));
+	}
+	if (task_call(cg, rt, e->loc, &v))
+		return v;
+	if (!strcmp(rt, "bstap_target"))
+		cg->flags |= BO_F_NEEDS_TARGET;
+	if (e->args.n > 6)
+		return (cg_error(cg, e->loc, "too many arguments"),
+			cg_default(cg, e->type));
+	if (sret)
+		args[n++] = cg_new_slot(cg);
+	for (int i = 0; i < e->args.n; i++)
+		args[n++] = cg_expr(cg, e->args.v[i]).v;
+	if (!sret) {
+		LLVMTypeRef ret = e->type == TYPE_LONG ? cg->i64 : cg->void_t;
+		LLVMValueRef r = cg_runtime(cg, rt, ret, args, n);
+
+		return lng(e->type == TYPE_LONG ? r : cg_i64(cg, 0));
+	}
+	LLVMValueRef rc = cg_runtime(cg, rt, cg->i64, args, n);
+	cg_raise_if(cg, LLVMBuildICmp(cg->b, LLVMIntSLT, rc, cg_i64(cg, 0), ""),
+		    BO_ERR_READ_FAULT, e->loc,
+		    arena_printf(cg->a, "identifier '%s'", e->name), NULL);
+	return str(args[0]);
+}
+
+struct cg_val cg_call(struct cg *cg, struct expr *e)
+{
+	struct function_decl *d = e->func;
+	struct elab_function *f;
+
+	if (!d)
+		return (cg_error(cg, e->loc, "unresolved function '%s'",
+				 e->name), cg_default(cg, e->type));
+	if (d->runtime)
+		return runtime_call(cg, e, d->runtime);
+	f = elab_function_of(cg, d);
+	if (!f || !d->body)
+		return (cg_error(cg, e->loc, "function '%s' has no body the BPF code generator can use",
+				 d->name), cg_default(cg, e->type));
+	return inline_call(cg, e, f);
+}
+
+/* ---------------------------------------------------------- printing */
+
+static bool is_sprint(enum print_kind k)
+{
+	return print_kind_returns_string(k);
+}
+
+static bool with_delim(enum print_kind k)
+{
+	return k == PRINT_PRINTD || k == PRINT_PRINTDLN ||
+	       k == PRINT_SPRINTD || k == PRINT_SPRINTDLN;
+}
+
+static bool with_newline(enum print_kind k)
+{
+	return k == PRINT_PRINTLN || k == PRINT_PRINTDLN ||
+	       k == PRINT_SPRINTLN || k == PRINT_SPRINTDLN;
+}
+
+static void append_escaped(struct cg *cg, char **buf, const char *s)
+{
+	for (; s && *s; s++)
+		*buf = arena_printf(cg->a, "%s%s", *buf,
+				    *s == '%' ? "%%" : (char[2]){ *s, 0 });
+}
+
+/* print/println/printd/printdln as a printf format over the values. */
+static const char *synth_format(struct cg *cg, struct expr *e, int first,
+				struct cg_val *vals, int n)
+{
+	char *fmt = "";
+	const char *delim = with_delim(e->print) && e->args.n ?
+			    e->args.v[0]->str : NULL;
+
+	for (int i = first; i < n; i++) {
+		if (i > first && delim)
+			append_escaped(cg, &fmt, delim);
+		fmt = arena_printf(cg->a, "%s%s", fmt,
+				   vals[i].type == TYPE_STRING ? "%s" : "%d");
+	}
+	if (with_newline(e->print))
+		fmt = arena_printf(cg->a, "%s\n", fmt);
+	return fmt;
+}
+
+static bool check_args(struct cg *cg, struct expr *e, const char *text,
+		       struct cg_val *vals, int first, int n, struct fmt *f)
+{
+	struct fmt_error err;
+
+	if (fmt_parse(f, text, strlen(text), &err))
+		return cg_error(cg, e->loc, "%s", err.msg);
+	if (f->nargs != (size_t)(n - first)) {
+		fmt_release(f);
+		return cg_error(cg, e->loc, "%s", FMT_ERR_NARGS);
+	}
+	for (int i = first; i < n; i++) {
+		int k = fmt_arg_kind_at(f, (size_t)(i - first));
+
+		if (k == FMT_ARG_BYTES) {
+			fmt_release(f);
+			return cg_error(cg, e->args.v[i]->loc,
+					"%%m and %%M are not supported by the BPF code generator yet");
+		}
+		if ((k == FMT_ARG_STRING) != (vals[i].type == TYPE_STRING)) {
+			fmt_release(f);
+			return cg_error(cg, e->args.v[i]->loc,
+					"argument %d of %s is a %s, the format wants a %s",
+					i - first + 1, print_kind_name(e->print),
+					type_name(vals[i].type),
+					k == FMT_ARG_STRING ? "string" : "number");
+		}
+	}
+	return true;
+}
+
+static void send_printf(struct cg *cg, int fmt_index, struct src_loc loc,
+			struct cg_val *vals, int first, int n)
+{
+	LLVMValueRef rec = cg_rec_area(cg), off;
+	uint32_t size = 16;
+	LLVMValueRef args[5];
+
+	args[0] = rec;
+	args[1] = cg_i32(cg, BO_REC_PRINTF);
+	args[2] = cg_i32(cg, (uint32_t)fmt_index);
+	args[3] = cg_i32(cg, cg_location(cg, loc, NULL));
+	off = cg_runtime(cg, "bstap_rec_begin", cg->i32, args, 4);
+	for (int i = first; i < n; i++) {
+		LLVMValueRef a[3] = { rec, off, vals[i].v };
+
+		if (vals[i].type == TYPE_STRING) {
+			off = cg_runtime(cg, "bstap_rec_str", cg->i32, a, 3);
+			size += (4 + cg->msl + 7) & ~7u;
+		} else {
+			off = cg_runtime(cg, "bstap_rec_long", cg->i32, a, 3);
+			size += 8;
+		}
+	}
+	cg_note_record(cg, size);
+	args[1] = off;
+	args[2] = cg_i32(cg, (uint32_t)cg->fn->probe_index);
+	args[3] = cg_i64(cg, kernel_tier(cg) ? BPF_RB_NO_WAKEUP : 0);
+	cg_runtime(cg, "bstap_rec_send", cg->void_t, args, 4);
+}
+
+/* sprintf: each piece appended to one slot by runtime/bpf. */
+static struct cg_val build_string(struct cg *cg, const struct fmt *f,
+				  struct cg_val *vals, int first)
+{
+	LLVMValueRef dst = cg_new_slot(cg);
+	size_t ai = (size_t)first;
+
+	LLVMBuildStore(cg->b, LLVMConstInt(cg->i8, 0, false), dst);
+	for (size_t i = 0; i < f->nspecs; i++) {
+		const struct fmt_spec *s = &f->specs[i];
+		LLVMValueRef width, prec, a[6];
+		static const char conv[] = {
+			[FMT_SIGNED] = 'd', [FMT_UNSIGNED] = 'u',
+			[FMT_OCTAL] = 'o', [FMT_HEX] = 'x',
+			[FMT_HEX_UPPER] = 'X', [FMT_POINTER] = 'p',
+			[FMT_CHAR] = 'c', [FMT_BINARY] = 'd',
+		};
+
+		if (s->conv == FMT_LITERAL) {
+			char *lit = arena_strndup(cg->a, s->text, s->len);
+
+			a[0] = dst;
+			a[1] = cg_literal(cg, lit);
+			cg_runtime(cg, "bstap_append", cg->void_t, a, 2);
+			continue;
+		}
+		width = s->width == FMT_STAR ? vals[ai++].v :
+					       cg_i64(cg, s->width);
+		prec = s->precision == FMT_STAR ? vals[ai++].v :
+						  cg_i64(cg, s->precision);
+		a[0] = dst;
+		a[1] = vals[ai++].v;
+		if (s->conv == FMT_STRING) {
+			a[2] = cg_i64(cg, s->flags);
+			a[3] = width;
+			a[4] = prec;
+			cg_runtime(cg, "bstap_append_str", cg->void_t, a, 5);
+		} else {
+			a[2] = cg_i64(cg, conv[s->conv]);
+			a[3] = cg_i64(cg, s->flags);
+			a[4] = width;
+			a[5] = prec;
+			cg_runtime(cg, "bstap_append_long", cg->void_t, a, 6);
+		}
+	}
+	return str(dst);
+}
+
+static struct cg_val print_hist(struct cg *cg, struct expr *e);
+
+struct cg_val cg_print(struct cg *cg, struct expr *e)
+{
+	struct cg_val vals[32];
+	int n = e->args.n, first = with_delim(e->print) ? 1 : 0;
+	const char *text;
+	struct fmt f;
+	struct cg_val out = lng(cg_i64(cg, 0));
+
+	if (n == 1 && e->args.v[0]->kind == EXPR_HIST)
+		return print_hist(cg, e);
+	if (n > 32)
+		return (cg_error(cg, e->loc, "more than 32 values in one %s",
+				 print_kind_name(e->print)), out);
+	for (int i = first; i < n; i++)
+		vals[i] = cg_expr(cg, e->args.v[i]);
+	if (e->print == PRINT_PRINTF || e->print == PRINT_SPRINTF)
+		text = e->format ? e->format : "";
+	else
+		text = synth_format(cg, e, first, vals, n);
+	if (!check_args(cg, e, text, vals, first, n, &f))
+		return is_sprint(e->print) ? cg_default(cg, TYPE_STRING) : out;
+	if (is_sprint(e->print))
+		out = build_string(cg, &f, vals, first);
+	else
+		send_printf(cg, cg_format(cg, text, (int)f.nargs, e->loc),
+			    e->loc, vals, first, n);
+	fmt_release(&f);
+	return out;
+}
+
+/* ------------------------------------------------------- statistics */
+
+static LLVMValueRef stats_key(struct cg *cg, struct expr *op,
+			      struct cg_global **gp)
+{
+	struct cg_val keys[BO_MAX_KEYS];
+	int n = 0;
+
+	*gp = op ? cg_global_of(cg, op->sym) : NULL;
+	if (!*gp || !(*gp)->stats) {
+		cg_error(cg, op ? op->loc : (struct src_loc){ 0 },
+			 "not a statistics variable");
+		return NULL;
+	}
+	if (op->kind == EXPR_INDEX) {
+		n = op->args.n < BO_MAX_KEYS ? op->args.n : BO_MAX_KEYS;
+		for (int i = 0; i < n; i++)
+			keys[i] = cg_expr(cg, op->args.v[i]);
+	}
+	return cg_build_key(cg, *gp, keys, n);
+}
+
+static struct cg_val print_hist(struct cg *cg, struct expr *e)
+{
+	struct expr *h = e->args.v[0];
+	struct cg_global *g;
+	LLVMValueRef key = stats_key(cg, h->operand, &g);
+	int kind = h->hist == HIST_LOG ? BO_HIST_LOG : BO_HIST_LINEAR;
+
+	if (!key)
+		return lng(cg_i64(cg, 0));
+	if (is_sprint(e->print)) {
+		LLVMValueRef dst = cg_new_slot(cg), a[5];
+
+		if (kernel_tier(cg))
+			return (cg_error(cg, e->loc, "sprint of a histogram only works in begin, end, error and timer probes"),
+				str(dst));
+		a[0] = cg_i64(cg, g->index);
+		a[1] = key;
+		a[2] = cg_i64(cg, kind);
+		a[3] = dst;
+		a[4] = cg_i64(cg, cg->msl);
+		cg_helper(cg, BO_RH_SPRINT_STATS, cg->i64, a, 5);
+		return str(dst);
+	}
+	if (kernel_tier(cg)) {
+		LLVMValueRef rec = cg_rec_area(cg), a[4], off;
+
+		a[0] = rec;
+		a[1] = cg_i32(cg, BO_REC_PRINT_STATS);
+		a[2] = cg_i32(cg, (uint32_t)g->index);
+		a[3] = cg_i32(cg, cg_location(cg, e->loc, NULL));
+		off = cg_runtime(cg, "bstap_rec_begin", cg->i32, a, 4);
+		(void)off;
+		/* the key, as packed for the map, follows the header */
+		LLVMValueRef dst = LLVMBuildGEP2(cg->b, cg->i8, rec,
+						 (LLVMValueRef[]){ cg_i64(cg, 16) },
+						 1, "");
+		LLVMValueRef cp[3] = { dst, cg_i32(cg, g->key_size), key };
+
+		cg_helper(cg, 113 /* probe_read_kernel */, cg->i64, cp, 3);
+		cg_note_record(cg, 16 + g->key_size);
+		a[1] = cg_i32(cg, 16 + ((g->key_size + 7) & ~7u));
+		a[2] = cg_i32(cg, (uint32_t)cg->fn->probe_index);
+		a[3] = cg_i64(cg, BPF_RB_NO_WAKEUP);
+		cg_runtime(cg, "bstap_rec_send", cg->void_t, a, 4);
+	} else {
+		LLVMValueRef a[3] = { cg_i64(cg, g->index), key,
+				      cg_i64(cg, kind) };
+
+		cg_helper(cg, BO_RH_PRINT_STATS, cg->i64, a, 3);
+	}
+	return lng(cg_i64(cg, 0));
+}
+
+struct cg_val cg_stat(struct cg *cg, struct expr *e)
+{
+	struct cg_global *g;
+	LLVMValueRef key, out, rc, a[4], first;
+	static const char *const names[] = { "@count", "@sum", "@min",
+					     "@max", "@avg", "@variance" };
+
+	if (kernel_tier(cg))
+		return (cg_error(cg, e->loc, "%s in a kernel probe is not supported yet: read aggregates in begin, end, error or timer probes",
+				 names[e->stat]), lng(cg_i64(cg, 0)));
+	key = stats_key(cg, e->operand, &g);
+	if (!key)
+		return lng(cg_i64(cg, 0));
+	first = LLVMGetFirstInstruction(cg->fn->entry);
+	LLVMPositionBuilderBefore(cg->alloca_b, first);
+	out = LLVMBuildAlloca(cg->alloca_b, cg->i64, "stat");
+	LLVMBuildStore(cg->b, cg_i64(cg, 0), out);
+	a[0] = cg_i64(cg, g->index);
+	a[1] = key;
+	a[2] = cg_i64(cg, e->stat);
+	a[3] = out;
+	rc = cg_helper(cg, BO_RH_STATS_EXTRACT, cg->i64, a, 4);
+	if (e->stat != STAT_COUNT && e->stat != STAT_SUM)
+		cg_raise_if(cg, LLVMBuildICmp(cg->b, LLVMIntSLT, rc,
+					      cg_i64(cg, 0), ""),
+			    BO_ERR_EMPTY_AGGREGATE, e->loc,
+			    arena_printf(cg->a, "operator '%s'",
+					 names[e->stat]), NULL);
+	return lng(LLVMBuildLoad2(cg->b, cg->i64, out, ""));
+}

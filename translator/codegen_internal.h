@@ -1,0 +1,275 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * What the code generator's files share: the module being built, the data
+ * model (maps, .bss, scratch, literals), the function being generated and
+ * the metadata tables collected on the way for bo_writer.c.
+ *
+ *	codegen.c		driver: target, runtime linking, passes, emit
+ *	codegen_debug.c		debug info: files, subprograms, locations
+ *	codegen_data.c		maps, globals, scratch layout, literals
+ *	codegen_expr.c		expressions
+ *	codegen_call.c		runtime functions, printing, inlined functions
+ *	codegen_stmt.c		statements
+ *	codegen_probe.c		probe programs and context variables (CO-RE)
+ *	bo_writer.c		the .bstap.meta section
+ */
+#ifndef BSTAP_CODEGEN_INTERNAL_H
+#define BSTAP_CODEGEN_INTERNAL_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include <llvm-c/Core.h>
+#include <llvm-c/DebugInfo.h>
+#include <llvm-c/TargetMachine.h>
+
+#include "ast.h"
+#include "elab.h"
+#include "provider.h"
+#include "session.h"
+#include "strmap.h"
+#include "vec.h"
+#include "bo_format.h"
+
+/* Hidden .bss slots in front of the script's globals (bo_format.h). */
+#define CG_BSS_HIDDEN	16
+
+/* Largest per-CPU array value the kernel accepts (PCPU_MIN_UNIT_SIZE). */
+#define CG_SCRATCH_MAX	32768
+
+/* Default sizes, as stap's (-D overrides). */
+#define CG_MAXSTRINGLEN		256
+#define CG_MAXMAPENTRIES	2048
+#define CG_MAXERRORS		0
+#define CG_RINGBUF_SIZE		(1u << 20)
+
+struct cg_stats {		/* an aggregate's record layout */
+	int hist_kind;		/* enum bo_hist_kind */
+	int64_t lo, hi, step;
+	int nbuckets;
+	int shift;		/* @variance(s, N) */
+	uint32_t record_size;
+	int index;		/* in BO_TABLE_STATS */
+	struct src_loc hist_loc;
+};
+
+struct cg_global {
+	struct symbol *sym;
+	int index;		/* in BO_TABLE_GLOBALS */
+	LLVMValueRef map;	/* arrays and aggregates */
+	int map_type;		/* BPF_MAP_TYPE_* */
+	const char *map_name;
+	uint32_t offset;	/* scalars: in bstap_bss */
+	uint32_t key_size;
+	uint32_t key_off[BO_MAX_KEYS];
+	uint32_t value_size;
+	uint32_t max_entries;
+	struct cg_stats *stats;	/* aggregates */
+};
+
+/* A value: a long (i64) or a string (pointer to a NUL-terminated buffer). */
+struct cg_val {
+	enum type_kind type;
+	LLVMValueRef v;
+};
+
+struct cg_var {			/* a local or parameter */
+	enum type_kind type;
+	LLVMValueRef ptr;	/* alloca i64, or a scratch string slot */
+};
+
+struct cg_loop {
+	LLVMBasicBlockRef brk, cont;
+	struct cg_loop *outer;
+	int try_depth;		/* try blocks open outside the loop */
+};
+
+struct cg_try {
+	LLVMBasicBlockRef catch_bb;
+	LLVMValueRef msg;	/* string slot the message goes to */
+	struct cg_try *outer;
+};
+
+struct cg_inline {		/* an inlined script function being generated */
+	struct elab_function *f;
+	LLVMBasicBlockRef ret_bb;
+	struct cg_val ret;	/* where `return x` stores: alloca or slot */
+	struct cg_inline *outer;
+	struct cg_loop *loop_outside;	/* loops do not cross calls */
+	struct cg_try *try_outside;
+	int try_depth;
+};
+
+/* The program being generated: one per concrete probe point. */
+struct cg_fn {
+	LLVMValueRef fn;
+	LLVMValueRef ctx;		/* first argument */
+	LLVMValueRef scratch;		/* per-CPU scratch value */
+	LLVMBasicBlockRef entry;	/* allocas go here */
+	LLVMBasicBlockRef init_bb;	/* locals get their initial values */
+	LLVMBasicBlockRef exit_bb;	/* return 0 */
+	LLVMMetadataRef scope;		/* its DISubprogram */
+	struct elab_probe *probe;
+	const struct resolved_point *point;
+	int probe_index;		/* BO_TABLE_PROBES: error counters */
+	enum probe_tier tier;
+	bool tp_btf;			/* args from a BTF tracepoint ctx */
+	struct strmap vars;		/* struct symbol * -> struct cg_var */
+	int slot_next;			/* string slots in use */
+	struct cg_loop *loop;
+	struct cg_try *try;
+	int try_depth;
+	struct cg_inline *inl;
+	int inline_depth;
+};
+
+struct cg {
+	struct session *s;
+	struct arena *a;
+	struct elab_program *p;
+
+	/* configuration */
+	uint32_t msl;			/* MAXSTRINGLEN */
+	uint32_t str_mask;		/* 2^n - 1 >= msl - 1 */
+	uint32_t slot_size;		/* msl rounded to 8 */
+	uint32_t maxmapentries;
+	uint32_t maxerrors;
+	uint32_t ringbuf_size;
+	bool cpu_v4;			/* signed division in the ISA */
+
+	/* LLVM */
+	LLVMContextRef ctx;
+	LLVMModuleRef mod;
+	LLVMBuilderRef b;
+	LLVMBuilderRef alloca_b;
+	LLVMTargetMachineRef tm;
+	LLVMTypeRef i1, i8, i16, i32, i64, ptr, void_t;
+	bool failed;			/* an LLVM-level error was reported */
+
+	/* debug info */
+	LLVMDIBuilderRef di;
+	LLVMMetadataRef di_cu;
+	LLVMMetadataRef di_file;	/* the script */
+	struct strmap di_files;		/* source_file * -> DIFile */
+	LLVMMetadataRef di_long, di_int, di_uint, di_char, di_ptr;
+
+	/* data */
+	VEC(struct cg_global *) globals;
+	struct strmap global_of;	/* struct symbol * -> cg_global */
+	LLVMValueRef map_rb, map_err, map_scr;
+	LLVMValueRef bss;		/* placeholder until the end */
+	uint32_t bss_size;
+	LLVMValueRef lits;		/* literal blob placeholder */
+	VEC(char) lit_bytes;
+	struct strmap lit_of;		/* text -> offset + 1 */
+	struct strmap loc_of;		/* place key -> index + 1 */
+	uint32_t key_area, key_area_size;	/* scratch offsets */
+	uint32_t zero_area, zero_area_size;
+	uint32_t value_area, value_area_size;
+	uint32_t slot_area;
+	int max_slots;
+	uint32_t max_record;		/* largest record built */
+	LLVMValueRef cfg_msl, cfg_rec_mask, cfg_str_mask, cfg_rec_off;
+	VEC(struct cg_stats *) stats;
+
+	/* metadata tables */
+	VEC(struct bo_probe) probes;
+	VEC(struct bo_format) formats;
+	VEC(struct bo_location) locations;
+	VEC(const char *) strtab_strings;	/* bo_writer's view */
+	struct strmap strtab;		/* text -> offset + 1 */
+	VEC(char) strtab_bytes;
+	uint32_t nargs;
+	uint32_t flags;
+
+	/* the function being generated */
+	struct cg_fn *fn;
+};
+
+/* ------------------------------------------------------- codegen.c */
+LLVMValueRef cg_helper(struct cg *cg, int id, LLVMTypeRef ret,
+		       LLVMValueRef *args, int n);
+LLVMValueRef cg_runtime(struct cg *cg, const char *name, LLVMTypeRef ret,
+			LLVMValueRef *args, int n);
+LLVMValueRef cg_i64(struct cg *cg, int64_t v);
+LLVMValueRef cg_i32(struct cg *cg, uint32_t v);
+bool cg_error(struct cg *cg, struct src_loc loc, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+LLVMBasicBlockRef cg_block(struct cg *cg, const char *name);
+/* Is the builder's block already terminated (after break, return...)? */
+bool cg_terminated(struct cg *cg);
+
+/* ------------------------------------------------- codegen_debug.c */
+void cg_debug_init(struct cg *cg, const char *script_path);
+LLVMMetadataRef cg_debug_file(struct cg *cg, const struct source_file *f);
+LLVMMetadataRef cg_debug_subprogram(struct cg *cg, LLVMValueRef fn,
+				    const char *name, struct src_loc loc,
+				    int nparams);
+void cg_debug_loc(struct cg *cg, struct src_loc loc);
+LLVMMetadataRef cg_debug_map_type(struct cg *cg, int map_type,
+				  uint32_t max_entries,
+				  LLVMMetadataRef key, LLVMMetadataRef value);
+LLVMMetadataRef cg_debug_bytes(struct cg *cg, uint32_t size);
+void cg_debug_global(struct cg *cg, LLVMValueRef g, const char *name,
+		     LLVMMetadataRef type);
+
+/* -------------------------------------------------- codegen_data.c */
+void cg_data_init(struct cg *cg);
+bool cg_data_layout(struct cg *cg);	/* globals, maps; before code */
+void cg_data_finish(struct cg *cg);	/* scratch size, literals, bss */
+struct cg_global *cg_global_of(struct cg *cg, const struct symbol *sym);
+LLVMValueRef cg_scratch_at(struct cg *cg, uint32_t off);
+LLVMValueRef cg_rec_area(struct cg *cg);
+LLVMValueRef cg_bss_at(struct cg *cg, uint32_t off);
+LLVMValueRef cg_literal(struct cg *cg, const char *text);
+LLVMValueRef cg_new_slot(struct cg *cg);	/* a fresh string temp */
+void cg_note_record(struct cg *cg, uint32_t max_bytes);
+/* Packs keys (already evaluated) into the key area; returns its pointer. */
+LLVMValueRef cg_build_key(struct cg *cg, struct cg_global *g,
+			  struct cg_val *keys, int n);
+uint32_t cg_location(struct cg *cg, struct src_loc loc, const char *token);
+uint32_t cg_str(struct cg *cg, const char *s);	/* metadata strtab */
+int cg_format(struct cg *cg, const char *text, int nargs, struct src_loc loc);
+
+/* -------------------------------------------------- codegen_expr.c */
+struct cg_val cg_expr(struct cg *cg, struct expr *e);
+LLVMValueRef cg_cond(struct cg *cg, struct expr *e);	/* i1 */
+struct cg_val cg_default(struct cg *cg, enum type_kind t);
+/* Stores a value into a variable's storage (string: copy). */
+void cg_store_var(struct cg *cg, struct cg_var *v, struct cg_val val);
+struct cg_val cg_load_var(struct cg *cg, struct cg_var *v);
+struct cg_var *cg_new_var(struct cg *cg, enum type_kind t);
+/* Raise a script error at loc: caught by try, else reported + abort. */
+void cg_raise(struct cg *cg, int kind, struct src_loc loc, const char *token,
+	      LLVMValueRef detail);
+void cg_raise_if(struct cg *cg, LLVMValueRef bad, int kind,
+		 struct src_loc loc, const char *token, LLVMValueRef detail);
+struct cg_val cg_copy_string(struct cg *cg, LLVMValueRef src);
+struct cg_var *cg_local_var(struct cg *cg, struct symbol *sym);
+void cg_delete(struct cg *cg, struct expr *e);
+
+/* -------------------------------------------------- codegen_call.c */
+struct cg_val cg_call(struct cg *cg, struct expr *e);
+struct cg_val cg_print(struct cg *cg, struct expr *e);
+struct cg_val cg_stat(struct cg *cg, struct expr *e);
+bool cg_check_function(struct cg *cg, struct elab_function *f);
+
+/* -------------------------------------------------- codegen_stmt.c */
+void cg_stmt(struct cg *cg, struct stmt *st);
+void cg_return_value(struct cg *cg, struct stmt *st);
+
+/* ------------------------------------------------- codegen_probe.c */
+bool cg_probes(struct cg *cg);
+struct cg_val cg_target(struct cg *cg, struct expr *e);
+struct cg_val cg_task_field(struct cg *cg, const char *const *chain,
+			    int n, struct src_loc loc);
+
+/* -------------------------------------------------- codegen_hist.c */
+int cg_hist_buckets(int linear, int64_t lo, int64_t hi, int64_t step,
+		    const char **err);
+
+/* ----------------------------------------------------- bo_writer.c */
+/* The metadata section's bytes (malloc'ed), or NULL. */
+void *bo_write_meta(struct cg *cg, size_t *len);
+
+#endif
