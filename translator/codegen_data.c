@@ -231,8 +231,8 @@ static void layout_keys(struct cg *cg, struct cg_global *g)
 		g->key_off[i] = off;
 		off += type_bytes(cg, sym->key_types.v[i]);
 	}
-	/* keys stay 8-byte multiples: the kernel hashes every byte */
-	g->key_size = sym->key_types.n ? (off + 7) & ~7u : 4;
+	/* exactly the columns: the runner derives string widths from it */
+	g->key_size = sym->key_types.n ? off : 4;
 }
 
 static const char *map_name(struct cg *cg, int index, const char *name)
@@ -326,6 +326,25 @@ static void bss_global(struct cg *cg)
 			cg_debug_bytes(cg, cg->bss_size));
 }
 
+/* Scalars the runner writes (bo_format.h), in the hidden .bss slots. */
+static void hidden_global(struct cg *cg, const char *name, uint32_t offset)
+{
+	struct symbol *sym = arena_new(cg->a, struct symbol);
+	struct cg_global *g = arena_new(cg->a, struct cg_global);
+
+	memset(sym, 0, sizeof(*sym));
+	memset(g, 0, sizeof(*g));
+	sym->kind = SYM_GLOBAL;
+	sym->name = name;
+	sym->type = TYPE_LONG;
+	sym->read = true;
+	g->sym = sym;
+	g->index = cg->globals.n;
+	g->offset = offset;
+	g->value_size = 8;
+	vec_push(cg->a, &cg->globals, g);
+}
+
 bool cg_data_layout(struct cg *cg)
 {
 	uint32_t bss = CG_BSS_HIDDEN;
@@ -352,6 +371,8 @@ bool cg_data_layout(struct cg *cg)
 		vec_push(cg->a, &cg->globals, g);
 		strmap_put(cg->a, &cg->global_of, sym, g);
 	}
+	hidden_global(cg, BO_GLOBAL_TARGET, 0);
+	hidden_global(cg, BO_GLOBAL_REALTIME, 8);
 	stats_layouts(cg);
 	for (int i = 0; i < cg->globals.n; i++)
 		if (cg->globals.v[i]->map_name)

@@ -391,6 +391,30 @@ static LLVMValueRef sized_load(struct cg *cg, LLVMValueRef p, int size,
 			   LLVMBuildZExt(cg->b, v, cg->i64, "");
 }
 
+/*
+ * Syscall records hold every argument in 8 bytes; an `int dfd` of -100
+ * must read as -100, so values narrower in BTF than in the record are cut
+ * to their type's size and sign.
+ */
+static LLVMValueRef narrow(struct cg *cg, const char *type, LLVMValueRef v,
+			   int size)
+{
+	struct btf_index *ix = strchr(type, '*') || strchr(type, '[') ?
+			       NULL : btf_vmlinux(cg->s);
+	uint32_t id = ix ? type_from_text(ix->btf, type) : 0;
+	const struct btf_type *t = id ? strip(ix->btf, &id) : NULL;
+	int bytes = t ? btf_type_bytes(ix->btf, id) : 0, shift;
+
+	if (!t || bytes <= 0 || bytes >= size || !(btf_is_int(t) ||
+						   btf_is_enum(t)))
+		return v;
+	shift = 64 - 8 * bytes;
+	v = LLVMBuildShl(cg->b, v, cg_i64(cg, shift), "");
+	if (is_signed_int(t))
+		return LLVMBuildAShr(cg->b, v, cg_i64(cg, shift), "");
+	return LLVMBuildLShr(cg->b, v, cg_i64(cg, shift), "");
+}
+
 static struct cg_val field_var(struct cg *cg, const struct context_var *v,
 			       struct expr *e)
 {
@@ -420,7 +444,9 @@ static struct cg_val field_var(struct cg *cg, const struct context_var *v,
 	if (size != 1 && size != 2 && size != 4 && size != 8)
 		return (cg_error(cg, e->loc, "field '%s' (%s) cannot be read as a number",
 				 e->name, v->type), lng(cg_i64(cg, 0)));
-	return lng(sized_load(cg, p, size, !unsigned_text(v->type)));
+	return lng(narrow(cg, v->type, sized_load(cg, p, size,
+						   !unsigned_text(v->type)),
+			  size));
 }
 
 static struct cg_val arg_var(struct cg *cg, const struct context_var *v,

@@ -66,7 +66,7 @@ extern const u32 bstap_cfg_rec_mask;	/* record offsets: cap - 1 (2^n - 1) */
  * lives in scratch or in the literal blob, both followed by that much room */
 extern const u32 bstap_cfg_str_mask;
 
-/* Hidden .bss slots the runner writes (bo_format.h). */
+/* Hidden .bss slots the runner writes: BO_GLOBAL_TARGET, _REALTIME. */
 #define BSS_TARGET		0
 #define BSS_REALTIME_OFFSET	8
 
@@ -159,7 +159,8 @@ RT s64 bstap_substr(char *dst, const char *s, s64 start, s64 len)
 	for (i = 0; i < msl() - 1; i++) {
 		if (i >= len)
 			break;
-		dst[i & bstap_cfg_str_mask] = s[(start + i) & bstap_cfg_str_mask];
+		*(volatile char *)&dst[i & bstap_cfg_str_mask] =
+			s[(start + i) & bstap_cfg_str_mask];
 	}
 	dst[i & bstap_cfg_str_mask] = 0;
 	return 0;
@@ -561,8 +562,9 @@ RT void bstap_stats_add(s64 *sd, s64 v, s64 kind, s64 lo, s64 step, s64 nb,
  */
 static RT u32 put(char *dst, u32 pos, char c)
 {
+	/* volatile: no loop of these may become a memset (no such call) */
 	if (pos < msl() - 1) {
-		dst[pos & bstap_cfg_str_mask] = c;
+		*(volatile char *)&dst[pos & bstap_cfg_str_mask] = c;
 		pos++;
 	}
 	return pos;
