@@ -20,6 +20,7 @@
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
+#include <wordexp.h>
 
 #include "runner.h"
 
@@ -50,6 +51,26 @@ int loop_setup_signals(struct runner *r)
 	return r->signal_fd < 0 ? -1 : 0;
 }
 
+/*
+ * As stap does: the words of CMD, expanded like a shell would (quotes,
+ * variables, globs, but no command substitution), run directly, so that
+ * target() is the command's own pid. Anything wordexp() refuses (pipes,
+ * lists, redirections) goes to /bin/sh -c.
+ */
+static void __attribute__((noreturn)) exec_command(const char *cmd)
+{
+	wordexp_t w;
+
+	if (!wordexp(cmd, &w, WRDE_NOCMD) && w.we_wordc > 0) {
+		execvp(w.we_wordv[0], w.we_wordv);
+		fprintf(stderr, RUNNER_NAME ": cannot run '%s': %s\n",
+			w.we_wordv[0], strerror(errno));
+		_exit(127);
+	}
+	execl("/bin/sh", "sh", "-c", cmd, (char *)NULL);
+	_exit(127);
+}
+
 int child_spawn(struct runner *r)
 {
 	int p[2];
@@ -70,8 +91,7 @@ int child_spawn(struct runner *r)
 		/* starts only when the runner says every probe is attached */
 		if (read(p[0], &go, 1) != 1)
 			_exit(127);
-		execl("/bin/sh", "sh", "-c", r->opt.command, (char *)NULL);
-		_exit(127);
+		exec_command(r->opt.command);
 	}
 	close(p[0]);
 	r->child_go_fd = p[1];

@@ -42,10 +42,11 @@ void output_close(struct runner *r)
 	strbuf_release(&r->line);
 }
 
+/* A reader that went away (| head) ends the run, as it ends stap's. */
 void output_flush(struct runner *r)
 {
-	if (r->out)
-		fflush(r->out);
+	if (r->out && fflush(r->out) && errno == EPIPE)
+		r->exiting = true;
 }
 
 void json_string(struct strbuf *sb, const char *s, size_t len)
@@ -109,12 +110,19 @@ void runner_warn(struct runner *r, const char *fmt, ...)
 void runner_error(struct runner *r, const char *msg, uint32_t location,
 		  int probe)
 {
+	runner_error_kind(r, 0, msg, location, probe);
+}
+
+void runner_error_kind(struct runner *r, uint32_t kind, const char *msg,
+		       uint32_t location, int probe)
+{
 	const struct bo_location *l = location < r->meta.n_locations ?
 		&r->meta.locations[location] : NULL;
 	struct strbuf sb = STRBUF_INIT;
 
-	if (probe >= 0 && (uint32_t)probe < r->meta.n_probes)
-		r->probes[probe].errors++;
+	if (probe >= 0 && (uint32_t)probe < r->meta.n_probes &&
+	    kind < BO_ERR_KIND_COUNT)
+		r->probes[probe].errors[kind]++;
 	r->script_errors++;
 	r->failed = true;
 	if (r->script_errors > r->meta.header.maxerrors)
@@ -230,8 +238,8 @@ static int record_error(struct runner *r, const struct bo_record *h,
 		strbuf_addstr(&msg, bo_error_kind_message(h->id));
 	if (!msg.len)
 		strbuf_addstr(&msg, "");
-	runner_error(r, msg.data, h->location,
-		     probe < r->meta.n_probes ? (int)probe : -1);
+	runner_error_kind(r, h->id < BO_ERR_KIND_COUNT ? h->id : 0, msg.data,
+			  h->location, probe < r->meta.n_probes ? (int)probe : -1);
 	strbuf_release(&msg);
 	return 0;
 }

@@ -94,7 +94,7 @@ struct rprobe {
 	bool fatal;			/* its failure to attach ends the run */
 	char why[256];			/* why it did not attach */
 	int timer_fd;
-	uint64_t errors;		/* script errors seen in records */
+	uint64_t errors[BO_ERR_KIND_COUNT];	/* seen in records, by kind */
 };
 
 /* A global's derived facts. */
@@ -177,6 +177,9 @@ void output_text(struct runner *r, const char *s, size_t len);
 void output_flush(struct runner *r);
 void runner_error(struct runner *r, const char *msg, uint32_t location,
 		  int probe);
+/* the same for an error of a known kind (enum bo_error_kind, 0: other) */
+void runner_error_kind(struct runner *r, uint32_t kind, const char *msg,
+		       uint32_t location, int probe);
 void runner_warn(struct runner *r, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 void json_string(struct strbuf *sb, const char *s, size_t len);

@@ -256,40 +256,44 @@ static void item(struct summary *s, const char *json_fmt, ...)
 	va_end(ap);
 }
 
+static void add_error(struct summary *s, const char *pp, const char *what,
+		      uint64_t v)
+{
+	strbuf_addf(&s->text, "  probe %s: %s: %" PRIu64 "\n", pp, what, v);
+	item(s, "{\"probe\":");
+	json_string(&s->json, pp, strlen(pp));
+	strbuf_addstr(&s->json, ",\"error\":");
+	json_string(&s->json, what, strlen(what));
+	strbuf_addf(&s->json, ",\"count\":%" PRIu64 "}", v);
+}
+
+/*
+ * Per probe and kind, the larger of the kernel's count (which survives a
+ * full ring buffer) and the records seen (runner-tier errors may not be
+ * counted in the map).
+ */
 static void summarize_errors(struct runner *r, struct summary *s,
 			     const uint64_t *counts, size_t n)
 {
 	for (uint32_t p = 0; p < r->meta.n_probes; p++) {
 		const char *pp = bo_str(&r->meta, r->meta.probes[p].point);
-		uint64_t total = 0;
+		const uint64_t *seen = r->probes[p].errors;
 
-		for (uint32_t k = 1; k < BO_ERR_KIND_COUNT; k++) {
+		for (uint32_t k = 0; k < BO_ERR_KIND_COUNT; k++) {
 			size_t at = BO_ERRCOUNT_INDEX(p, k);
-			uint64_t v = counts && at < n ? counts[at] : 0;
+			uint64_t v = counts && at < n && k ? counts[at] : 0;
 
-			if (k == BO_ERR_RECORD_LOST || !v)
+			if (k == BO_ERR_RECORD_LOST)
+				continue;
+			if (seen[k] > v)
+				v = seen[k];
+			if (!v)
 				continue;
 			if (k != BO_ERR_STRING_TRUNCATED)
-				total += v;
-			strbuf_addf(&s->text, "  probe %s: %s: %" PRIu64 "\n",
-				    pp, bo_error_kind_message(k), v);
-			item(s, "{\"probe\":");
-			json_string(&s->json, pp, strlen(pp));
-			strbuf_addf(&s->json, ",\"error\":\"%s\",\"count\":%"
-				    PRIu64 "}", bo_error_kind_message(k), v);
+				r->failed = true;
+			add_error(s, pp, k ? bo_error_kind_message(k) :
+				  "errors", v);
 		}
-		if (r->probes[p].errors > total) {
-			uint64_t v = r->probes[p].errors - total;
-
-			strbuf_addf(&s->text, "  probe %s: errors: %" PRIu64
-				    "\n", pp, v);
-			item(s, "{\"probe\":");
-			json_string(&s->json, pp, strlen(pp));
-			strbuf_addf(&s->json, ",\"error\":\"error\",\"count\":%"
-				    PRIu64 "}", v);
-		}
-		if (counts && total)
-			r->failed = true;
 	}
 }
 

@@ -18,7 +18,7 @@ enum { P_KPROBE, P_TP, P_FENTRY, P_PERF, P_END, N_PROBES };
 STD_MAPS(N_PROBES);
 
 struct bss {
-	long hits, samples;
+	long hits, samples, target;
 } G;
 
 SEC("kprobe/__x64_sys_getppid")
@@ -74,13 +74,14 @@ struct strs {
 	char kp_point[40], tp_point[48], fe_point[48], perf_point[40];
 	char end_point[8];
 	char kp_target[24], tp_target[32];
-	char f0[32];
+	char f0[32], target[12];
 	char file[16], tok[16];
 };
 
 struct meta {
 	struct bo_header h;
 	struct bo_probe probes[N_PROBES];
+	struct bo_global globals[1];
 	struct bo_format formats[1];
 	struct bo_location locs[1];
 	struct strs str;
@@ -90,6 +91,7 @@ META = {
 	HEADER(.script_name = S(script),
 	       .tables = {
 		       TABLE(BO_TABLE_PROBES, probes, N_PROBES),
+		       TABLE(BO_TABLE_GLOBALS, globals, 1),
 		       TABLE(BO_TABLE_FORMATS, formats, 1),
 		       TABLE(BO_TABLE_LOCATIONS, locs, 1),
 	       }),
@@ -111,6 +113,7 @@ META = {
 		[P_END] = { .prog_name = S(end), .kind = BO_PROBE_END,
 			.tier = BO_TIER_RUNNER, .point = S(end_point) },
 	},
+	.globals = { TARGET_GLOBAL },
 	.formats = { { .text = S(f0), .nargs = 2 } },
 	.locs = { { S(file), 1, 1, S(tok) } },
 	.str = {
@@ -121,6 +124,7 @@ META = {
 		"kernel.function(\"__x64_sys_getppid\").call",
 		"perf.sw.cpu_clock.sample(100000)", "end",
 		"__x64_sys_getppid", "syscalls:sys_enter_getppid",
-		"hits=%d samples>0=%d\n", "alt.stp", "keyword 'probe'",
+		"hits=%d samples>0=%d\n", BO_GLOBAL_TARGET, "alt.stp",
+		"keyword 'probe'",
 	},
 };

@@ -27,7 +27,7 @@ struct {
 } bstap_err SEC(".maps");
 
 struct bss {
-	long total, mode;
+	long total, mode, target;
 } G;
 
 static void count_error(__u32 probe, __u32 kind)
@@ -130,7 +130,7 @@ struct strs {
 	char tp[16], begin[8], end[8], error[8];
 	char tp_point[48], tp_target[32], begin_point[8], end_point[8];
 	char error_point[8];
-	char total[8], mode[8];
+	char total[8], mode[8], target[12];
 	char f_n[8], f_dot[4], f_begin[8], f_end[8], f_error[24];
 	char file[16], tok_probe[16], tok_div[16], tok_err[24];
 };
@@ -138,7 +138,7 @@ struct strs {
 struct meta {
 	struct bo_header h;
 	struct bo_probe probes[N_PROBES];
-	struct bo_global globals[2];
+	struct bo_global globals[3];
 	struct bo_format formats[N_FORMATS];
 	struct bo_location locs[N_LOCS];
 	struct strs str;
@@ -152,7 +152,7 @@ META = {
 	HEADER(.script_name = S(script),
 	       .tables = {
 		       TABLE(BO_TABLE_PROBES, probes, N_PROBES),
-		       TABLE(BO_TABLE_GLOBALS, globals, 2),
+		       TABLE(BO_TABLE_GLOBALS, globals, 3),
 		       TABLE(BO_TABLE_FORMATS, formats, N_FORMATS),
 		       TABLE(BO_TABLE_LOCATIONS, locs, N_LOCS),
 	       }),
@@ -170,6 +170,7 @@ META = {
 		{ .name = S(mode), .value_type = BO_TYPE_LONG,
 		  .flags = BO_G_READ, .offset = offsetof(struct bss, mode),
 		  .size = 8 },
+		TARGET_GLOBAL,
 	},
 	.formats = {
 		[F_N] = { .text = S(f_n), .nargs = 1 },
@@ -187,7 +188,7 @@ META = {
 		"", "errors.stp", "tp_errors", "begin_0", "end_0", "error_0",
 		"kernel.trace(\"syscalls:sys_enter_getppid\")",
 		"syscalls:sys_enter_getppid", "begin", "end", "error",
-		"total", "mode",
+		"total", "mode", BO_GLOBAL_TARGET,
 		"n=%d\n", ".", "begin\n", "end\n", "error probe ran\n",
 		"errors.stp", "keyword 'probe'", "operator '/'",
 		"identifier 'error'",

@@ -72,12 +72,18 @@ static void (*rh_exit)(void) = (void *)BO_RH_EXIT;
 
 char LICENSE[] SEC("license") = "GPL";
 
-/* Is the current task the test's traced program? */
-static __attribute__((always_inline, unused)) int is_loop(void)
+/*
+ * Is the current task the test's traced program? The target() process when
+ * there is one (-c, -x: tests running at the same time do not disturb each
+ * other), else any getppid_loop.
+ */
+static __attribute__((always_inline, unused)) int is_traced(long target)
 {
 	static const char want[16] = "getppid_loop";
 	char comm[16];
 
+	if (target)
+		return (long)(bpf_get_current_pid_tgid() >> 32) == target;
 	bpf_get_current_comm(comm, sizeof(comm));
 #pragma unroll
 	for (int i = 0; i < 13; i++)
@@ -85,5 +91,13 @@ static __attribute__((always_inline, unused)) int is_loop(void)
 			return 0;
 	return 1;
 }
+
+#define is_loop() is_traced(G.target)
+
+/* The target() global; the object's struct bss has a long target. */
+#define TARGET_GLOBAL							\
+	{ .name = S(target), .value_type = BO_TYPE_LONG,		\
+	  .flags = BO_G_READ, .offset = offsetof(struct bss, target),	\
+	  .size = 8, .location = ~0u }
 
 #endif

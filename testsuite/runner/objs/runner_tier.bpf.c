@@ -24,7 +24,7 @@
 
 STD_MAPS(3);
 
-enum { GL_TOTAL, GL_MODE, GL_TICKS, GL_COUNTS, GL_LAT, N_GLOBALS };
+enum { GL_TOTAL, GL_MODE, GL_TICKS, GL_COUNTS, GL_LAT, GL_TARGET, N_GLOBALS };
 enum { F_ELEM, F_STATS, F_TICK, F_TICKS, N_FORMATS };
 
 struct ckey {
@@ -52,7 +52,7 @@ struct {
 } g_lat SEC(".maps");
 
 struct bss {
-	long total, mode, ticks;
+	long total, mode, ticks, target;
 } G;
 
 SEC("tracepoint/syscalls/sys_enter_getppid")
@@ -165,7 +165,7 @@ struct strs {
 	char tp[16], timer[8], end[8];
 	char tp_point[48], tp_target[32], timer_point[16], end_point[8];
 	char total[8], mode[8], ticks[8], counts[8], lat[8];
-	char g_counts[16], g_lat[8];
+	char g_counts[16], g_lat[8], target[12];
 	char f_elem[16], f_stats[48], f_tick[16], f_ticks[16];
 	char file[24], tok[24];
 };
@@ -212,6 +212,7 @@ META = {
 			.key_types = { BO_TYPE_STRING, BO_TYPE_LONG },
 			.map_name = S(g_counts), .size = sizeof(struct ckey),
 			.value_size = 8, .max_entries = 2048 },
+		[GL_TARGET] = TARGET_GLOBAL,
 		[GL_LAT] = { .name = S(lat), .value_type = BO_TYPE_STATS,
 			.flags = BO_G_READ | BO_G_PERCPU,
 			.map_name = S(g_lat), .stats_layout = 0 },
@@ -230,7 +231,7 @@ META = {
 		"kernel.trace(\"syscalls:sys_enter_getppid\")",
 		"syscalls:sys_enter_getppid", "timer.ms(30)", "end",
 		"total", "mode", "ticks", "counts", "lat",
-		"g_counts", "g_lat",
+		"g_counts", "g_lat", BO_GLOBAL_TARGET,
 		"%s %d: %d\n", "count=%d sum=%d min=%d max=%d avg=%d\n",
 		"tick %d\n", "ticks=%d\n",
 		"runner_tier.stp", "keyword 'probe'",

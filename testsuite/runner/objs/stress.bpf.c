@@ -23,6 +23,10 @@ struct {
 	__uint(max_entries, BO_ERR_KIND_COUNT);
 } bstap_err SEC(".maps");
 
+struct bss {
+	long target;
+} G;
+
 struct rec_pid {
 	struct bo_record h;
 	long pid, tid;
@@ -52,12 +56,13 @@ int tp_stress(void *ctx)
 struct strs {
 	char s0[1];
 	char script[16];
-	char tp[16], tp_point[48], tp_target[32], f0[8];
+	char tp[16], tp_point[48], tp_target[32], f0[8], target[12];
 };
 
 struct meta {
 	struct bo_header h;
 	struct bo_probe probes[1];
+	struct bo_global globals[1];
 	struct bo_format formats[1];
 	struct strs str;
 };
@@ -66,6 +71,7 @@ META = {
 	HEADER(.script_name = S(script),
 	       .tables = {
 		       TABLE(BO_TABLE_PROBES, probes, 1),
+		       TABLE(BO_TABLE_GLOBALS, globals, 1),
 		       TABLE(BO_TABLE_FORMATS, formats, 1),
 	       }),
 	.probes = {
@@ -73,10 +79,11 @@ META = {
 		  .point = S(tp_point), .written = S(tp_point),
 		  .target = S(tp_target), .location = ~0u },
 	},
+	.globals = { TARGET_GLOBAL },
 	.formats = { { .text = S(f0), .nargs = 2, .location = ~0u } },
 	.str = {
 		"", "stress.stp", "tp_stress",
 		"kernel.trace(\"syscalls:sys_enter_getppid\")",
-		"syscalls:sys_enter_getppid", "%d %d\n",
+		"syscalls:sys_enter_getppid", "%d %d\n", BO_GLOBAL_TARGET,
 	},
 };

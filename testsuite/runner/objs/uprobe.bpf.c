@@ -17,27 +17,30 @@ enum { P_ENTRY, P_RETURN, P_MARK, P_END, N_PROBES };
 STD_MAPS(N_PROBES);
 
 struct bss {
-	long entry, ret, mark;
+	long entry, ret, mark, target;
 } G;
 
 SEC("uprobe")
 int up_entry(void *ctx)
 {
-	__sync_fetch_and_add(&G.entry, 1);
+	if (is_loop())
+		__sync_fetch_and_add(&G.entry, 1);
 	return 0;
 }
 
 SEC("uretprobe")
 int up_return(void *ctx)
 {
-	__sync_fetch_and_add(&G.ret, 1);
+	if (is_loop())
+		__sync_fetch_and_add(&G.ret, 1);
 	return 0;
 }
 
 SEC("uprobe")
 int up_mark(void *ctx)
 {
-	__sync_fetch_and_add(&G.mark, 1);
+	if (is_loop())
+		__sync_fetch_and_add(&G.mark, 1);
 	return 0;
 }
 
@@ -63,12 +66,13 @@ struct strs {
 	char entry[12], ret[12], mark[12], end[8];
 	char entry_point[40], ret_point[40], mark_point[40], end_point[8];
 	char compute[8], computed[12];
-	char f0[40];
+	char f0[40], target[12];
 };
 
 struct meta {
 	struct bo_header h;
 	struct bo_probe probes[N_PROBES];
+	struct bo_global globals[1];
 	struct bo_format formats[1];
 	struct strs str;
 };
@@ -82,6 +86,7 @@ META = {
 	HEADER(.script_name = S(script),
 	       .tables = {
 		       TABLE(BO_TABLE_PROBES, probes, N_PROBES),
+		       TABLE(BO_TABLE_GLOBALS, globals, 1),
 		       TABLE(BO_TABLE_FORMATS, formats, 1),
 	       }),
 	.probes = {
@@ -94,6 +99,7 @@ META = {
 			.tier = BO_TIER_RUNNER, .point = S(end_point),
 			.location = ~0u },
 	},
+	.globals = { TARGET_GLOBAL },
 	.formats = { { .text = S(f0), .nargs = 3, .location = ~0u } },
 	.str = {
 		"", "PATH", "uprobe.stp", "up_entry", "up_return", "up_mark",
@@ -102,6 +108,6 @@ META = {
 		"process(PATH).function(\"compute\").return",
 		"process(PATH).mark(\"computed\")", "end",
 		"compute", "computed",
-		"entry=%d return=%d mark=%d\n",
+		"entry=%d return=%d mark=%d\n", BO_GLOBAL_TARGET,
 	},
 };
