@@ -292,10 +292,8 @@ static int map_global(struct runner *r, const char *map_name)
 
 static int mmap_data(struct runner *r, struct bpf_map *m, struct rdata *d)
 {
-	size_t size;
 	int prot = PROT_READ;
 
-	bpf_map__initial_value(m, &size);
 	d->size = bpf_map__value_size(m);
 	if (!(bpf_map__map_flags(m) & BPF_F_MMAPABLE)) {
 		/* libbpf makes constant pools (.rodata.cst16) unmappable:
