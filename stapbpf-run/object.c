@@ -10,6 +10,7 @@
 #include <sys/mman.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <bpf/bpf.h>
@@ -542,7 +543,30 @@ static int apply_gopts(struct runner *r)
 	return 0;
 }
 
-/* "$N" / "@N" globals take the positional parameters. */
+/* A long the runner provides, when the script has it. */
+static int set_hidden(struct runner *r, const char *name, int64_t v)
+{
+	int g = find_global(r, name);
+
+	if (g < 0 || !is_scalar(&r->meta.globals[g]) ||
+	    r->meta.globals[g].value_type != BO_TYPE_LONG)
+		return 0;
+	return set_scalar(r, (uint32_t)g, (const char *)&v, false);
+}
+
+/* BPF only has boot-time clocks: wall clock = boot time + this. */
+static int64_t realtime_offset(void)
+{
+	struct timespec rt, bt;
+
+	clock_gettime(CLOCK_REALTIME, &rt);
+	clock_gettime(CLOCK_BOOTTIME, &bt);
+	return ((int64_t)rt.tv_sec - bt.tv_sec) * 1000000000LL +
+	       (rt.tv_nsec - bt.tv_nsec);
+}
+
+/* "$N" / "@N" globals take the positional parameters, then the runner's
+ * own: target() and the wall clock offset. */
 static int apply_args(struct runner *r)
 {
 	char name[16];
@@ -571,11 +595,8 @@ static int apply_args(struct runner *r)
 	}
 	if (r->child > 0)
 		target = r->child;
-	int g = find_global(r, BO_GLOBAL_TARGET);
-
-	if (g >= 0 && is_scalar(&r->meta.globals[g]))
-		return set_scalar(r, (uint32_t)g, (const char *)&target, false);
-	return 0;
+	return set_hidden(r, BO_GLOBAL_TARGET, target) ||
+	       set_hidden(r, BO_GLOBAL_REALTIME, realtime_offset()) ? -1 : 0;
 }
 
 /*

@@ -119,7 +119,8 @@ static void print_array(struct runner *r, int g, struct strbuf *sb)
 static bool runner_set(const char *name)
 {
 	return name[0] == '$' || name[0] == '@' ||
-	       !strcmp(name, BO_GLOBAL_TARGET);
+	       !strcmp(name, BO_GLOBAL_TARGET) ||
+	       !strcmp(name, BO_GLOBAL_REALTIME);
 }
 
 void summary_print_globals(struct runner *r)
