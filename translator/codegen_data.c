@@ -65,6 +65,7 @@ void cg_data_init(struct cg *cg)
 	cg->cfg_str_mask = config(cg, "bstap_cfg_str_mask", cg->str_mask);
 	cg->cfg_rec_mask = config(cg, "bstap_cfg_rec_mask", 0);
 	cg->cfg_rec_off = config(cg, "bstap_cfg_rec_off", 0);
+	cg->cfg_sink_off = config(cg, "bstap_cfg_sink_off", 0);
 	strmap_init(&cg->loc_of, false);
 	vec_push(cg->a, &cg->strtab_bytes, '\0');
 	cg->lits = LLVMAddGlobal(cg->mod, cg->i8, "bstap_lits_placeholder");
@@ -311,7 +312,9 @@ static void layout_scratch(struct cg *cg)
 	cg->value_area_size = (values + 7) & ~7u;
 	cg->zero_area = cg->value_area + cg->value_area_size;
 	cg->zero_area_size = (zero + 7) & ~7u;
-	cg->slot_area = cg->zero_area + cg->zero_area_size;
+	cg->sink_area = cg->zero_area + cg->zero_area_size;
+	cg->slot_area = cg->sink_area + cg->slot_size;
+	LLVMSetInitializer(cg->cfg_sink_off, cg_i32(cg, cg->sink_area));
 }
 
 static void bss_global(struct cg *cg)

@@ -166,10 +166,12 @@ struct cg {
 	uint32_t key_area, key_area_size;	/* scratch offsets */
 	uint32_t zero_area, zero_area_size;
 	uint32_t value_area, value_area_size;
+	uint32_t sink_area;		/* strlen's throwaway copies */
 	uint32_t slot_area;
 	int max_slots;
 	uint32_t max_record;		/* largest record built */
 	LLVMValueRef cfg_msl, cfg_rec_mask, cfg_str_mask, cfg_rec_off;
+	LLVMValueRef cfg_sink_off;
 	VEC(struct cg_stats *) stats;
 
 	/* metadata tables */

@@ -60,11 +60,13 @@ static u64 (*bpf_ktime_get_boot_ns)(void) = (void *)125;
 extern char bstap_rb[];
 extern char bstap_err[];
 extern char bstap_bss[];
+extern char bstap_scr[];
 extern const u32 bstap_cfg_msl;		/* MAXSTRINGLEN */
 extern const u32 bstap_cfg_rec_mask;	/* record offsets: cap - 1 (2^n - 1) */
 /* index mask for string bytes: 2^n - 1 >= MAXSTRINGLEN - 1; every string
  * lives in scratch or in the literal blob, both followed by that much room */
 extern const u32 bstap_cfg_str_mask;
+extern const u32 bstap_cfg_sink_off;	/* MAXSTRINGLEN bytes nobody reads */
 
 /* Hidden .bss slots the runner writes: BO_GLOBAL_TARGET, _REALTIME. */
 #define BSS_TARGET		0
@@ -77,17 +79,31 @@ static RT u32 msl(void)
 
 /* ------------------------------------------------------------- strings */
 
+/*
+ * A string's length, from the helper that copies it into a sink. A byte
+ * loop would do, but the verifier then follows every possible length
+ * separately through the rest of the program; the helper's result is one
+ * bounded unknown.
+ */
+RT s64 bstap_strlen(const char *s)
+{
+	u32 zero = 0;
+	char *base = bpf_map_lookup_elem(bstap_scr, &zero);
+	long n;
+
+	if (!base)
+		return 0;
+	n = bpf_probe_read_kernel_str(base + bstap_cfg_sink_off, msl(), s);
+	return n > 0 ? n - 1 : 0;
+}
+
 /* Copies src into dst (MAXSTRINGLEN bytes); returns the length. */
 RT s64 bstap_strcpy(char *dst, const char *src)
 {
 	long n;
 
-	if (dst == src) {
-		for (n = 0; n < msl() - 1; n++)
-			if (!src[n])
-				break;
-		return n;
-	}
+	if (dst == src)
+		return bstap_strlen(src);
 	n = bpf_probe_read_kernel_str(dst, msl(), src);
 	if (n <= 0) {
 		dst[0] = 0;
@@ -96,15 +112,6 @@ RT s64 bstap_strcpy(char *dst, const char *src)
 	return n - 1;
 }
 
-RT s64 bstap_strlen(const char *s)
-{
-	s64 n;
-
-	for (n = 0; n < msl() - 1; n++)
-		if (!s[n])
-			break;
-	return n;
-}
 
 /* dst = a . b; dst may be a (.=), never b. */
 RT void bstap_strcat(char *dst, const char *a, const char *b)
@@ -149,20 +156,21 @@ RT s64 bstap_stringat(const char *s, s64 pos)
 /* substr(str, start, length), as stap: out of range gives "". */
 RT s64 bstap_substr(char *dst, const char *s, s64 start, s64 len)
 {
-	s64 n = bstap_strlen(s), i;
+	s64 n = bstap_strlen(s);
+	u32 l;
 
 	dst[0] = 0;
 	if (start < 0 || len <= 0 || start >= n)
 		return 0;
 	if (len > n - start)
 		len = n - start;
-	for (i = 0; i < msl() - 1; i++) {
-		if (i >= len)
-			break;
-		*(volatile char *)&dst[i & bstap_cfg_str_mask] =
-			s[(start + i) & bstap_cfg_str_mask];
-	}
-	dst[i & bstap_cfg_str_mask] = 0;
+	if (len > msl() - 1)
+		len = msl() - 1;
+	l = (u32)len & bstap_cfg_str_mask;
+	if (l < 1)
+		return 0;
+	bpf_probe_read_kernel(dst, l, s + start);
+	dst[l & bstap_cfg_str_mask] = 0;
 	return 0;
 }
 
@@ -598,7 +606,6 @@ RT void bstap_append_long(char *dst, s64 v, s64 conv, s64 flags, s64 width,
 	u32 pos = bstap_strlen(dst), n = 0, base = 10;
 	u64 u = (u64)v;
 	char sign = 0;
-	const char *hex = conv == 'X' ? "0123456789ABCDEF" : "0123456789abcdef";
 	s64 len, zeros;
 	int prefix = 0;
 
@@ -632,7 +639,10 @@ RT void bstap_append_long(char *dst, s64 v, s64 conv, s64 flags, s64 width,
 		}
 	}
 	for (int i = 0; i < 23; i++) {
-		digits[i] = hex[u % base];
+		/* arithmetic, not a table: the verifier cannot bound u % base */
+		u32 d = (u32)(u % base) & 15;
+
+		digits[i] = d < 10 ? '0' + d : (conv == 'X' ? 'A' : 'a') + d - 10;
 		n++;
 		u /= base;
 		if (!u)
