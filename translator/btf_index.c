@@ -149,7 +149,8 @@ static struct btf_index *index_btf(struct session *s, struct btf *btf,
 			break;
 		}
 	}
-	ix->funcs = buf_finish(&funcs);
+	ix->funcs_.v = funcs.v;	/* sorted by btf_funcs() when asked */
+	ix->funcs_.n = funcs.n;
 	ix->tracepoints = buf_finish(&tps);
 	ix->tp_funcs = buf_finish(&tpf);
 	ix->tp_structs = buf_finish(&tps_s);
@@ -158,11 +159,22 @@ static struct btf_index *index_btf(struct session *s, struct btf *btf,
 	return ix;
 }
 
+const struct btf_name_vec *btf_funcs(struct btf_index *ix)
+{
+	if (!ix->funcs_sorted_) {
+		struct name_buf b = { ix->funcs_.v, ix->funcs_.n, ix->funcs_.n };
+
+		ix->funcs_ = buf_finish(&b);
+		ix->funcs_sorted_ = true;
+	}
+	return &ix->funcs_;
+}
+
 static void index_free(struct btf_index *ix, bool free_btf)
 {
 	if (!ix)
 		return;
-	free(ix->funcs.v);
+	free(ix->funcs_.v);
 	free(ix->tracepoints.v);
 	free(ix->tp_funcs.v);
 	free(ix->tp_structs.v);

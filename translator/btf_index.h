@@ -36,7 +36,8 @@ struct btf_name_vec {
 struct btf_index {
 	struct btf *btf;
 	const char *module;		/* NULL: vmlinux */
-	struct btf_name_vec funcs;	/* FUNC, unique names */
+	struct btf_name_vec funcs_;	/* FUNC: use btf_funcs(), sorted lazily */
+	bool funcs_sorted_;
 	struct btf_name_vec tracepoints;/* TYPEDEF btf_trace_NAME */
 	struct btf_name_vec tp_funcs;	/* FUNC __bpf_trace_CLASS */
 	struct btf_name_vec tp_structs;	/* STRUCT trace_event_raw_CLASS */
@@ -60,6 +61,12 @@ int btf_module_names(struct session *s, const char ***names);
 const char *btf_error(struct session *s);
 
 /* Binary search in a sorted name vector. */
+/*
+ * Every FUNC, sorted by name, unique. Sorting ~60k names costs a few ms, and
+ * only kernel.function needs them: it is done on the first call.
+ */
+const struct btf_name_vec *btf_funcs(struct btf_index *ix);
+
 const struct btf_name *btf_find(const struct btf_name_vec *v,
 				const char *name);
 

@@ -151,13 +151,13 @@ static void unknown_function(struct session *s, struct btf_index *ix,
 			     const char *func)
 {
 	const char **names = arena_alloc(&s->arena,
-					 (ix->funcs.n + 1) * sizeof(*names));
+					 (btf_funcs(ix)->n + 1) * sizeof(*names));
 	const char *close;
 	struct diag *d;
 
-	for (int i = 0; i < ix->funcs.n; i++)
-		names[i] = ix->funcs.v[i].name;
-	close = diag_closest(func, names, ix->funcs.n);
+	for (int i = 0; i < btf_funcs(ix)->n; i++)
+		names[i] = btf_funcs(ix)->v[i].name;
+	close = diag_closest(func, names, btf_funcs(ix)->n);
 	d = ix->module ? diag_error(s, c->loc,
 				    "module '%s' has no function '%s'",
 				    ix->module, func)
@@ -178,15 +178,15 @@ static int match_in(struct session *s, const struct probe_point *pp,
 	int found = 0;
 
 	if (!glob_has(fs->func)) {
-		if (!btf_find(&ix->funcs, fs->func))
+		if (!btf_find(btf_funcs(ix), fs->func))
 			return 0;
 		rp_push(s, out, func_point(s, pp, m, ix->module, fs->func));
 		return 1;
 	}
-	for (int i = 0; i < ix->funcs.n; i++)
-		if (glob_match(fs->func, ix->funcs.v[i].name)) {
+	for (int i = 0; i < btf_funcs(ix)->n; i++)
+		if (glob_match(fs->func, btf_funcs(ix)->v[i].name)) {
 			rp_push(s, out, func_point(s, pp, m, ix->module,
-						   ix->funcs.v[i].name));
+						   btf_funcs(ix)->v[i].name));
 			found++;
 		}
 	return found;
@@ -307,7 +307,7 @@ static void kernel_function_variables(struct session *s,
 {
 	struct btf_index *ix = rp->module ? btf_module(s, rp->module)
 					  : btf_vmlinux(s);
-	const struct btf_name *fn = ix ? btf_find(&ix->funcs, rp->target)
+	const struct btf_name *fn = ix ? btf_find(btf_funcs(ix), rp->target)
 				       : NULL;
 	const struct btf_type *proto;
 
