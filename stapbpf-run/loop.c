@@ -14,6 +14,7 @@
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/random.h>
 #include <sys/signalfd.h>
 #include <sys/timerfd.h>
@@ -55,13 +56,23 @@ int loop_setup_signals(struct runner *r)
  * As stap does: the words of CMD, expanded like a shell would (quotes,
  * variables, globs, but no command substitution), run directly, so that
  * target() is the command's own pid. Anything wordexp() refuses (pipes,
- * lists, redirections) goes to /bin/sh -c.
+ * lists, redirections) goes to /bin/sh -c. The child takes the command's
+ * name at once: probes that see it before the exec (sched_switch while it
+ * waits or loads) see the name it will have.
  */
-static void __attribute__((noreturn)) exec_command(const char *cmd)
+static void __attribute__((noreturn)) exec_command(const char *cmd, int go)
 {
 	wordexp_t w;
+	bool words = !wordexp(cmd, &w, WRDE_NOCMD) && w.we_wordc > 0;
+	const char *name = words ? w.we_wordv[0] : "sh";
+	const char *slash = strrchr(name, '/');
+	char c;
 
-	if (!wordexp(cmd, &w, WRDE_NOCMD) && w.we_wordc > 0) {
+	prctl(PR_SET_NAME, slash ? slash + 1 : name, 0, 0, 0);
+	/* starts only when the runner says every probe is attached */
+	if (read(go, &c, 1) != 1)
+		_exit(127);
+	if (words) {
 		execvp(w.we_wordv[0], w.we_wordv);
 		fprintf(stderr, RUNNER_NAME ": cannot run '%s': %s\n",
 			w.we_wordv[0], strerror(errno));
@@ -74,7 +85,6 @@ static void __attribute__((noreturn)) exec_command(const char *cmd)
 int child_spawn(struct runner *r)
 {
 	int p[2];
-	char go;
 
 	if (!r->opt.command)
 		return 0;
@@ -88,10 +98,7 @@ int child_spawn(struct runner *r)
 	}
 	if (r->child == 0) {
 		close(p[1]);
-		/* starts only when the runner says every probe is attached */
-		if (read(p[0], &go, 1) != 1)
-			_exit(127);
-		exec_command(r->opt.command);
+		exec_command(r->opt.command, p[0]);
 	}
 	close(p[0]);
 	r->child_go_fd = p[1];

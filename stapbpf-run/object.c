@@ -622,8 +622,61 @@ int object_init_globals(struct runner *r)
 	return apply_gopts(r) || apply_args(r) ? -1 : 0;
 }
 
+/* IDs of the programs libbpf loaded, to watch them go. */
+static uint32_t *loaded_ids(struct runner *r, int *n)
+{
+	struct bpf_program *p;
+	uint32_t *ids;
+	int k = 0;
+
+	*n = 0;
+	bpf_object__for_each_program(p, r->obj)
+		k++;
+	ids = calloc(k + 1, sizeof(*ids));
+	if (!ids)
+		return NULL;
+	bpf_object__for_each_program(p, r->obj) {
+		struct bpf_prog_info info = { 0 };
+		uint32_t len = sizeof(info);
+		int fd = bpf_program__fd(p);
+
+		if (fd >= 0 && !bpf_obj_get_info_by_fd(fd, &info, &len))
+			ids[(*n)++] = info.id;
+	}
+	return ids;
+}
+
+/*
+ * The kernel frees a closed program a little later (an RCU grace period,
+ * longer for BPF trampolines). Wait for that, briefly, so that when the
+ * runner has exited nothing of the run can be seen loaded.
+ */
+static void wait_released(const uint32_t *ids, int n)
+{
+	for (int tries = 0; tries < 250; tries++) {
+		bool alive = false;
+
+		for (int i = 0; i < n && !alive; i++) {
+			int fd = bpf_prog_get_fd_by_id(ids[i]);
+
+			if (fd >= 0) {
+				close(fd);
+				alive = true;
+			}
+		}
+		if (!alive)
+			return;
+		usleep(2000);
+	}
+}
+
 void object_close(struct runner *r)
 {
+	uint32_t *ids = NULL;
+	int n_ids = 0;
+
+	if (r->obj)
+		ids = loaded_ids(r, &n_ids);
 	for (int i = 0; i < r->n_data; i++) {
 		if (r->data[i].copy)
 			free(r->data[i].copy);
@@ -639,6 +692,9 @@ void object_close(struct runner *r)
 	if (r->obj)
 		bpf_object__close(r->obj);
 	r->obj = NULL;
+	if (ids)
+		wait_released(ids, n_ids);
+	free(ids);
 	reloc_close(r->relo);
 	r->relo = NULL;
 	for (uint32_t i = 0; r->fmts && i < r->meta.n_formats; i++)
