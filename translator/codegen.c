@@ -262,6 +262,26 @@ static bool is_runtime_name(const char *name)
 	       strncmp(name, "bstap_cfg_", 10) != 0;
 }
 
+/*
+ * Runtime callbacks (bpf_loop) stay real BPF-to-BPF functions: the kernel
+ * wants BTF func and line info for each, so they get a subprogram and one
+ * location for all their instructions.
+ */
+static void debug_callback(struct cg *cg, LLVMValueRef f, const char *name)
+{
+	struct src_loc loc = { 0 };
+	LLVMMetadataRef sp, md;
+
+	loc.line = 1;
+	sp = cg_debug_subprogram(cg, f, name, loc, 2, true);
+	md = LLVMDIBuilderCreateDebugLocation(cg->ctx, 1, 0, sp, NULL);
+	for (LLVMBasicBlockRef bb = LLVMGetFirstBasicBlock(f); bb;
+	     bb = LLVMGetNextBasicBlock(bb))
+		for (LLVMValueRef i = LLVMGetFirstInstruction(bb); i;
+		     i = LLVMGetNextInstruction(i))
+			LLVMInstructionSetDebugLoc(i, md);
+}
+
 static bool link_runtime(struct cg *cg)
 {
 	LLVMMemoryBufferRef buf;
@@ -306,6 +326,14 @@ static bool link_runtime(struct cg *cg)
 
 		if (!strncmp(name, "bstap_cfg_", 10))
 			LLVMSetLinkage(g, LLVMInternalLinkage);
+	}
+	for (LLVMValueRef f = LLVMGetFirstFunction(cg->mod); f;
+	     f = LLVMGetNextFunction(f)) {
+		size_t len;
+		const char *name = LLVMGetValueName2(f, &len);
+
+		if (!LLVMIsDeclaration(f) && !strncmp(name, "bstap_cb_", 9))
+			debug_callback(cg, f, name);
 	}
 	return true;
 }
@@ -385,8 +413,10 @@ static int generate(struct cg *cg, const struct codegen_opts *o)
 	add_license(cg);
 	if (diag_error_count(cg->s) || !add_meta(cg))
 		return -1;
+	if (!link_runtime(cg))
+		return -1;
 	LLVMDIBuilderFinalize(cg->di);
-	if (!link_runtime(cg) || !verify_module(cg) || !optimize(cg))
+	if (!verify_module(cg) || !optimize(cg))
 		return -1;
 	if (o->timing || cg->s->verbose)
 		fprintf(stderr, "pass 3 (generate): %.2f ms\n", now_ms() - t);

@@ -458,12 +458,11 @@ struct cg_val cg_stat(struct cg *cg, struct expr *e)
 {
 	struct cg_global *g;
 	LLVMValueRef key, out, rc, a[4], first;
+	/* extractors per-CPU merged: in the runner by a helper, in kernel
+	 * probes by runtime/bpf over bpf_map_lookup_percpu_elem */
 	static const char *const names[] = { "@count", "@sum", "@min",
 					     "@max", "@avg", "@variance" };
 
-	if (kernel_tier(cg))
-		return (cg_error(cg, e->loc, "%s in a kernel probe is not supported yet: read aggregates in begin, end, error or timer probes",
-				 names[e->stat]), lng(cg_i64(cg, 0)));
 	key = stats_key(cg, e->operand, &g);
 	if (!key)
 		return lng(cg_i64(cg, 0));
@@ -471,11 +470,18 @@ struct cg_val cg_stat(struct cg *cg, struct expr *e)
 	LLVMPositionBuilderBefore(cg->alloca_b, first);
 	out = LLVMBuildAlloca(cg->alloca_b, cg->i64, "stat");
 	LLVMBuildStore(cg->b, cg_i64(cg, 0), out);
-	a[0] = cg_i64(cg, g->index);
-	a[1] = key;
-	a[2] = cg_i64(cg, e->stat);
-	a[3] = out;
-	rc = cg_helper(cg, BO_RH_STATS_EXTRACT, cg->i64, a, 4);
+	if (kernel_tier(cg)) {
+		LLVMValueRef k[5] = { g->map, key, cg_i64(cg, e->stat),
+				      cg_i64(cg, g->stats->shift), out };
+
+		rc = cg_runtime(cg, "bstap_stats_extract", cg->i64, k, 5);
+	} else {
+		a[0] = cg_i64(cg, g->index);
+		a[1] = key;
+		a[2] = cg_i64(cg, e->stat);
+		a[3] = out;
+		rc = cg_helper(cg, BO_RH_STATS_EXTRACT, cg->i64, a, 4);
+	}
 	if (e->stat != STAT_COUNT && e->stat != STAT_SUM)
 		cg_raise_if(cg, LLVMBuildICmp(cg->b, LLVMIntSLT, rc,
 					      cg_i64(cg, 0), ""),

@@ -78,7 +78,7 @@ LLVMMetadataRef cg_debug_file(struct cg *cg, const struct source_file *f)
 /* int NAME(void *ctx), or with nparams pointer parameters. */
 LLVMMetadataRef cg_debug_subprogram(struct cg *cg, LLVMValueRef fn,
 				    const char *name, struct src_loc loc,
-				    int nparams)
+				    int nparams, bool local)
 {
 	LLVMMetadataRef types[4] = { cg->di_int, cg->di_ptr, cg->di_ptr,
 				     cg->di_ptr };
@@ -91,7 +91,7 @@ LLVMMetadataRef cg_debug_subprogram(struct cg *cg, LLVMValueRef fn,
 						LLVMDIFlagZero);
 	sp = LLVMDIBuilderCreateFunction(cg->di, file, name, strlen(name),
 					 name, strlen(name), file, line, sty,
-					 false, true, line, LLVMDIFlagPrototyped,
+					 local, true, line, LLVMDIFlagPrototyped,
 					 true);
 	for (int i = 0; i < nparams; i++) {
 		const char *pn = i ? "arg" : "ctx";

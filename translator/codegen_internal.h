@@ -206,7 +206,7 @@ void cg_debug_init(struct cg *cg, const char *script_path);
 LLVMMetadataRef cg_debug_file(struct cg *cg, const struct source_file *f);
 LLVMMetadataRef cg_debug_subprogram(struct cg *cg, LLVMValueRef fn,
 				    const char *name, struct src_loc loc,
-				    int nparams);
+				    int nparams, bool local);
 void cg_debug_loc(struct cg *cg, struct src_loc loc);
 LLVMMetadataRef cg_debug_map_type(struct cg *cg, int map_type,
 				  uint32_t max_entries,

@@ -698,7 +698,7 @@ static void gen_point(struct cg *cg, struct elab_probe *ep, int j)
 	fn.tier = rp->tier;
 	fn.probe_index = cg->probes.n;
 	strmap_init(&fn.vars, true);
-	fn.scope = cg_debug_subprogram(cg, fn.fn, name, ep->loc, 1);
+	fn.scope = cg_debug_subprogram(cg, fn.fn, name, ep->loc, 1, false);
 	cg->fn = &fn;
 
 	fn.entry = cg_block(cg, "entry");

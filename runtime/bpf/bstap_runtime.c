@@ -699,3 +699,94 @@ RT void bstap_append_str(char *dst, const char *s, s64 flags, s64 width,
 		pos = pad(dst, pos, ' ', width - n);
 	dst[pos & bstap_cfg_str_mask] = 0;
 }
+
+/* ------------------------------------------ aggregates in kernel probes */
+
+static void *(*bpf_map_lookup_percpu_elem)(void *map, const void *key,
+					   u32 cpu) = (void *)195;
+static long (*bpf_loop)(u32 n, void *fn, void *ctx, u64 flags) = (void *)181;
+
+#define MAX_CPUS 4096
+
+struct stats_iter {
+	void *map;
+	const void *key;
+	s64 count, sum, min, max, avg_s, s1, s2;
+};
+
+/*
+ * One CPU's record per call of bpf_loop(): the verifier checks a callback
+ * once, where an unrolled loop over every possible CPU would exceed its
+ * jump limits. These survive as BPF-to-BPF functions; the translator gives
+ * every bstap_cb_* function its debug info (BTF func and line info).
+ */
+static __attribute__((noinline)) long bstap_cb_stats_sum(u32 cpu, void *ctx)
+{
+	struct stats_iter *it = ctx;
+	s64 *sd = bpf_map_lookup_percpu_elem(it->map, it->key, cpu);
+
+	if (!sd)
+		return 1;
+	if (!sd[0])
+		return 0;
+	if (!it->count) {
+		it->min = sd[2];
+		it->max = sd[3];
+	}
+	it->count += sd[0];
+	it->sum = (s64)((u64)it->sum + (u64)sd[1]);
+	if (sd[2] < it->min)
+		it->min = sd[2];
+	if (sd[3] > it->max)
+		it->max = sd[3];
+	return 0;
+}
+
+static __attribute__((noinline)) long bstap_cb_stats_var(u32 cpu, void *ctx)
+{
+	struct stats_iter *it = ctx;
+	s64 *sd = bpf_map_lookup_percpu_elem(it->map, it->key, cpu);
+	s64 d;
+
+	if (!sd)
+		return 1;
+	if (!sd[0])
+		return 0;
+	d = (s64)((u64)sd[4] - (u64)it->avg_s);
+	it->s1 = (s64)((u64)it->s1 + (u64)sd[0] * (u64)d * (u64)d);
+	it->s2 = (s64)((u64)it->s2 + (u64)(sd[0] - 1) * (u64)sd[6]);
+	return 0;
+}
+
+/*
+ * @count(s) ... @variance(s) in a kernel probe: runtime/stats.c
+ * stats_merge() over every CPU's record, then the extractor. Returns 0, or
+ * -1 for an empty aggregate (what >= 2: min, max, avg, variance).
+ */
+RT s64 bstap_stats_extract(void *map, const void *key, s64 what, s64 shift,
+			   s64 *out)
+{
+	struct stats_iter it = { .map = map, .key = key };
+
+	*out = 0;
+	bpf_loop(MAX_CPUS, bstap_cb_stats_sum, &it, 0);
+	if (what == 0 || what == 1) {
+		*out = what ? it.sum : it.count;
+		return 0;
+	}
+	if (!it.count)
+		return -1;
+	if (what == 2 || what == 3) {
+		*out = what == 2 ? it.min : it.max;
+		return 0;
+	}
+	if (what == 4) {
+		*out = stats_div(it.sum, it.count);
+		return 0;
+	}
+	it.avg_s = stats_div((s64)((u64)it.sum << (shift & 63)), it.count);
+	bpf_loop(MAX_CPUS, bstap_cb_stats_var, &it, 0);
+	*out = stats_div((s64)((u64)it.s1 + (u64)it.s2), it.count - 1) >>
+	       ((2 * shift) & 63);
+	return 0;
+}
