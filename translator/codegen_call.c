@@ -74,11 +74,8 @@ static struct cg_val inline_call(struct cg *cg, struct expr *e,
 	inl.f = f;
 	inl.ret_bb = cg_block(cg, "ret");
 	inl.outer = fn->inl;
-	if (f->decl->type == TYPE_LONG || f->decl->type == TYPE_STRING) {
-		struct cg_var *rv = cg_new_var(cg, f->decl->type);
-
-		inl.ret = (struct cg_val){ rv->type, rv->ptr };
-	}
+	if (f->decl->type == TYPE_LONG || f->decl->type == TYPE_STRING)
+		inl.ret = cg_new_var(cg, f->decl->type);
 	fn->inl = &inl;
 	fn->inline_depth++;
 	fn->loop = NULL;
@@ -89,10 +86,8 @@ static struct cg_val inline_call(struct cg *cg, struct expr *e,
 	fn->loop = loop;
 	fn->inline_depth--;
 	fn->inl = inl.outer;
-	if (inl.ret.type == TYPE_STRING)
-		return str(inl.ret.v);
-	if (inl.ret.type == TYPE_LONG)
-		return lng(LLVMBuildLoad2(cg->b, cg->i64, inl.ret.v, ""));
+	if (inl.ret)
+		return cg_load_var(cg, inl.ret);
 	return lng(cg_i64(cg, 0));
 }
 

@@ -461,13 +461,18 @@ LLVMValueRef cg_bss_at(struct cg *cg, uint32_t off)
 	return LLVMBuildGEP2(cg->b, cg->i8, cg->bss, &idx, 1, "");
 }
 
-LLVMValueRef cg_new_slot(struct cg *cg)
+uint32_t cg_new_slot_off(struct cg *cg)
 {
 	int i = cg->fn->slot_next++;
 
 	if (cg->fn->slot_next > cg->max_slots)
 		cg->max_slots = cg->fn->slot_next;
-	return cg_scratch_at(cg, cg->slot_area + (uint32_t)i * cg->slot_size);
+	return cg->slot_area + (uint32_t)i * cg->slot_size;
+}
+
+LLVMValueRef cg_new_slot(struct cg *cg)
+{
+	return cg_scratch_at(cg, cg_new_slot_off(cg));
 }
 
 void cg_note_record(struct cg *cg, uint32_t max_bytes)

@@ -78,16 +78,19 @@ void cg_raise(struct cg *cg, int kind, struct src_loc loc, const char *token,
 	struct cg_fn *fn = cg->fn;
 	uint32_t where = cg_location(cg, loc, token);
 
-	if (fn->try) {
-		if (fn->try->msg) {
+	struct cg_try *t = fn->try ? fn->try : fn->outer_try;
+
+	if (t) {
+		if (t->msg) {
 			const char *text = error_text(kind);
 			LLVMValueRef src = detail ? detail :
 					   cg_literal(cg, text);
-			LLVMValueRef args[2] = { fn->try->msg, src };
+			LLVMValueRef args[2] = { cg_var_ptr(cg, t->msg), src };
 
 			cg_runtime(cg, "bstap_strcpy", cg->i64, args, 2);
 		}
-		LLVMBuildBr(cg->b, fn->try->catch_bb);
+		/* a try outside a foreach callback: its caller goes there */
+		LLVMBuildBr(cg->b, fn->try ? t->catch_bb : fn->catch_out_bb);
 	} else {
 		LLVMValueRef args[5] = {
 			cg_rec_area(cg), cg_i32(cg, (uint32_t)fn->probe_index),
@@ -123,9 +126,14 @@ struct cg_var *cg_new_var(struct cg *cg, enum type_kind t)
 	LLVMValueRef first = LLVMGetFirstInstruction(fn->entry);
 
 	v->type = t == TYPE_STRING ? TYPE_STRING : TYPE_LONG;
-	if (v->type == TYPE_STRING) {
-		v->ptr = cg_new_slot(cg);
-		LLVMBuildStore(cg->b, LLVMConstInt(cg->i8, 0, false), v->ptr);
+	if (v->type == TYPE_STRING || fn->scratch_locals) {
+		v->ptr = NULL;
+		v->off = cg_new_slot_off(cg);
+		if (v->type == TYPE_STRING)
+			LLVMBuildStore(cg->b, LLVMConstInt(cg->i8, 0, false),
+				       cg_var_ptr(cg, v));
+		else
+			LLVMBuildStore(cg->b, cg_i64(cg, 0), cg_var_ptr(cg, v));
 		return v;
 	}
 	if (first)
@@ -137,23 +145,32 @@ struct cg_var *cg_new_var(struct cg *cg, enum type_kind t)
 	return v;
 }
 
+/* Scratch variables are reached from the current function's scratch. */
+LLVMValueRef cg_var_ptr(struct cg *cg, struct cg_var *v)
+{
+	return v->ptr ? v->ptr : cg_scratch_at(cg, v->off);
+}
+
 void cg_store_var(struct cg *cg, struct cg_var *v, struct cg_val val)
 {
-	if (v->type == TYPE_STRING) {
-		LLVMValueRef args[2] = { v->ptr, val.v };
+	LLVMValueRef p = cg_var_ptr(cg, v);
 
-		if (val.v != v->ptr)
-			cg_runtime(cg, "bstap_strcpy", cg->i64, args, 2);
+	if (v->type == TYPE_STRING) {
+		LLVMValueRef args[2] = { p, val.v };
+
+		cg_runtime(cg, "bstap_strcpy", cg->i64, args, 2);
 		return;
 	}
-	LLVMBuildStore(cg->b, val.v, v->ptr);
+	LLVMBuildStore(cg->b, val.v, p);
 }
 
 struct cg_val cg_load_var(struct cg *cg, struct cg_var *v)
 {
+	LLVMValueRef p = cg_var_ptr(cg, v);
+
 	if (v->type == TYPE_STRING)
-		return str(v->ptr);
-	return lng(LLVMBuildLoad2(cg->b, cg->i64, v->ptr, ""));
+		return str(p);
+	return lng(LLVMBuildLoad2(cg->b, cg->i64, p, ""));
 }
 
 /* A local or parameter; created on first sight (initialized at entry). */
@@ -751,6 +768,21 @@ static void lv_store(struct cg *cg, struct lvalue *lv, struct cg_val v)
 		cg_store_var(cg, lv->var, v);
 }
 
+/* x .= x: the value is the variable itself (same slot offset). */
+static bool is_var(struct cg *cg, struct cg_var *v, LLVMValueRef p)
+{
+	LLVMValueRef off;
+
+	if (v->ptr)
+		return v->ptr == p;
+	if (!LLVMIsAGetElementPtrInst(p) ||
+	    LLVMGetOperand(p, 0) != cg->fn->scratch)
+		return false;
+	off = LLVMGetOperand(p, 1);
+	return LLVMIsAConstantInt(off) &&
+	       LLVMConstIntGetZExtValue(off) == v->off;
+}
+
 static bool additive(enum op op)
 {
 	return op == OP_ADD_ASSIGN || op == OP_SUB_ASSIGN;
@@ -778,11 +810,12 @@ static struct cg_val assign(struct cg *cg, struct expr *e)
 		return lng(LLVMBuildAdd(cg->b, o, d, ""));
 	}
 	if (e->op == OP_CONCAT_ASSIGN && !lv.element && lv.var &&
-	    r.v != lv.var->ptr) {
-		LLVMValueRef args[3] = { lv.var->ptr, lv.var->ptr, r.v };
+	    !is_var(cg, lv.var, r.v)) {
+		LLVMValueRef p = cg_var_ptr(cg, lv.var);
+		LLVMValueRef args[3] = { p, p, r.v };
 
 		cg_runtime(cg, "bstap_strcat", cg->void_t, args, 3);
-		return str(lv.var->ptr);
+		return str(p);
 	}
 	old = lv_load(cg, &lv);
 	if (e->op == OP_CONCAT_ASSIGN)

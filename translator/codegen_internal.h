@@ -73,9 +73,15 @@ struct cg_val {
 	LLVMValueRef v;
 };
 
-struct cg_var {			/* a local or parameter */
+/*
+ * A local or parameter: an alloca, or a scratch slot (strings always; longs
+ * too in programs whose foreach bodies become callbacks, which must reach
+ * the probe's variables).
+ */
+struct cg_var {
 	enum type_kind type;
-	LLVMValueRef ptr;	/* alloca i64, or a scratch string slot */
+	LLVMValueRef ptr;	/* alloca i64, or NULL */
+	uint32_t off;		/* scratch offset when ptr is NULL */
 };
 
 struct cg_loop {
@@ -86,14 +92,14 @@ struct cg_loop {
 
 struct cg_try {
 	LLVMBasicBlockRef catch_bb;
-	LLVMValueRef msg;	/* string slot the message goes to */
+	struct cg_var *msg;	/* the catch variable, or NULL */
 	struct cg_try *outer;
 };
 
 struct cg_inline {		/* an inlined script function being generated */
 	struct elab_function *f;
 	LLVMBasicBlockRef ret_bb;
-	struct cg_val ret;	/* where `return x` stores: alloca or slot */
+	struct cg_var *ret;	/* where `return x` stores; NULL: void */
 	struct cg_inline *outer;
 	struct cg_loop *loop_outside;	/* loops do not cross calls */
 	struct cg_try *try_outside;
@@ -121,7 +127,17 @@ struct cg_fn {
 	int try_depth;
 	struct cg_inline *inl;
 	int inline_depth;
+	bool scratch_locals;		/* longs in scratch too (callbacks) */
+
+	/* a foreach body in a bpf_for_each_map_elem callback */
+	struct cg_fn *caller;		/* NULL: the program itself */
+	struct cg_var *flag;		/* why the callback stopped: CG_STOP_* */
+	struct cg_try *outer_try;	/* the caller's try at the foreach */
+	struct cg_inline *inl_outside;	/* the caller's inline frame */
+	LLVMBasicBlockRef catch_out_bb;	/* flag = CG_STOP_CATCH; stop */
 };
+
+enum { CG_STOP_NONE, CG_STOP_EXIT, CG_STOP_RETURN, CG_STOP_CATCH };
 
 struct cg {
 	struct session *s;
@@ -225,6 +241,7 @@ LLVMValueRef cg_rec_area(struct cg *cg);
 LLVMValueRef cg_bss_at(struct cg *cg, uint32_t off);
 LLVMValueRef cg_literal(struct cg *cg, const char *text);
 LLVMValueRef cg_new_slot(struct cg *cg);	/* a fresh string temp */
+uint32_t cg_new_slot_off(struct cg *cg);
 void cg_note_record(struct cg *cg, uint32_t max_bytes);
 /* Packs keys (already evaluated) into the key area; returns its pointer. */
 LLVMValueRef cg_build_key(struct cg *cg, struct cg_global *g,
@@ -240,6 +257,7 @@ struct cg_val cg_default(struct cg *cg, enum type_kind t);
 /* Stores a value into a variable's storage (string: copy). */
 void cg_store_var(struct cg *cg, struct cg_var *v, struct cg_val val);
 struct cg_val cg_load_var(struct cg *cg, struct cg_var *v);
+LLVMValueRef cg_var_ptr(struct cg *cg, struct cg_var *v);
 struct cg_var *cg_new_var(struct cg *cg, enum type_kind t);
 /* Raise a script error at loc: caught by try, else reported + abort. */
 void cg_raise(struct cg *cg, int kind, struct src_loc loc, const char *token,

@@ -112,6 +112,13 @@ static void jump(struct cg *cg, struct stmt *st, bool is_break)
 	LLVMBuildBr(cg->b, is_break ? l->brk : l->cont);
 }
 
+/* Ends a foreach callback, telling its caller why. */
+static void stop_callback(struct cg *cg, int why)
+{
+	LLVMBuildStore(cg->b, cg_i64(cg, why), cg_var_ptr(cg, cg->fn->flag));
+	LLVMBuildRet(cg->b, cg_i64(cg, 1));
+}
+
 void cg_return_value(struct cg *cg, struct stmt *st)
 {
 	struct cg_inline *inl = cg->fn->inl;
@@ -124,11 +131,15 @@ void cg_return_value(struct cg *cg, struct stmt *st)
 	if (st->expr) {
 		int mark = cg->fn->slot_next;
 		struct cg_val v = cg_expr(cg, st->expr);
-		struct cg_var var = { inl->ret.type, inl->ret.v };
 
-		if (inl->ret.v)
-			cg_store_var(cg, &var, v);
+		if (inl->ret)
+			cg_store_var(cg, inl->ret, v);
 		cg->fn->slot_next = mark;
+	}
+	if (cg->fn->caller && inl == cg->fn->inl_outside) {
+		/* return from inside a foreach callback: the caller returns */
+		stop_callback(cg, CG_STOP_RETURN);
+		return;
 	}
 	LLVMBuildBr(cg->b, inl->ret_bb);
 }
@@ -142,7 +153,7 @@ static void try_stmt(struct cg *cg, struct stmt *st)
 	t.catch_bb = cg_block(cg, "catch");
 	t.outer = fn->try;
 	if (st->catch_var && st->catch_var->sym)
-		t.msg = cg_local_var(cg, st->catch_var->sym)->ptr;
+		t.msg = cg_local_var(cg, st->catch_var->sym);
 	fn->try = &t;
 	fn->try_depth++;
 	cg_stmt(cg, st->body);
