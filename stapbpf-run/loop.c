@@ -286,7 +286,7 @@ int loop_run(struct runner *r)
 {
 	int n = 0, deadline = open_deadline(r);
 	struct watch w = { 0 };
-	bool busy = false;
+	int got = BUSY_RECORDS;	/* a -c command starts now: look at once */
 	struct pollfd *pfd = calloc(r->meta.n_probes + 2, sizeof(*pfd));
 	int *map = calloc(r->meta.n_probes + 2, sizeof(int));
 
@@ -310,9 +310,10 @@ int loop_run(struct runner *r)
 	while (!r->exiting) {
 		/* while records keep coming, read again at once: the
 		 * producers do not wake us (BPF_RB_NO_WAKEUP) */
-		int k = poll(pfd, n, busy ? 0 : DRAIN_MS);
+		int k = poll(pfd, n, got >= BUSY_RECORDS ? 0 :
+			     got ? 1 : DRAIN_MS);
 
-		busy = output_drain(r) >= BUSY_RECORDS;
+		got = output_drain(r);
 		for (int i = 0; k > 0 && i < n && !r->exiting; i++) {
 			if (!(pfd[i].revents & POLLIN))
 				continue;
