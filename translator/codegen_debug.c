@@ -75,12 +75,15 @@ LLVMMetadataRef cg_debug_file(struct cg *cg, const struct source_file *f)
 	return md;
 }
 
-/* int NAME(void *ctx), or with nparams pointer parameters. */
+/* long NAME(void *ctx, ...): nparams (<= 4) pointer parameters. */
 LLVMMetadataRef cg_debug_subprogram(struct cg *cg, LLVMValueRef fn,
 				    const char *name, struct src_loc loc,
 				    int nparams, bool local)
 {
-	LLVMMetadataRef types[4] = { cg->di_int, cg->di_ptr, cg->di_ptr,
+	static const char *const pnames[4] = { "ctx", "key", "value", "arg" };
+	/* programs return int, callbacks (local) long */
+	LLVMMetadataRef types[5] = { local ? cg->di_long : cg->di_int,
+				     cg->di_ptr, cg->di_ptr, cg->di_ptr,
 				     cg->di_ptr };
 	LLVMMetadataRef file = cg_debug_file(cg, loc.file);
 	LLVMMetadataRef sty, sp;
@@ -94,7 +97,7 @@ LLVMMetadataRef cg_debug_subprogram(struct cg *cg, LLVMValueRef fn,
 					 local, true, line, LLVMDIFlagPrototyped,
 					 true);
 	for (int i = 0; i < nparams; i++) {
-		const char *pn = i ? "arg" : "ctx";
+		const char *pn = pnames[i < 4 ? i : 3];
 
 		LLVMDIBuilderCreateParameterVariable(cg->di, sp, pn, strlen(pn),
 						     (unsigned)i + 1, file, line,

@@ -423,8 +423,12 @@ void cg_delete(struct cg *cg, struct expr *e)
 				     cg_default(cg, e->sym->type));
 			return;
 		}
+		if (g->sym->is_array) {
+			cg_delete_all(cg, g, e->loc);
+			return;
+		}
 	}
-	cg_error(cg, e->loc, "deleting a whole array is not supported yet");
+	cg_error(cg, e->loc, "deleting a statistics variable is not supported yet");
 }
 
 /* ------------------------------------------------------ statistics */

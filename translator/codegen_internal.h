@@ -202,6 +202,7 @@ struct cg {
 
 	/* the function being generated */
 	struct cg_fn *fn;
+	int ncallbacks;
 };
 
 /* ------------------------------------------------------- codegen.c */
@@ -277,9 +278,11 @@ bool cg_check_function(struct cg *cg, struct elab_function *f);
 /* -------------------------------------------------- codegen_stmt.c */
 void cg_stmt(struct cg *cg, struct stmt *st);
 void cg_return_value(struct cg *cg, struct stmt *st);
+void cg_delete_all(struct cg *cg, struct cg_global *g, struct src_loc at);
 
 /* ------------------------------------------------- codegen_probe.c */
 bool cg_probes(struct cg *cg);
+LLVMValueRef cg_scratch_lookup(struct cg *cg);
 struct cg_val cg_target(struct cg *cg, struct expr *e);
 struct cg_val cg_task_field(struct cg *cg, const char *const *chain,
 			    int n, struct src_loc loc);

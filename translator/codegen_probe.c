@@ -577,6 +577,47 @@ static void scan_uses(struct cg *cg, struct elab_probe *ep, struct expr *e,
 		scan_uses(cg, ep, e->chain.v[i].index, args, fields);
 }
 
+/* Does code reachable from st walk a map (foreach, delete a)? */
+static bool walks_map(struct cg *cg, struct stmt *st, int depth);
+
+static bool expr_walks(struct cg *cg, struct expr *e, int depth)
+{
+	if (!e || depth > 16)
+		return false;
+	if (e->kind == EXPR_CALL && e->func && e->func->body &&
+	    walks_map(cg, e->func->body, depth + 1))
+		return true;
+	if (expr_walks(cg, e->left, depth) || expr_walks(cg, e->right, depth) ||
+	    expr_walks(cg, e->cond, depth) ||
+	    expr_walks(cg, e->operand, depth))
+		return true;
+	for (int i = 0; i < e->args.n; i++)
+		if (expr_walks(cg, e->args.v[i], depth))
+			return true;
+	return false;
+}
+
+static bool walks_map(struct cg *cg, struct stmt *st, int depth)
+{
+	if (!st || depth > 16)
+		return false;
+	if (st->kind == STMT_FOREACH)
+		return true;
+	if (st->kind == STMT_DELETE && st->expr &&
+	    st->expr->kind == EXPR_IDENT)
+		return true;
+	for (int i = 0; i < st->stmts.n; i++)
+		if (walks_map(cg, st->stmts.v[i], depth))
+			return true;
+	return expr_walks(cg, st->expr, depth) ||
+	       expr_walks(cg, st->incr, depth) ||
+	       walks_map(cg, st->then_stmt, depth) ||
+	       walks_map(cg, st->else_stmt, depth) ||
+	       walks_map(cg, st->init, depth) ||
+	       walks_map(cg, st->body, depth) ||
+	       walks_map(cg, st->catch_body, depth);
+}
+
 static const char *tp_name(const char *target)
 {
 	const char *colon = strchr(target, ':');
@@ -662,7 +703,7 @@ static void fill_probe(struct cg *cg, struct elab_probe *ep,
 	(void)j;
 }
 
-static LLVMValueRef scratch_lookup(struct cg *cg)
+LLVMValueRef cg_scratch_lookup(struct cg *cg)
 {
 	LLVMValueRef ph = LLVMGetNamedGlobal(cg->mod, "bstap_scr_placeholder");
 	LLVMValueRef key, args[2];
@@ -697,6 +738,9 @@ static void gen_point(struct cg *cg, struct elab_probe *ep, int j)
 	fn.point = rp;
 	fn.tier = rp->tier;
 	fn.probe_index = cg->probes.n;
+	/* foreach bodies of kernel probes are callbacks: longs in scratch */
+	fn.scratch_locals = rp->tier == TIER_KERNEL &&
+			    walks_map(cg, ep->body, 0);
 	strmap_init(&fn.vars, true);
 	fn.scope = cg_debug_subprogram(cg, fn.fn, name, ep->loc, 1, false);
 	cg->fn = &fn;
@@ -709,7 +753,7 @@ static void gen_point(struct cg *cg, struct elab_probe *ep, int j)
 	cg_debug_loc(cg, ep->loc);
 	LLVMSetCurrentDebugLocation2(cg->alloca_b,
 				     LLVMGetCurrentDebugLocation2(cg->b));
-	fn.scratch = scratch_lookup(cg);
+	fn.scratch = cg_scratch_lookup(cg);
 	LLVMBuildCondBr(cg->b, LLVMBuildIsNull(cg->b, fn.scratch, ""),
 			fn.exit_bb, fn.init_bb);
 

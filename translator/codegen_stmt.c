@@ -265,6 +265,9 @@ static void slice_filter(struct cg *cg, struct foreach_stmt *fe,
 	}
 }
 
+static void kernel_foreach(struct cg *cg, struct stmt *st,
+			   struct cg_global *g);
+
 static void foreach_stmt(struct cg *cg, struct stmt *st)
 {
 	struct foreach_stmt *fe = st->foreach;
@@ -279,8 +282,13 @@ static void foreach_stmt(struct cg *cg, struct stmt *st)
 		return;
 	}
 	if (cg->fn->tier == TIER_KERNEL) {
-		cg_error(cg, st->loc, "foreach over '%s' in kernel probe '%s' is not supported yet: iterate in an end or timer probe",
-			 g->sym->name, cg->fn->point->text);
+		if (g->stats && fe->value.var)
+			cg_error(cg, st->loc, "foreach cannot bind the value of statistics '%s'",
+				 g->sym->name);
+		else if (!g->sym->is_array)
+			cg_error(cg, st->loc, "foreach needs an array");
+		else
+			kernel_foreach(cg, st, g);
 		return;
 	}
 	if (g->stats && fe->value.var) {
@@ -326,6 +334,278 @@ static void foreach_stmt(struct cg *cg, struct stmt *st)
 	branch_to(cg, next);
 	LLVMPositionBuilderAtEnd(cg->b, done);
 	cg_helper(cg, BO_RH_FOREACH_END, cg->i64, &h, 1);
+}
+
+/* --------------------------------------- foreach in kernel probes */
+
+/*
+ * A kernel probe cannot sort, so it walks the map in hash order with
+ * bpf_for_each_map_elem(): the loop body becomes a callback (a static
+ * BPF function) that reaches the probe's variables through scratch, and
+ * tells the probe through a flag why it stopped early (next, an error,
+ * a try to go to, a return from an inlined function).
+ */
+static struct cg_var *scratch_var(struct cg *cg, enum type_kind t)
+{
+	struct cg_var *v = arena_new(cg->a, struct cg_var);
+
+	v->type = t;
+	v->ptr = NULL;
+	v->off = cg_new_slot_off(cg);
+	if (t == TYPE_STRING)
+		LLVMBuildStore(cg->b, LLVMConstInt(cg->i8, 0, false),
+			       cg_var_ptr(cg, v));
+	else
+		LLVMBuildStore(cg->b, cg_i64(cg, 0), cg_var_ptr(cg, v));
+	return v;
+}
+
+static LLVMValueRef callback_fn(struct cg *cg, const char *what,
+				struct src_loc loc, LLVMMetadataRef *scope)
+{
+	static const char *const pnames[4] = { "map", "key", "value", "ctx" };
+	LLVMTypeRef params[4] = { cg->ptr, cg->ptr, cg->ptr, cg->ptr };
+	LLVMTypeRef fty = LLVMFunctionType(cg->i64, params, 4, false);
+	size_t len;
+	const char *name = arena_printf(cg->a, "%s_%s%d",
+					LLVMGetValueName2(cg->fn->fn, &len),
+					what, cg->ncallbacks++);
+	LLVMValueRef f = LLVMAddFunction(cg->mod, name, fty);
+
+	LLVMSetLinkage(f, LLVMInternalLinkage);
+	*scope = cg_debug_subprogram(cg, f, name, loc, 4, true);
+	for (int i = 0; i < 4; i++)
+		LLVMSetValueName2(LLVMGetParam(f, (unsigned)i), pnames[i],
+				  strlen(pnames[i]));
+	return f;
+}
+
+static LLVMBasicBlockRef ret_block(struct cg *cg, const char *name,
+				   struct cg_var *flag, int why, int rc)
+{
+	LLVMBasicBlockRef bb = cg_block(cg, name);
+
+	LLVMPositionBuilderAtEnd(cg->b, bb);
+	if (flag)
+		LLVMBuildStore(cg->b, cg_i64(cg, why), cg_var_ptr(cg, flag));
+	LLVMBuildRet(cg->b, cg_i64(cg, rc));
+	return bb;
+}
+
+/* After the walk: do what the callback could not. */
+static void after_callback(struct cg *cg, struct cg_var *flag)
+{
+	struct cg_fn *fn = cg->fn;
+	LLVMValueRef f = LLVMBuildLoad2(cg->b, cg->i64, cg_var_ptr(cg, flag),
+					"");
+	LLVMBasicBlockRef done = cg_block(cg, "walked");
+	LLVMValueRef sw = LLVMBuildSwitch(cg->b, f, done, 3);
+	LLVMBasicBlockRef bb;
+
+	LLVMAddCase(sw, cg_i64(cg, CG_STOP_EXIT), fn->exit_bb);
+	if (fn->inl) {
+		bb = cg_block(cg, "walk_ret");
+		LLVMAddCase(sw, cg_i64(cg, CG_STOP_RETURN), bb);
+		LLVMPositionBuilderAtEnd(cg->b, bb);
+		if (fn->caller && fn->inl == fn->inl_outside)
+			stop_callback(cg, CG_STOP_RETURN);
+		else
+			LLVMBuildBr(cg->b, fn->inl->ret_bb);
+	}
+	if (fn->try || fn->outer_try)
+		LLVMAddCase(sw, cg_i64(cg, CG_STOP_CATCH),
+			    fn->try ? fn->try->catch_bb : fn->catch_out_bb);
+	LLVMPositionBuilderAtEnd(cg->b, done);
+}
+
+static void callback_prologue(struct cg *cg, struct cg_fn *cb,
+			      LLVMBasicBlockRef stop)
+{
+	LLVMBasicBlockRef go = cg_block(cg, "go");
+
+	cb->entry = cg_block(cg, "entry");
+	LLVMMoveBasicBlockBefore(cb->entry, LLVMGetFirstBasicBlock(cb->fn));
+	LLVMPositionBuilderAtEnd(cg->b, cb->entry);
+	cb->scratch = cg_scratch_lookup(cg);
+	LLVMBuildCondBr(cg->b, LLVMBuildIsNull(cg->b, cb->scratch, ""), stop,
+			go);
+	LLVMPositionBuilderAtEnd(cg->b, go);
+}
+
+static void walk_keys(struct cg *cg, struct foreach_stmt *fe,
+		      struct cg_global *g, struct cg_var **fixed,
+		      LLVMBasicBlockRef cont)
+{
+	LLVMValueRef key = LLVMGetParam(cg->fn->fn, 1);
+
+	for (int i = 0; i < g->sym->key_types.n; i++) {
+		LLVMValueRef idx = cg_i64(cg, g->key_off[i]);
+		LLVMValueRef p = LLVMBuildGEP2(cg->b, cg->i8, key, &idx, 1, "");
+		struct cg_val c = { g->sym->key_types.v[i], p };
+
+		if (c.type != TYPE_STRING) {
+			c.v = LLVMBuildLoad2(cg->b, cg->i64, p, "");
+			LLVMSetAlignment(c.v, g->key_off[i] % 8 ? 1 : 8);
+		}
+		if (fixed[i]) {
+			struct cg_val want = cg_load_var(cg, fixed[i]);
+			LLVMValueRef ne;
+			LLVMBasicBlockRef ok = cg_block(cg, "slice");
+
+			if (c.type == TYPE_STRING) {
+				LLVMValueRef a[2] = { c.v, want.v };
+
+				ne = LLVMBuildICmp(cg->b, LLVMIntNE,
+						   cg_runtime(cg, "bstap_strcmp",
+							      cg->i64, a, 2),
+						   cg_i64(cg, 0), "");
+			} else {
+				ne = LLVMBuildICmp(cg->b, LLVMIntNE, c.v,
+						   want.v, "");
+			}
+			LLVMBuildCondBr(cg->b, ne, cont, ok);
+			LLVMPositionBuilderAtEnd(cg->b, ok);
+		}
+		if (i < fe->keys.n)
+			bind(cg, fe->keys.v[i].var, c);
+	}
+}
+
+static void callback_body(struct cg *cg, struct foreach_stmt *fe,
+			  struct cg_global *g, struct cg_var **fixed,
+			  struct cg_var *lim, struct cg_var *cnt)
+{
+	struct cg_fn *cb = cg->fn;
+	LLVMBasicBlockRef brk = ret_block(cg, "break", NULL, 0, 1);
+	LLVMBasicBlockRef cont = ret_block(cg, "continue", NULL, 0, 0);
+	LLVMValueRef c, l, over, vp = LLVMGetParam(cb->fn, 2);
+
+	LLVMBasicBlockRef go;
+
+	callback_prologue(cg, cb, brk);
+	go = LLVMGetInsertBlock(cg->b);
+	/* these store the flag through scratch: after the prologue */
+	cb->exit_bb = ret_block(cg, "next", cb->flag, CG_STOP_EXIT, 1);
+	cb->catch_out_bb = ret_block(cg, "throw", cb->flag, CG_STOP_CATCH, 1);
+	LLVMPositionBuilderAtEnd(cg->b, go);
+	if (lim) {
+		c = cg_load_var(cg, cnt).v;
+		l = cg_load_var(cg, lim).v;
+		over = LLVMBuildAnd(cg->b,
+				    LLVMBuildICmp(cg->b, LLVMIntSGT, l,
+						  cg_i64(cg, 0), ""),
+				    LLVMBuildICmp(cg->b, LLVMIntSGE, c, l, ""),
+				    "");
+		LLVMBasicBlockRef under = cg_block(cg, "under");
+		LLVMBuildCondBr(cg->b, over, brk, under);
+		LLVMPositionBuilderAtEnd(cg->b, under);
+		cg_store_var(cg, cnt, (struct cg_val){
+			TYPE_LONG, LLVMBuildAdd(cg->b, c, cg_i64(cg, 1), "") });
+	}
+	walk_keys(cg, fe, g, fixed, cont);
+	if (fe->value.var)
+		bind(cg, fe->value.var,
+		     g->sym->type == TYPE_STRING ?
+			     (struct cg_val){ TYPE_STRING, vp } :
+			     (struct cg_val){ TYPE_LONG,
+					      LLVMBuildLoad2(cg->b, cg->i64,
+							     vp, "") });
+	loop_body(cg, fe->body, brk, cont);
+	branch_to(cg, cont);
+}
+
+static void call_for_each(struct cg *cg, struct cg_global *g, LLVMValueRef f)
+{
+	LLVMValueRef a[4] = { g->map, f, LLVMConstNull(cg->ptr),
+			      cg_i64(cg, 0) };
+
+	cg_helper(cg, 164 /* for_each_map_elem */, cg->i64, a, 4);
+}
+
+static void kernel_foreach(struct cg *cg, struct stmt *st,
+			   struct cg_global *g)
+{
+	struct foreach_stmt *fe = st->foreach;
+	struct cg_fn *caller = cg->fn, cb = { 0 };
+	struct cg_var *fixed[BO_MAX_KEYS] = { 0 }, *lim = NULL, *cnt = NULL;
+	struct expr *arr = fe->array;
+	LLVMBasicBlockRef here;
+	LLVMMetadataRef loc;
+
+	if (fe->array_sort || fe->has_sort_stat)
+		goto sorted;
+	for (int i = 0; i < fe->keys.n; i++)
+		if (fe->keys.v[i].sort)
+			goto sorted;
+	for (int i = 0; arr->kind == EXPR_INDEX && i < arr->args.n &&
+			i < BO_MAX_KEYS; i++)
+		if (arr->args.v[i]) {
+			struct cg_val v = cg_expr(cg, arr->args.v[i]);
+
+			fixed[i] = scratch_var(cg, v.type);
+			cg_store_var(cg, fixed[i], v);
+		}
+	if (fe->limit) {
+		lim = scratch_var(cg, TYPE_LONG);
+		cg_store_var(cg, lim, cg_expr(cg, fe->limit));
+		cnt = scratch_var(cg, TYPE_LONG);
+	}
+	cb.flag = scratch_var(cg, TYPE_LONG);
+	here = LLVMGetInsertBlock(cg->b);
+	loc = LLVMGetCurrentDebugLocation2(cg->b);
+
+	cb.fn = callback_fn(cg, "each", st->loc, &cb.scope);
+	cb.probe = caller->probe;
+	cb.point = caller->point;
+	cb.tier = caller->tier;
+	cb.probe_index = caller->probe_index;
+	cb.vars = caller->vars;
+	cb.slot_next = caller->slot_next;
+	cb.scratch_locals = true;
+	cb.caller = caller;
+	cb.outer_try = caller->try ? caller->try : caller->outer_try;
+	cb.inl = caller->inl;
+	cb.inl_outside = caller->inl;
+	cb.inline_depth = caller->inline_depth;
+	cg->fn = &cb;
+	cg_debug_loc(cg, st->loc);
+	callback_body(cg, fe, g, fixed, lim, cnt);
+	cg->fn = caller;
+
+	LLVMPositionBuilderAtEnd(cg->b, here);
+	LLVMSetCurrentDebugLocation2(cg->b, loc);
+	call_for_each(cg, g, cb.fn);
+	after_callback(cg, cb.flag);
+	return;
+sorted:
+	cg_error(cg, st->loc, "a sorted foreach cannot run in kernel probe '%s': sort in an end or timer probe",
+		 caller->point->text);
+}
+
+/* delete a: every element, from a callback walking the map. */
+void cg_delete_all(struct cg *cg, struct cg_global *g, struct src_loc at)
+{
+	struct cg_fn *caller = cg->fn, cb = { 0 };
+	LLVMBasicBlockRef here = LLVMGetInsertBlock(cg->b);
+	LLVMMetadataRef loc = LLVMGetCurrentDebugLocation2(cg->b);
+	LLVMValueRef a[2];
+
+	cb.fn = callback_fn(cg, "clear", at, &cb.scope);
+	cb.probe = caller->probe;
+	cb.point = caller->point;
+	cb.tier = caller->tier;
+	cg->fn = &cb;
+	cg_debug_loc(cg, at);
+	cb.entry = cg_block(cg, "entry");
+	LLVMPositionBuilderAtEnd(cg->b, cb.entry);
+	a[0] = g->map;
+	a[1] = LLVMGetParam(cb.fn, 1);
+	cg_helper(cg, 3 /* map_delete_elem */, cg->i64, a, 2);
+	LLVMBuildRet(cg->b, cg_i64(cg, 0));
+	cg->fn = caller;
+	LLVMPositionBuilderAtEnd(cg->b, here);
+	LLVMSetCurrentDebugLocation2(cg->b, loc);
+	call_for_each(cg, g, cb.fn);
 }
 
 void cg_stmt(struct cg *cg, struct stmt *st)
