@@ -21,6 +21,7 @@
  * levels. Each step reads through bpf_probe_read_kernel, which works on
  * any pointer whatever the program type.
  */
+#include <stdio.h>
 #include <string.h>
 
 #include <bpf/btf.h>
@@ -629,7 +630,7 @@ static const char *tp_name(const char *target)
 static const char *point_section(struct cg *cg, struct elab_probe *ep,
 				 const struct resolved_point *rp,
 				 const char *name, struct bo_probe *bp,
-				 bool *tp_btf)
+				 bool *tp_btf, const char **target)
 {
 	const char *prov = rp->provider ? rp->provider->name : "";
 	bool args = false, fields = false;
@@ -674,9 +675,64 @@ static const char *point_section(struct cg *cg, struct elab_probe *ep,
 				    (int)(tp_name(rp->target) - 1 - rp->target),
 				    rp->target, tp_name(rp->target));
 	}
+	if (!strcmp(prov, "process") && rp->target &&
+	    (!strcmp(rp->target, "begin") || !strcmp(rp->target, "end"))) {
+		bool begin = !strcmp(rp->target, "begin");
+
+		bp->kind = begin ? BO_PROBE_PROCESS_BEGIN : BO_PROBE_PROCESS_END;
+		*target = begin ? "sched:sched_process_exec" :
+				  "sched:sched_process_exit";
+		return begin ? "tracepoint/sched/sched_process_exec" :
+			       "tracepoint/sched/sched_process_exit";
+	}
 	cg_error(cg, ep->loc, "probe point '%s' (%s) is not supported by the BPF code generator yet",
 		 rp->text, prov);
 	return NULL;
+}
+
+/*
+ * process.begin is the exec of a new program, process.end the exit of a
+ * thread group leader; process("path") and process(PID) filter in BPF, the
+ * path by its base name against comm (what the kernel keeps of it).
+ */
+static void process_filter(struct cg *cg, const struct resolved_point *rp)
+{
+	struct cg_fn *fn = cg->fn;
+	LLVMValueRef ok = LLVMConstInt(cg->i1, 1, false);
+
+	if (!strcmp(rp->target, "end")) {
+		LLVMValueRef pt = cg_runtime(cg, "bstap_pid", cg->i64, NULL, 0);
+		LLVMValueRef tt = cg_runtime(cg, "bstap_tid", cg->i64, NULL, 0);
+
+		ok = LLVMBuildICmp(cg->b, LLVMIntEQ, pt, tt, "");
+	}
+	if (rp->pid > 0)
+		ok = LLVMBuildAnd(cg->b, ok,
+				  LLVMBuildICmp(cg->b, LLVMIntEQ,
+						cg_runtime(cg, "bstap_pid",
+							   cg->i64, NULL, 0),
+						cg_i64(cg, rp->pid), ""),
+				  "");
+	if (rp->path && *rp->path) {
+		const char *base = strrchr(rp->path, '/');
+		char comm[16];
+		LLVMValueRef slot = cg_new_slot(cg), a[2];
+
+		snprintf(comm, sizeof(comm), "%s", base ? base + 1 : rp->path);
+		a[0] = slot;
+		cg_runtime(cg, "bstap_execname", cg->i64, a, 1);
+		a[1] = cg_literal(cg, comm);
+		ok = LLVMBuildAnd(cg->b, ok,
+				  LLVMBuildICmp(cg->b, LLVMIntEQ,
+						cg_runtime(cg, "bstap_strcmp",
+							   cg->i64, a, 2),
+						cg_i64(cg, 0), ""),
+				  "");
+		fn->slot_next--;
+	}
+	LLVMBasicBlockRef go = cg_block(cg, "mine");
+	LLVMBuildCondBr(cg->b, ok, go, fn->exit_bb);
+	LLVMPositionBuilderAtEnd(cg->b, go);
 }
 
 static void fill_probe(struct cg *cg, struct elab_probe *ep,
@@ -688,7 +744,8 @@ static void fill_probe(struct cg *cg, struct elab_probe *ep,
 		    (rp->written && rp->written->optional ? BO_P_OPTIONAL : 0);
 	bp->point = cg_str(cg, rp->text);
 	bp->written = cg_str(cg, ep->written);
-	bp->target = cg_str(cg, rp->target);
+	if (!bp->target)
+		bp->target = cg_str(cg, rp->target);
 	bp->path = cg_str(cg, rp->path);
 	bp->number = rp->number;
 	bp->randomize = rp->randomize;
@@ -723,14 +780,16 @@ static void gen_point(struct cg *cg, struct elab_probe *ep, int j)
 	struct bo_probe bp = { 0 };
 	struct cg_fn fn = { 0 };
 	const char *name = arena_printf(cg->a, "probe_%d_%d", ep->index, j);
-	const char *section;
+	const char *section, *target = NULL;
 	LLVMTypeRef pt = cg->ptr;
 	LLVMTypeRef fty = LLVMFunctionType(cg->i32, &pt, 1, false);
 	LLVMBasicBlockRef body;
 
-	section = point_section(cg, ep, rp, name, &bp, &fn.tp_btf);
+	section = point_section(cg, ep, rp, name, &bp, &fn.tp_btf, &target);
 	if (!section)
 		return;
+	if (target)
+		bp.target = cg_str(cg, target);
 	fn.fn = LLVMAddFunction(cg->mod, name, fty);
 	LLVMSetSection(fn.fn, section);
 	fn.ctx = LLVMGetParam(fn.fn, 0);
@@ -762,6 +821,8 @@ static void gen_point(struct cg *cg, struct elab_probe *ep, int j)
 		cg_local_var(cg, ep->locals.v[i]);
 
 	LLVMPositionBuilderAtEnd(cg->b, body);
+	if (bp.kind == BO_PROBE_PROCESS_BEGIN || bp.kind == BO_PROBE_PROCESS_END)
+		process_filter(cg, rp);
 	if (ep->condition) {
 		LLVMBasicBlockRef go = cg_block(cg, "go");
 
