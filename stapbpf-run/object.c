@@ -320,6 +320,44 @@ static int mmap_data(struct runner *r, struct bpf_map *m, struct rdata *d)
 	return 0;
 }
 
+static int add_data(struct runner *r, struct bpf_map *m)
+{
+	struct rdata *d = &r->data[r->n_data];
+
+	d->section = bpf_map__name(m);
+	d->map = m;
+	if (mmap_data(r, m, d)) {
+		fprintf(stderr, RUNNER_NAME ": cannot map the global data %s: "
+			"%s\n", d->section, strerror(errno));
+		return -1;
+	}
+	r->n_data++;
+	return 0;
+}
+
+static void add_map(struct runner *r, struct bpf_map *m)
+{
+	struct rmap *rm = &r->maps[r->n_maps];
+
+	rm->map = m;
+	rm->name = bpf_map__name(m);
+	rm->fd = bpf_map__fd(m);
+	rm->type = bpf_map__type(m);
+	rm->key_size = bpf_map__key_size(m);
+	rm->value_size = bpf_map__value_size(m);
+	rm->max_entries = bpf_map__max_entries(m);
+	rm->percpu = rm->type == BPF_MAP_TYPE_PERCPU_HASH ||
+		     rm->type == BPF_MAP_TYPE_PERCPU_ARRAY ||
+		     rm->type == BPF_MAP_TYPE_LRU_PERCPU_HASH;
+	rm->global = map_global(r, rm->name);
+	if (!strcmp(rm->name, BO_MAP_RINGBUF))
+		r->rb_map = r->n_maps;
+	else if (!strcmp(rm->name, BO_MAP_ERRORS))
+		r->err_map = r->n_maps;
+	r->n_maps++;
+}
+
+/* Global data sections (libbpf's internal maps) and the real maps. */
 static int collect_maps(struct runner *r)
 {
 	struct bpf_map *m;
@@ -333,38 +371,10 @@ static int collect_maps(struct runner *r)
 		return -1;
 	r->rb_map = r->err_map = -1;
 	bpf_object__for_each_map(m, r->obj) {
-		if (bpf_map__is_internal(m)) {
-			struct rdata *d = &r->data[r->n_data];
-
-			d->section = bpf_map__name(m);
-			d->map = m;
-			if (mmap_data(r, m, d)) {
-				fprintf(stderr, RUNNER_NAME ": cannot map the "
-					"global data %s: %s\n", d->section,
-					strerror(errno));
-				return -1;
-			}
-			r->n_data++;
-			continue;
-		}
-		struct rmap *rm = &r->maps[r->n_maps];
-
-		rm->map = m;
-		rm->name = bpf_map__name(m);
-		rm->fd = bpf_map__fd(m);
-		rm->type = bpf_map__type(m);
-		rm->key_size = bpf_map__key_size(m);
-		rm->value_size = bpf_map__value_size(m);
-		rm->max_entries = bpf_map__max_entries(m);
-		rm->percpu = rm->type == BPF_MAP_TYPE_PERCPU_HASH ||
-			     rm->type == BPF_MAP_TYPE_PERCPU_ARRAY ||
-			     rm->type == BPF_MAP_TYPE_LRU_PERCPU_HASH;
-		rm->global = map_global(r, rm->name);
-		if (!strcmp(rm->name, BO_MAP_RINGBUF))
-			r->rb_map = r->n_maps;
-		else if (!strcmp(rm->name, BO_MAP_ERRORS))
-			r->err_map = r->n_maps;
-		r->n_maps++;
+		if (!bpf_map__is_internal(m))
+			add_map(r, m);
+		else if (add_data(r, m))
+			return -1;
 	}
 	return 0;
 }
@@ -399,6 +409,33 @@ struct rdata *runner_data_by_section(struct runner *r, const char *section)
 	return NULL;
 }
 
+/* An aggregate's layout must be the one its map's records have. */
+static int check_stats_map(struct runner *r, uint32_t g, struct rmap *m)
+{
+	const struct bo_global *gl = &r->meta.globals[g];
+	const struct bo_stats_layout *sl = &r->meta.stats[gl->stats_layout];
+	struct rglobal *rg = &r->globals[g];
+	const char *herr = NULL;
+
+	memset(&rg->slayout, 0, sizeof(rg->slayout));
+	if (sl->hist_kind == BO_HIST_LOG)
+		hist_log_layout(&rg->slayout.hist);
+	else if (sl->hist_kind == BO_HIST_LINEAR &&
+		 hist_linear_layout(&rg->slayout.hist, sl->lo, sl->hi,
+				    sl->step, &herr))
+		rg->slayout.hist.buckets = -1;
+	if (rg->slayout.hist.buckets != (int)sl->nbuckets ||
+	    m->value_size < sl->record_size ||
+	    stats_data_size(&rg->slayout) > sl->record_size) {
+		fprintf(stderr, RUNNER_NAME ": %s: aggregate '%s': its layout "
+			"does not match its map\n", r->opt.object,
+			bo_str(&r->meta, gl->name));
+		return -1;
+	}
+	rg->stride = map_percpu_stride(m);
+	return 0;
+}
+
 static int check_global_map(struct runner *r, uint32_t g)
 {
 	const struct bo_global *gl = &r->meta.globals[g];
@@ -420,35 +457,15 @@ static int check_global_map(struct runner *r, uint32_t g)
 			gl->size, m->key_size);
 		return -1;
 	}
-	if (gl->value_type != BO_TYPE_STATS) {
-		if (m->value_size != gl->value_size ||
-		    (gl->value_type == BO_TYPE_LONG && gl->value_size != 8) ||
-		    gl->value_size == 0) {
-			fprintf(stderr, RUNNER_NAME ": %s: global '%s': value "
-				"of %u bytes, its map has %u\n", r->opt.object,
-				name, gl->value_size, m->value_size);
-			return -1;
-		}
-		return 0;
-	}
-	const struct bo_stats_layout *sl = &r->meta.stats[gl->stats_layout];
-	const char *herr = NULL;
-
-	memset(&rg->slayout, 0, sizeof(rg->slayout));
-	if (sl->hist_kind == BO_HIST_LOG)
-		hist_log_layout(&rg->slayout.hist);
-	else if (sl->hist_kind == BO_HIST_LINEAR &&
-		 hist_linear_layout(&rg->slayout.hist, sl->lo, sl->hi,
-				    sl->step, &herr))
-		rg->slayout.hist.buckets = -1;
-	if (rg->slayout.hist.buckets != (int)sl->nbuckets ||
-	    m->value_size < sl->record_size ||
-	    stats_data_size(&rg->slayout) > sl->record_size) {
-		fprintf(stderr, RUNNER_NAME ": %s: aggregate '%s': its layout "
-			"does not match its map\n", r->opt.object, name);
+	if (gl->value_type == BO_TYPE_STATS)
+		return check_stats_map(r, g, m);
+	if (m->value_size != gl->value_size || gl->value_size == 0 ||
+	    (gl->value_type == BO_TYPE_LONG && gl->value_size != 8)) {
+		fprintf(stderr, RUNNER_NAME ": %s: global '%s': value of %u "
+			"bytes, its map has %u\n", r->opt.object, name,
+			gl->value_size, m->value_size);
 		return -1;
 	}
-	rg->stride = map_percpu_stride(m);
 	return 0;
 }
 

@@ -113,44 +113,37 @@ void runner_error(struct runner *r, const char *msg, uint32_t location,
 	runner_error_kind(r, 0, msg, location, probe);
 }
 
-void runner_error_kind(struct runner *r, uint32_t kind, const char *msg,
-		       uint32_t location, int probe)
+static void error_json(struct runner *r, const char *msg,
+		       const struct bo_location *l, int probe)
 {
-	const struct bo_location *l = location < r->meta.n_locations ?
-		&r->meta.locations[location] : NULL;
 	struct strbuf sb = STRBUF_INIT;
 
-	if (probe >= 0 && (uint32_t)probe < r->meta.n_probes &&
-	    kind < BO_ERR_KIND_COUNT)
-		r->probes[probe].errors[kind]++;
-	r->script_errors++;
-	r->failed = true;
-	if (r->script_errors > r->meta.header.maxerrors)
-		r->exiting = true;
-	output_flush(r);
-	if (r->opt.json) {
-		strbuf_addstr(&sb, "{\"type\":\"error\",\"message\":");
-		json_string(&sb, msg, strlen(msg));
-		if (l) {
-			const char *f = bo_str(&r->meta, l->file);
+	strbuf_addstr(&sb, "{\"type\":\"error\",\"message\":");
+	json_string(&sb, msg, strlen(msg));
+	if (l) {
+		const char *f = bo_str(&r->meta, l->file);
 
-			strbuf_addstr(&sb, ",\"file\":");
-			json_string(&sb, f, strlen(f));
-			strbuf_addf(&sb, ",\"line\":%u,\"column\":%u",
-				    l->line, l->column);
-		}
-		if (probe >= 0 && (uint32_t)probe < r->meta.n_probes) {
-			const char *pp = bo_str(&r->meta,
-						r->meta.probes[probe].point);
-
-			strbuf_addstr(&sb, ",\"probe\":");
-			json_string(&sb, pp, strlen(pp));
-		}
-		strbuf_addstr(&sb, "}\n");
-		fwrite(sb.data, 1, sb.len, r->out ? r->out : stderr);
-		strbuf_release(&sb);
-		return;
+		strbuf_addstr(&sb, ",\"file\":");
+		json_string(&sb, f, strlen(f));
+		strbuf_addf(&sb, ",\"line\":%u,\"column\":%u", l->line,
+			    l->column);
 	}
+	if (probe >= 0) {
+		const char *pp = bo_str(&r->meta, r->meta.probes[probe].point);
+
+		strbuf_addstr(&sb, ",\"probe\":");
+		json_string(&sb, pp, strlen(pp));
+	}
+	strbuf_addstr(&sb, "}\n");
+	fwrite(sb.data, 1, sb.len, r->out ? r->out : stderr);
+	strbuf_release(&sb);
+}
+
+static void error_text(struct runner *r, const char *msg,
+		       const struct bo_location *l)
+{
+	struct strbuf sb = STRBUF_INIT;
+
 	strbuf_addf(&sb, "ERROR: %s", msg);
 	if (l) {
 		const char *tok = bo_str(&r->meta, l->token);
@@ -163,6 +156,27 @@ void runner_error_kind(struct runner *r, uint32_t kind, const char *msg,
 	strbuf_addch(&sb, '\n');
 	fwrite(sb.data, 1, sb.len, stderr);
 	strbuf_release(&sb);
+}
+
+void runner_error_kind(struct runner *r, uint32_t kind, const char *msg,
+		       uint32_t location, int probe)
+{
+	const struct bo_location *l = location < r->meta.n_locations ?
+		&r->meta.locations[location] : NULL;
+
+	if (probe < 0 || (uint32_t)probe >= r->meta.n_probes)
+		probe = -1;
+	if (probe >= 0 && kind < BO_ERR_KIND_COUNT)
+		r->probes[probe].errors[kind]++;
+	r->script_errors++;
+	r->failed = true;
+	if (r->script_errors > r->meta.header.maxerrors)
+		r->exiting = true;
+	output_flush(r);
+	if (r->opt.json)
+		error_json(r, msg, l, probe);
+	else
+		error_text(r, msg, l);
 }
 
 /* A u32-length string of a record payload, padded to 8 bytes. */
