@@ -117,6 +117,17 @@ static bool task_call(struct cg *cg, const char *rt, struct src_loc loc,
 	static const char *const egid[] = { "cred", "egid", "val" };
 	static const char *const pexec[] = { "real_parent", "comm" };
 
+	if (strcmp(rt, "bstap_ppid") && strcmp(rt, "bstap_euid") &&
+	    strcmp(rt, "bstap_egid") && strcmp(rt, "bstap_pexecname"))
+		return false;
+	if (!kernel_tier(cg)) {
+		/* the runner's interpreter has no kernel task to read */
+		cg_error(cg, loc, "%s() reads the current task and only works in kernel probes",
+			 rt + 6);
+		*out = cg_default(cg, !strcmp(rt, "bstap_pexecname") ?
+					      TYPE_STRING : TYPE_LONG);
+		return true;
+	}
 	if (!strcmp(rt, "bstap_ppid"))
 		*out = cg_task_field(cg, ppid, 2, loc);
 	else if (!strcmp(rt, "bstap_euid"))
@@ -144,7 +155,8 @@ static struct cg_val runtime_call(struct cg *cg, struct expr *e,
 		return exit_call(cg);
 	if (!strcmp(rt, "bstap_error")) {
 		v = cg_expr(cg, e->args.v[0]);
-		cg_raise(cg, BO_ERR_USER_ERROR, e->loc, NULL, v.v);
+		cg_raise(cg, BO_ERR_USER_ERROR, e->loc,
+			 arena_printf(cg->a, "identifier '%s'", e->name), v.v);
 		return lng(cg_i64(cg, 0));
 	}
 	if (task_call(cg, rt, e->loc, &v))

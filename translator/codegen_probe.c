@@ -167,6 +167,12 @@ static LLVMValueRef core_member(struct cg *cg, const struct btf *btf,
 	uint64_t msize = (uint64_t)btf_type_bytes(btf, mtype) * 8;
 
 	sname = sname ? sname : "";
+	if (!*sname) {
+		/* kuid_t and friends: no name to relocate by, a fixed offset */
+		LLVMValueRef off = cg_i64(cg, bits / 8);
+
+		return LLVMBuildGEP2(cg->b, cg->i8, base, &off, 1, "");
+	}
 	mdi = LLVMDIBuilderCreateMemberType(cg->di, cg->di_cu, member,
 					    strlen(member), cg->di_file, 0,
 					    msize, 8, bits, LLVMDIFlagZero,
