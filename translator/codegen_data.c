@@ -6,11 +6,12 @@
  * Scratch is one per-CPU array value, looked up once at the start of every
  * program:
  *
- *	[key area][value area][zero area][string slots...][record area]
+ *	[key area][value area][zero area][sink][string slots...][record area]
  *
  * The key area packs array keys (a string column is MAXSTRINGLEN bytes,
  * zero padded, so equal strings hash equally), the zero area stays zero
- * (fresh aggregates, key padding), each string temporary or string local
+ * (fresh aggregates, key padding), the sink takes strlen's throwaway
+ * copies, each string temporary or string local
  * gets a slot, and records are built in the record area. Only the record
  * area's offset depends on how many slots the program needs, so it is a
  * constant (bstap_cfg_rec_off) filled in at the end and folded by the
@@ -491,11 +492,12 @@ static uint32_t pow2_above(uint32_t v)
 
 void cg_data_finish(struct cg *cg)
 {
+	/* above every record: offsets masked with rec_cap - 1 stay exact */
 	uint32_t rec_cap = pow2_above(cg->max_record > cg->msl + 8 ?
-				      cg->max_record : cg->msl + 8);
+				      cg->max_record + 8 : cg->msl + 16);
 	uint32_t rec_off = cg->slot_area + (uint32_t)cg->max_slots *
 					   cg->slot_size;
-	uint32_t size = rec_off + 2 * rec_cap;
+	uint32_t size = rec_off + rec_cap + ((cg->msl + 8 + 7) & ~7u);
 	struct src_loc none = { 0 };
 
 	/* the last slot may be read masked past its end: the record area
