@@ -523,6 +523,28 @@ void cg_data_finish(struct cg *cg)
 
 /* ------------------------------------------------------------ keys */
 
+/*
+ * Keys of longs only go on the stack: the common counting probe then needs
+ * no scratch at all, and its program skips the scratch lookup.
+ */
+static LLVMValueRef stack_key(struct cg *cg, struct cg_global *g,
+			      struct cg_val *keys, int n)
+{
+	LLVMValueRef first = LLVMGetFirstInstruction(cg->fn->entry), key;
+
+	LLVMPositionBuilderBefore(cg->alloca_b, first);
+	key = LLVMBuildAlloca(cg->alloca_b,
+			      LLVMArrayType(cg->i64, (g->key_size + 7) / 8),
+			      "key");
+	for (int i = 0; i < n; i++) {
+		LLVMValueRef idx = cg_i64(cg, g->key_off[i]);
+
+		LLVMBuildStore(cg->b, keys[i].v,
+			       LLVMBuildGEP2(cg->b, cg->i8, key, &idx, 1, ""));
+	}
+	return key;
+}
+
 LLVMValueRef cg_build_key(struct cg *cg, struct cg_global *g,
 			  struct cg_val *keys, int n)
 {
@@ -535,6 +557,8 @@ LLVMValueRef cg_build_key(struct cg *cg, struct cg_global *g,
 	}
 	for (int i = 0; i < n; i++)
 		strings |= keys[i].type == TYPE_STRING;
+	if (!strings && g->key_size <= 64)
+		return stack_key(cg, g, keys, n);
 	if (strings) {
 		LLVMValueRef args[3] = {
 			key, cg_i32(cg, g->key_size),

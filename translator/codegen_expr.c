@@ -92,12 +92,21 @@ void cg_raise(struct cg *cg, int kind, struct src_loc loc, const char *token,
 		/* a try outside a foreach callback: its caller goes there */
 		LLVMBuildBr(cg->b, fn->try ? t->catch_bb : fn->catch_out_bb);
 	} else {
-		LLVMValueRef args[5] = {
-			cg_rec_area(cg), cg_i32(cg, (uint32_t)fn->probe_index),
-			cg_i32(cg, (uint32_t)kind), cg_i32(cg, where),
-			detail ? detail : LLVMConstNull(cg->ptr),
-		};
+		/* a scratch lookup of its own: the hot path may not need one */
+		LLVMValueRef scr = cg_scratch_lookup(cg), off, args[5];
+		LLVMBasicBlockRef send = cg_block(cg, "report");
 
+		LLVMBuildCondBr(cg->b, LLVMBuildIsNull(cg->b, scr, ""),
+				fn->exit_bb, send);
+		LLVMPositionBuilderAtEnd(cg->b, send);
+		off = LLVMBuildZExt(cg->b, LLVMBuildLoad2(cg->b, cg->i32,
+							  cg->cfg_rec_off, ""),
+				    cg->i64, "");
+		args[0] = LLVMBuildGEP2(cg->b, cg->i8, scr, &off, 1, "rec");
+		args[1] = cg_i32(cg, (uint32_t)fn->probe_index);
+		args[2] = cg_i32(cg, (uint32_t)kind);
+		args[3] = cg_i32(cg, where);
+		args[4] = detail ? detail : LLVMConstNull(cg->ptr);
 		cg_note_record(cg, 16 + 8 + 8 + cg->msl);
 		cg_runtime(cg, "bstap_raise", cg->void_t, args, 5);
 		LLVMBuildBr(cg->b, fn->exit_bb);

@@ -773,11 +773,46 @@ LLVMValueRef cg_scratch_lookup(struct cg *cg)
 
 	if (!ph)
 		ph = LLVMAddGlobal(cg->mod, cg->i8, "bstap_scr_placeholder");
-	key = LLVMBuildAlloca(cg->b, cg->i32, "zero");
+	LLVMValueRef first = LLVMGetFirstInstruction(cg->fn->entry);
+
+	if (first)
+		LLVMPositionBuilderBefore(cg->alloca_b, first);
+	else
+		LLVMPositionBuilderAtEnd(cg->alloca_b, cg->fn->entry);
+	key = LLVMBuildAlloca(cg->alloca_b, cg->i32, "zero");
 	LLVMBuildStore(cg->b, cg_i32(cg, 0), key);
 	args[0] = ph;
 	args[1] = key;
 	return cg_helper(cg, BPF_FUNC_map_lookup_elem, cg->ptr, args, 2);
+}
+
+/* A program whose only use of scratch is the entry's check skips it. */
+static void drop_unused_scratch(struct cg *cg, struct cg_fn *fn)
+{
+	LLVMUseRef u = LLVMGetFirstUse(fn->scratch), next;
+	LLVMValueRef check, term;
+
+	/* addresses computed and never used do not count */
+	for (; u; u = next) {
+		LLVMValueRef user = LLVMGetUser(u);
+
+		next = LLVMGetNextUse(u);
+		if (LLVMIsAGetElementPtrInst(user) && !LLVMGetFirstUse(user))
+			LLVMInstructionEraseFromParent(user);
+	}
+	u = LLVMGetFirstUse(fn->scratch);
+	if (!u || LLVMGetNextUse(u))
+		return;
+	check = LLVMGetUser(u);
+	term = LLVMGetBasicBlockTerminator(fn->entry);
+	if (!term || LLVMGetCondition(term) != check)
+		return;
+	LLVMPositionBuilderBefore(cg->b, term);
+	LLVMSetCurrentDebugLocation2(cg->b, LLVMInstructionGetDebugLoc(term));
+	LLVMBuildBr(cg->b, fn->init_bb);
+	LLVMInstructionEraseFromParent(term);
+	LLVMInstructionEraseFromParent(check);
+	LLVMInstructionEraseFromParent(fn->scratch);
 }
 
 static void gen_point(struct cg *cg, struct elab_probe *ep, int j)
@@ -845,6 +880,7 @@ static void gen_point(struct cg *cg, struct elab_probe *ep, int j)
 	LLVMPositionBuilderAtEnd(cg->b, fn.exit_bb);
 	cg_debug_loc(cg, ep->loc);
 	LLVMBuildRet(cg->b, cg_i32(cg, 0));
+	drop_unused_scratch(cg, &fn);
 	cg->fn = NULL;
 
 	fill_probe(cg, ep, rp, j, name, &bp);
