@@ -14,6 +14,7 @@
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <bpf/libbpf.h>
@@ -163,6 +164,22 @@ static int libbpf_print(enum libbpf_print_level level, const char *fmt,
 	return vfprintf(stderr, fmt, ap);
 }
 
+static double ms_since(const struct timespec *t0)
+{
+	struct timespec t;
+
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return (t.tv_sec - t0->tv_sec) * 1e3 + (t.tv_nsec - t0->tv_nsec) / 1e6;
+}
+
+/* -v: where the start-up time goes */
+static void phase(struct runner *r, const char *what)
+{
+	if (r->opt.verbose)
+		fprintf(stderr, RUNNER_NAME ": %s at %.1f ms\n", what,
+			ms_since(&r->t0));
+}
+
 /* Everything before the event loop; -1 ends the run at once. */
 static int start(struct runner *r)
 {
@@ -175,8 +192,10 @@ static int start(struct runner *r)
 			r->opt.command, strerror(errno));
 		return -1;
 	}
-	if (loop_setup_signals(r) || object_load(r) ||
-	    object_init_globals(r) || tier_prepare(r) || output_ring_open(r))
+	if (loop_setup_signals(r) || object_load(r))
+		return -1;
+	phase(r, "loaded");
+	if (object_init_globals(r) || tier_prepare(r) || output_ring_open(r))
 		return -1;
 	return 0;
 }
@@ -187,17 +206,20 @@ static void run(struct runner *r)
 	bool attached = false;
 
 	tier_run_kind(r, BO_PROBE_BEGIN);
+	phase(r, "begin probes done");
 	if (!r->exiting) {
 		if (attach_all(r)) {
 			r->failed = true;
 			r->exiting = true;
 		} else {
 			attached = true;
+			phase(r, "attached");
 			child_release(r);
 			loop_run(r);
 		}
 	}
 	detach_all(r);
+	phase(r, "detached");
 	output_drain(r);
 	if (r->script_errors) {
 		tier_run_kind(r, BO_PROBE_ERROR);
@@ -233,7 +255,10 @@ int main(int argc, char **argv)
 {
 	struct runner r = { .signal_fd = -1, .child_go_fd = -1,
 			    .rb_map = -1, .err_map = -1, .cur_probe = -1 };
-	int rc = parse_options(&r.opt, argc, argv);
+	int rc;
+
+	clock_gettime(CLOCK_MONOTONIC, &r.t0);
+	rc = parse_options(&r.opt, argc, argv);
 
 	if (rc)
 		return rc < 0 ? 1 : 0;

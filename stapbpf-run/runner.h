@@ -21,6 +21,7 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <sys/types.h>
+#include <time.h>
 
 #include "bo_reader.h"
 #include "format.h"
@@ -140,6 +141,8 @@ struct runner {
 
 	FILE *out;
 	struct strbuf line;		/* scratch for one record */
+
+	struct timespec t0;		/* start, for -v */
 
 	/* the run */
 	bool exiting;			/* exit(), signal, -c exit, -T */
