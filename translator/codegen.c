@@ -78,6 +78,23 @@ bool cg_terminated(struct cg *cg)
 	return !bb || LLVMGetBasicBlockTerminator(bb);
 }
 
+/*
+ * Allocas go to the top of the function's entry block (mem2reg wants them
+ * there), with the current location: callbacks are functions of their own.
+ */
+LLVMValueRef cg_alloca(struct cg *cg, LLVMTypeRef t, const char *name)
+{
+	LLVMValueRef first = LLVMGetFirstInstruction(cg->fn->entry);
+
+	if (first)
+		LLVMPositionBuilderBefore(cg->alloca_b, first);
+	else
+		LLVMPositionBuilderAtEnd(cg->alloca_b, cg->fn->entry);
+	LLVMSetCurrentDebugLocation2(cg->alloca_b,
+				     LLVMGetCurrentDebugLocation2(cg->b));
+	return LLVMBuildAlloca(cg->alloca_b, t, name);
+}
+
 /* BPF helpers are calls to the helper id cast to a function pointer. */
 LLVMValueRef cg_helper(struct cg *cg, int id, LLVMTypeRef ret,
 		       LLVMValueRef *args, int n)

@@ -464,7 +464,7 @@ static struct cg_val print_hist(struct cg *cg, struct expr *e)
 struct cg_val cg_stat(struct cg *cg, struct expr *e)
 {
 	struct cg_global *g;
-	LLVMValueRef key, out, rc, a[4], first;
+	LLVMValueRef key, out, rc, a[4];
 	/* extractors per-CPU merged: in the runner by a helper, in kernel
 	 * probes by runtime/bpf over bpf_map_lookup_percpu_elem */
 	static const char *const names[] = { "@count", "@sum", "@min",
@@ -473,9 +473,7 @@ struct cg_val cg_stat(struct cg *cg, struct expr *e)
 	key = stats_key(cg, e->operand, &g);
 	if (!key)
 		return lng(cg_i64(cg, 0));
-	first = LLVMGetFirstInstruction(cg->fn->entry);
-	LLVMPositionBuilderBefore(cg->alloca_b, first);
-	out = LLVMBuildAlloca(cg->alloca_b, cg->i64, "stat");
+	out = cg_alloca(cg, cg->i64, "stat");
 	LLVMBuildStore(cg->b, cg_i64(cg, 0), out);
 	if (kernel_tier(cg)) {
 		LLVMValueRef k[5] = { g->map, key, cg_i64(cg, e->stat),

@@ -530,10 +530,9 @@ void cg_data_finish(struct cg *cg)
 static LLVMValueRef stack_key(struct cg *cg, struct cg_global *g,
 			      struct cg_val *keys, int n)
 {
-	LLVMValueRef first = LLVMGetFirstInstruction(cg->fn->entry), key;
+	LLVMValueRef key;
 
-	LLVMPositionBuilderBefore(cg->alloca_b, first);
-	key = LLVMBuildAlloca(cg->alloca_b,
+	key = cg_alloca(cg,
 			      LLVMArrayType(cg->i64, (g->key_size + 7) / 8),
 			      "key");
 	for (int i = 0; i < n; i++) {

@@ -132,7 +132,6 @@ struct cg_var *cg_new_var(struct cg *cg, enum type_kind t)
 {
 	struct cg_fn *fn = cg->fn;
 	struct cg_var *v = arena_new(cg->a, struct cg_var);
-	LLVMValueRef first = LLVMGetFirstInstruction(fn->entry);
 
 	v->type = t == TYPE_STRING ? TYPE_STRING : TYPE_LONG;
 	if (v->type == TYPE_STRING || fn->scratch_locals) {
@@ -145,11 +144,7 @@ struct cg_var *cg_new_var(struct cg *cg, enum type_kind t)
 			LLVMBuildStore(cg->b, cg_i64(cg, 0), cg_var_ptr(cg, v));
 		return v;
 	}
-	if (first)
-		LLVMPositionBuilderBefore(cg->alloca_b, first);
-	else
-		LLVMPositionBuilderAtEnd(cg->alloca_b, fn->entry);
-	v->ptr = LLVMBuildAlloca(cg->alloca_b, cg->i64, "var");
+	v->ptr = cg_alloca(cg, cg->i64, "var");
 	LLVMBuildStore(cg->b, cg_i64(cg, 0), v->ptr);
 	return v;
 }
@@ -340,10 +335,7 @@ static void write_element(struct cg *cg, struct expr *e, struct cg_val v)
 		/* a slot or a literal: both have value_size bytes behind */
 		val = v.v;
 	} else {
-		LLVMValueRef first = LLVMGetFirstInstruction(cg->fn->entry);
-
-		LLVMPositionBuilderBefore(cg->alloca_b, first);
-		val = LLVMBuildAlloca(cg->alloca_b, cg->i64, "val");
+		val = cg_alloca(cg, cg->i64, "val");
 		LLVMBuildStore(cg->b, v.v, val);
 	}
 	rc = map_update(cg, g, key, val, BPF_ANY);
@@ -360,7 +352,6 @@ static LLVMValueRef add_element(struct cg *cg, struct expr *e,
 	struct cg_global *g;
 	LLVMValueRef key = element_key(cg, e, &g), p, old, tmp, rc;
 	LLVMBasicBlockRef have, insert, done, hb;
-	LLVMValueRef first;
 
 	if (!key)
 		return cg_i64(cg, 0);
@@ -377,9 +368,7 @@ static LLVMValueRef add_element(struct cg *cg, struct expr *e,
 	LLVMBuildBr(cg->b, done);
 
 	LLVMPositionBuilderAtEnd(cg->b, insert);
-	first = LLVMGetFirstInstruction(cg->fn->entry);
-	LLVMPositionBuilderBefore(cg->alloca_b, first);
-	tmp = LLVMBuildAlloca(cg->alloca_b, cg->i64, "val");
+	tmp = cg_alloca(cg, cg->i64, "val");
 	LLVMBuildStore(cg->b, delta, tmp);
 	rc = map_update(cg, g, key, tmp, BPF_ANY);
 	check_update(cg, g, rc, e->loc, g->sym->name);

@@ -215,6 +215,7 @@ LLVMValueRef cg_i32(struct cg *cg, uint32_t v);
 bool cg_error(struct cg *cg, struct src_loc loc, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 LLVMBasicBlockRef cg_block(struct cg *cg, const char *name);
+LLVMValueRef cg_alloca(struct cg *cg, LLVMTypeRef t, const char *name);
 /* Is the builder's block already terminated (after break, return...)? */
 bool cg_terminated(struct cg *cg);
 

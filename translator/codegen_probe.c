@@ -202,10 +202,7 @@ static LLVMValueRef core_member(struct cg *cg, const struct btf *btf,
 
 static LLVMValueRef stack_slot(struct cg *cg)
 {
-	LLVMValueRef first = LLVMGetFirstInstruction(cg->fn->entry);
-
-	LLVMPositionBuilderBefore(cg->alloca_b, first);
-	return LLVMBuildAlloca(cg->alloca_b, cg->i64, "kread");
+	return cg_alloca(cg, cg->i64, "kread");
 }
 
 /* Reads size (1..8) bytes at a kernel address as a long. */
@@ -773,13 +770,7 @@ LLVMValueRef cg_scratch_lookup(struct cg *cg)
 
 	if (!ph)
 		ph = LLVMAddGlobal(cg->mod, cg->i8, "bstap_scr_placeholder");
-	LLVMValueRef first = LLVMGetFirstInstruction(cg->fn->entry);
-
-	if (first)
-		LLVMPositionBuilderBefore(cg->alloca_b, first);
-	else
-		LLVMPositionBuilderAtEnd(cg->alloca_b, cg->fn->entry);
-	key = LLVMBuildAlloca(cg->alloca_b, cg->i32, "zero");
+	key = cg_alloca(cg, cg->i32, "zero");
 	LLVMBuildStore(cg->b, cg_i32(cg, 0), key);
 	args[0] = ph;
 	args[1] = key;
@@ -851,8 +842,6 @@ static void gen_point(struct cg *cg, struct elab_probe *ep, int j)
 	fn.exit_bb = cg_block(cg, "exit");
 	LLVMPositionBuilderAtEnd(cg->b, fn.entry);
 	cg_debug_loc(cg, ep->loc);
-	LLVMSetCurrentDebugLocation2(cg->alloca_b,
-				     LLVMGetCurrentDebugLocation2(cg->b));
 	fn.scratch = cg_scratch_lookup(cg);
 	LLVMBuildCondBr(cg->b, LLVMBuildIsNull(cg->b, fn.scratch, ""),
 			fn.exit_bb, fn.init_bb);

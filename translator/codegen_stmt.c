@@ -171,10 +171,7 @@ static void try_stmt(struct cg *cg, struct stmt *st)
 
 static LLVMValueRef alloca_bytes(struct cg *cg, uint32_t n, const char *name)
 {
-	LLVMValueRef first = LLVMGetFirstInstruction(cg->fn->entry);
-
-	LLVMPositionBuilderBefore(cg->alloca_b, first);
-	return LLVMBuildAlloca(cg->alloca_b, LLVMArrayType(cg->i8, n), name);
+	return cg_alloca(cg, LLVMArrayType(cg->i8, n), name);
 }
 
 static LLVMValueRef at(struct cg *cg, LLVMValueRef base, uint32_t off)
