@@ -235,17 +235,47 @@ int mapcache_delete(struct runner *r, int map, const void *key)
 	return bpf_map_delete_elem(r->maps[map].fd, key) ? -errno : 0;
 }
 
+/*
+ * Kernel probes keep updating their own CPUs' slots while a handler runs:
+ * write back only the slots the handler changed, over fresh values of the
+ * others, so that their updates are not lost.
+ */
+static int write_back_percpu(struct runner *r, struct centry *e)
+{
+	struct rmap *m = &r->maps[e->map];
+	size_t stride = map_percpu_stride(m);
+	uint8_t *fresh = malloc(e->size);
+	int rc;
+
+	if (!fresh)
+		return -1;
+	if (bpf_map_lookup_elem(m->fd, e->key, fresh))
+		memcpy(fresh, e->buf, e->size);
+	for (size_t off = 0; off + stride <= e->size; off += stride)
+		if (memcmp(e->buf + off, e->snap + off, stride))
+			memcpy(fresh + off, e->buf + off, stride);
+	rc = bpf_map_update_elem(m->fd, e->key, fresh, BPF_ANY);
+	free(fresh);
+	return rc;
+}
+
 void mapcache_flush(struct runner *r)
 {
 	if (!r->cache)
 		return;
 	for (struct centry *e = r->cache->all; e; e = e->all) {
+		struct rmap *m = &r->maps[e->map];
+		int rc;
+
 		if (!e->valid || !memcmp(e->buf, e->snap, e->size))
 			continue;
-		if (bpf_map_update_elem(r->maps[e->map].fd, e->key, e->buf,
-					BPF_ANY))
-			runner_warn(r, "cannot write back map %s: %s",
-				    r->maps[e->map].name, strerror(errno));
+		if (m->percpu)
+			rc = write_back_percpu(r, e);
+		else
+			rc = bpf_map_update_elem(m->fd, e->key, e->buf, BPF_ANY);
+		if (rc)
+			runner_warn(r, "cannot write back map %s: %s", m->name,
+				    strerror(errno));
 		memcpy(e->snap, e->buf, e->size);
 	}
 }
