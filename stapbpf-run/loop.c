@@ -60,7 +60,8 @@ int loop_setup_signals(struct runner *r)
  * name at once: probes that see it before the exec (sched_switch while it
  * waits or loads) see the name it will have.
  */
-static void __attribute__((noreturn)) exec_command(const char *cmd, int go)
+static void __attribute__((noreturn)) exec_command(const char *cmd, int go,
+						   int failed)
 {
 	wordexp_t w;
 	bool words = !wordexp(cmd, &w, WRDE_NOCMD) && w.we_wordc > 0;
@@ -72,37 +73,62 @@ static void __attribute__((noreturn)) exec_command(const char *cmd, int go)
 	/* starts only when the runner says every probe is attached */
 	if (read(go, &c, 1) != 1)
 		_exit(127);
-	if (words) {
+	if (words)
 		execvp(w.we_wordv[0], w.we_wordv);
-		fprintf(stderr, RUNNER_NAME ": cannot run '%s': %s\n",
-			w.we_wordv[0], strerror(errno));
+	else
+		execl("/bin/sh", "sh", "-c", cmd, (char *)NULL);
+	fprintf(stderr, RUNNER_NAME ": cannot run '%s': %s\n",
+		words ? w.we_wordv[0] : "/bin/sh", strerror(errno));
+	/* tell the runner: the run fails, unlike a command that fails */
+	if (write(failed, "x", 1) != 1)
 		_exit(127);
-	}
-	execl("/bin/sh", "sh", "-c", cmd, (char *)NULL);
 	_exit(127);
 }
 
 int child_spawn(struct runner *r)
 {
-	int p[2];
+	int go[2], failed[2];
 
 	if (!r->opt.command)
 		return 0;
-	if (pipe2(p, O_CLOEXEC))
+	if (pipe2(go, O_CLOEXEC))
 		return -1;
+	if (pipe2(failed, O_CLOEXEC | O_NONBLOCK)) {
+		close(go[0]);
+		close(go[1]);
+		return -1;
+	}
 	r->child = fork();
 	if (r->child < 0) {
-		close(p[0]);
-		close(p[1]);
+		close(go[0]);
+		close(go[1]);
+		close(failed[0]);
+		close(failed[1]);
 		return -1;
 	}
 	if (r->child == 0) {
-		close(p[1]);
-		exec_command(r->opt.command, p[0]);
+		close(go[1]);
+		close(failed[0]);
+		exec_command(r->opt.command, go[0], failed[1]);
 	}
-	close(p[0]);
-	r->child_go_fd = p[1];
+	close(go[0]);
+	close(failed[1]);
+	r->child_go_fd = go[1];
+	r->child_failed_fd = failed[0];
 	return 0;
+}
+
+/* Did the command fail to start? Its exec failure was written down. */
+static void child_check_exec(struct runner *r)
+{
+	char c;
+
+	if (r->child_failed_fd < 0)
+		return;
+	if (read(r->child_failed_fd, &c, 1) == 1)
+		r->failed = true;
+	close(r->child_failed_fd);
+	r->child_failed_fd = -1;
 }
 
 void child_release(struct runner *r)
@@ -122,12 +148,15 @@ void child_reap(struct runner *r)
 		close(r->child_go_fd);
 		r->child_go_fd = -1;
 	}
-	if (r->child <= 0 || r->child_done)
+	if (r->child <= 0 || r->child_done) {
+		child_check_exec(r);
 		return;
+	}
 	kill(r->child, SIGTERM);
 	for (int i = 0; i < 100; i++) {
 		if (waitpid(r->child, &r->child_status, WNOHANG) == r->child) {
 			r->child_done = true;
+			child_check_exec(r);
 			return;
 		}
 		usleep(10000);
@@ -135,6 +164,7 @@ void child_reap(struct runner *r)
 	kill(r->child, SIGKILL);
 	waitpid(r->child, &r->child_status, 0);
 	r->child_done = true;
+	child_check_exec(r);
 }
 
 static void handle_signals(struct runner *r)

@@ -254,6 +254,7 @@ static void teardown(struct runner *r)
 int main(int argc, char **argv)
 {
 	struct runner r = { .signal_fd = -1, .child_go_fd = -1,
+			    .child_failed_fd = -1,
 			    .rb_map = -1, .err_map = -1, .cur_probe = -1 };
 	int rc;
 

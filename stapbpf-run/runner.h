@@ -152,6 +152,7 @@ struct runner {
 	int signal_fd;
 	pid_t child;
 	int child_go_fd;		/* write end of the -c handshake */
+	int child_failed_fd;		/* the command could not be run */
 	int child_status;
 	bool child_done;
 	int n_attach_failed;
