@@ -142,10 +142,13 @@ enum bo_value_type {
  *   BO_GLOBAL_TARGET (long): -x PID, or the pid of the -c command, else 0;
  *   "$N" (long) and "@N" (string): positional parameter N (1-based);
  *   BO_GLOBAL_REALTIME (long): CLOCK_REALTIME minus CLOCK_BOOTTIME in ns,
- *   for gettimeofday_*() (BPF has no wall clock: boot time plus this).
+ *   for gettimeofday_*() (BPF has no wall clock: boot time plus this);
+ *   BO_GLOBAL_RUNNER_PID (long): the runner's own pid, for probes that
+ *   would otherwise trace the runner's output (a write() probe).
  */
 #define BO_GLOBAL_TARGET "__target"
 #define BO_GLOBAL_REALTIME "__realtime_offset"
+#define BO_GLOBAL_RUNNER_PID "__runner_pid"
 
 #define BO_G_ARRAY	(1u << 0)
 #define BO_G_WRAP	(1u << 1)	/* a% : LRU map, never overflows */

@@ -612,8 +612,12 @@ static int apply_args(struct runner *r)
 	}
 	if (r->child > 0)
 		target = r->child;
+	if (!target && (r->meta.header.flags & BO_F_NEEDS_TARGET))
+		runner_warn(r, "the script uses target(), but neither -c nor "
+			    "-x was given: target() is 0");
 	return set_hidden(r, BO_GLOBAL_TARGET, target) ||
-	       set_hidden(r, BO_GLOBAL_REALTIME, realtime_offset()) ? -1 : 0;
+	       set_hidden(r, BO_GLOBAL_REALTIME, realtime_offset()) ||
+	       set_hidden(r, BO_GLOBAL_RUNNER_PID, getpid()) ? -1 : 0;
 }
 
 /*
