@@ -174,24 +174,51 @@ RT s64 bstap_substr(char *dst, const char *s, s64 start, s64 len)
 	return 0;
 }
 
-RT s64 bstap_isinstr(const char *s1, const char *s2)
-{
-	s64 n1 = bstap_strlen(s1), n2 = bstap_strlen(s2), i, j;
+struct find_ctx {
+	const char *s1, *s2;
+	s64 n1, n2;
+};
 
-	if (n2 == 0)
+static long (*bpf_loop_fn)(u32 n, void *fn, void *ctx, u64 flags) =
+	(void *)181;
+
+/*
+ * Does s2 occur at s1 + i?  One bpf_loop() step of isinstr(): 1 stops the
+ * loop, found or past the last position. It writes nothing, so the
+ * verifier's walk over the callback converges at once.
+ */
+static __attribute__((noinline)) long bstap_cb_find(u32 i, void *ctx)
+{
+	struct find_ctx *f = ctx;
+
+	if ((s64)i + f->n2 > f->n1)
 		return 1;
-	for (i = 0; i < msl() - 1; i++) {
-		if (i + n2 > n1)
-			break;
-		for (j = 0; j < msl() - 1; j++) {
-			if (j >= n2)
-				return 1;
-			if (s1[(i + j) & bstap_cfg_str_mask] !=
-			    s2[j & bstap_cfg_str_mask])
-				break;
-		}
+	for (u32 j = 0; j < msl() - 1; j++) {
+		if (j >= f->n2)
+			return 1;
+		if (f->s1[(i + j) & bstap_cfg_str_mask] !=
+		    f->s2[j & bstap_cfg_str_mask])
+			return 0;
 	}
 	return 0;
+}
+
+/*
+ * isinstr(s1, s2): bpf_loop() tries the positions and returns how many
+ * steps ran; a match at i stops after i + 1 <= n1 - n2 + 1 steps, running
+ * past the last position takes one more.
+ */
+RT s64 bstap_isinstr(const char *s1, const char *s2)
+{
+	struct find_ctx f = { s1, s2, bstap_strlen(s1), bstap_strlen(s2) };
+	long steps;
+
+	if (f.n2 == 0)
+		return 1;
+	if (f.n2 > f.n1)
+		return 0;
+	steps = bpf_loop_fn(msl(), bstap_cb_find, &f, 0);
+	return steps >= 1 && steps <= f.n1 - f.n2 + 1;
 }
 
 static RT s64 digit_of(u8 c)
