@@ -46,6 +46,11 @@ struct elab_ctx {
 
 	struct strmap resolved;		/* probe_point -> struct resolve_cache:
 					 * an alias's points resolve once */
+	struct strmap btf_types;	/* type text -> its BTF cursor, or
+					 * &btf_no_type: libbpf's lookup by
+					 * name scans every type */
+	struct strmap var_lists;	/* provider + point text -> its
+					 * variables, asked once */
 	struct strmap warned;		/* "file:line:col" of warnings given:
 					 * alias copies share locations */
 	int expansions;			/* probe points expanded so far */

@@ -31,6 +31,8 @@ void elab_ctx_init(struct elab_ctx *cx, struct session *s)
 	strmap_init(&cx->efuncs, true);
 	strmap_init(&cx->warned, false);
 	strmap_init(&cx->resolved, true);
+	strmap_init(&cx->btf_types, false);
+	strmap_init(&cx->var_lists, false);
 	strmap_init(&cx->user_alias_first, false);
 	tapset_load(s);
 }

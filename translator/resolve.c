@@ -386,6 +386,50 @@ static void emit_var(void *ctx, const struct context_var *v)
 	vc->points++;
 }
 
+struct var_list {
+	struct elab_ctx *cx;
+	VEC(struct context_var) vars;
+};
+
+/* Providers may build names in buffers of their own: keep copies. */
+static void collect_var(void *ctx, const struct context_var *v)
+{
+	struct var_list *l = ctx;
+	struct context_var copy;
+
+	if (!v || !v->name)
+		return;
+	copy = *v;
+	copy.name = arena_strdup(l->cx->a, v->name);
+	copy.type = v->type ? arena_strdup(l->cx->a, v->type) : NULL;
+	vec_push(l->cx->a, &l->vars, copy);
+}
+
+/*
+ * A point's variables, asked of its provider once per canonical point:
+ * every probe on an alias shares its points, and the provider may read
+ * files to answer.
+ */
+static void point_vars(struct elab_ctx *cx, const struct resolved_point *rp,
+		       struct vars_emit *ve)
+{
+	const char *key = rp->text ? arena_printf(cx->a, "%s\n%s",
+						  rp->provider->name ?
+						  rp->provider->name : "",
+						  rp->text) : NULL;
+	struct var_list *l = key ? strmap_get(&cx->var_lists, key) : NULL;
+
+	if (!l) {
+		l = arena_new(cx->a, struct var_list);
+		l->cx = cx;
+		rp->provider->variables(cx->s, rp, collect_var, l);
+		if (key)
+			strmap_put(cx->a, &cx->var_lists, key, l);
+	}
+	for (int i = 0; i < l->vars.n; i++)
+		emit_var(ve, &l->vars.v[i]);
+}
+
 /*
  * A $var must exist at every point of the probe whose provider lists
  * variables; ep->vars keeps those (name -> context_var).
@@ -409,7 +453,7 @@ void probe_vars(struct elab_ctx *cx, struct elab_probe *ep)
 		if (!rp->provider || !rp->provider->variables)
 			continue;
 		strmap_init(&seen, false);
-		rp->provider->variables(cx->s, rp, emit_var, &ve);
+		point_vars(cx, rp, &ve);
 		if (ve.n)
 			listing++;
 	}
@@ -552,8 +596,8 @@ static const struct btf_type *btf_strip(const struct btf *btf, uint32_t *id)
 }
 
 /* "struct task_struct*", "const char *", "pid_t": the base type id. */
-static bool cursor_from_text(const struct btf *btf, const char *text,
-			     struct btf_cursor *c)
+static bool cursor_lookup(const struct btf *btf, const char *text,
+			  struct btf_cursor *c)
 {
 	char name[256];
 	size_t n;
@@ -594,6 +638,25 @@ static bool cursor_from_text(const struct btf *btf, const char *text,
 	if (id <= 0)
 		return false;
 	c->id = (uint32_t)id;
+	return true;
+}
+
+static char btf_no_type;
+
+static bool cursor_from_text(struct elab_ctx *cx, const struct btf *btf,
+			     const char *text, struct btf_cursor *c)
+{
+	struct btf_cursor *hit = strmap_get(&cx->btf_types, text);
+
+	if (!hit) {
+		hit = arena_new(cx->a, struct btf_cursor);
+		if (!cursor_lookup(btf, text, hit))
+			hit = (struct btf_cursor *)&btf_no_type;
+		strmap_put(cx->a, &cx->btf_types, text, hit);
+	}
+	if (hit == (struct btf_cursor *)&btf_no_type)
+		return false;
+	*c = *hit;
 	return true;
 }
 
@@ -772,7 +835,7 @@ static int chain_type(struct scope *sc, const struct expr *e,
 	if (!v || !v->type || !from_kernel_btf(sc->probe))
 		return -1;
 	ix = btf_vmlinux(sc->cx->s);
-	if (!ix || !cursor_from_text(ix->btf, v->type, &c))
+	if (!ix || !cursor_from_text(sc->cx, ix->btf, v->type, &c))
 		return -1;
 	return walk_chain(sc, ix->btf, c, e, quiet, whole_ok, out);
 }
@@ -796,7 +859,7 @@ static int cast_type(struct scope *sc, struct expr *e, bool quiet)
 	ix = btf_vmlinux(sc->cx->s);
 	if (!ix)
 		return -1;
-	if (!cursor_from_text(ix->btf, e->str, &c)) {
+	if (!cursor_from_text(sc->cx, ix->btf, e->str, &c)) {
 		if (!quiet)
 			diag_hint(diag_error(sc->cx->s, e->loc,
 					     "the kernel has no type '%s'",
