@@ -247,6 +247,40 @@ static bool core_load(struct cg *cg, struct core_state *st,
 	return true;
 }
 
+/*
+ * [i] on an array member or through a pointer: the element's address at
+ * i times its size (the element layout is not relocated, only members).
+ */
+static bool core_index(struct cg *cg, struct core_state *st,
+		       const struct component *c, struct src_loc loc)
+{
+	uint32_t id = st->id;
+	const struct btf_type *t = strip(st->btf, &id);
+	uint32_t elem;
+	int size;
+	LLVMValueRef i, off;
+
+	if (t && btf_is_ptr(t)) {
+		if (!core_load(cg, st, loc))
+			return false;
+		st->addr = LLVMBuildIntToPtr(cg->b, st->value, cg->ptr, "");
+		st->value = NULL;
+		elem = t->type;
+	} else if (t && btf_is_array(t) && st->addr) {
+		elem = btf_array(t)->type;
+	} else {
+		return cg_error(cg, loc, "this value cannot be indexed");
+	}
+	size = btf_type_bytes(st->btf, elem);
+	if (size <= 0)
+		return cg_error(cg, loc, "the elements here have no size");
+	i = cg_expr(cg, c->index).v;
+	off = LLVMBuildMul(cg->b, i, cg_i64(cg, size), "");
+	st->addr = LLVMBuildGEP2(cg->b, cg->i8, st->addr, &off, 1, "");
+	st->id = elem;
+	return true;
+}
+
 static bool core_step(struct cg *cg, struct core_state *st,
 		      const struct component *c, const char *name,
 		      struct src_loc loc)
@@ -255,7 +289,7 @@ static bool core_step(struct cg *cg, struct core_state *st,
 	const struct btf_type *t = strip(st->btf, &id);
 
 	if (c && c->kind == COMP_INDEX)
-		return cg_error(cg, loc, "indexing a kernel value ([...]) is not supported by the BPF code generator yet");
+		return core_index(cg, st, c, loc);
 	if (t && btf_is_ptr(t)) {
 		/* -> through a pointer: read it, then look at the pointee */
 		if (!core_load(cg, st, loc))
