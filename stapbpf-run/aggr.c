@@ -186,7 +186,9 @@ static int snapshot(struct runner *r, struct aggr_iter *it)
 	bool stats = gl->value_type == BO_TYPE_STATS;
 	size_t vsize = stats ? r->globals[it->global].stride *
 		(m->percpu ? r->ncpus : 1) : m->value_size;
-	size_t esize = m->key_size + vsize;
+	/* values 8-aligned: stats_merge reads their 64-bit fields */
+	size_t kspace = (m->key_size + 7) & ~(size_t)7;
+	size_t esize = kspace + ((vsize + 7) & ~(size_t)7);
 	size_t cap = m->max_entries ? m->max_entries : 1;
 	uint8_t *prev = NULL;
 
@@ -198,7 +200,7 @@ static int snapshot(struct runner *r, struct aggr_iter *it)
 		struct aggr_elem *e = &it->elems[it->n];
 
 		e->key = it->blob + it->n * esize;
-		e->value = e->key + m->key_size;
+		e->value = e->key + kspace;
 		if (bpf_map_get_next_key(m->fd, prev, e->key))
 			break;
 		prev = e->key;

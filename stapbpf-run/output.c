@@ -285,10 +285,12 @@ static int record_print_stats(struct runner *r, const struct bo_record *h,
 
 int output_record(struct runner *r, const void *data, size_t len)
 {
-	const struct bo_record *h = data;
+	struct bo_record hdr = { 0 }, *h = &hdr;	/* data may be unaligned */
 	const uint8_t *p = (const uint8_t *)data + sizeof(*h), *end;
 	int rc;
 
+	if (len >= sizeof(*h))
+		memcpy(h, data, sizeof(*h));
 	if (len < sizeof(*h) || h->len < sizeof(*h) || h->len > len) {
 		rc = -1;
 		goto out;

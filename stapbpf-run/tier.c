@@ -420,16 +420,18 @@ static uint64_t h_foreach_begin(struct interp_ctx *c, uint64_t g,
 				uint64_t spec, uint64_t a3, uint64_t a4,
 				uint64_t a5)
 {
-	const struct bo_foreach_spec *s;
+	const void *p;
+	struct bo_foreach_spec s;	/* program memory may be unaligned */
 	long h;
 
 	(void)a3, (void)a4, (void)a5;
 	if (check_global(c, g, false))
 		return 0;
-	s = interp_mem(c, spec, sizeof(*s), false);
-	if (!s)
+	p = interp_mem(c, spec, sizeof(s), false);
+	if (!p)
 		return 0;
-	h = aggr_foreach_begin(R(c), (int)g, s);
+	memcpy(&s, p, sizeof(s));
+	h = aggr_foreach_begin(R(c), (int)g, &s);
 	if (h < 0)
 		interp_abort(c, "foreach over global %llu: %s",
 			     (unsigned long long)g, strerror((int)-h));
@@ -483,7 +485,8 @@ static uint64_t h_stats_extract(struct interp_ctx *c, uint64_t g,
 	struct runner *r = R(c);
 	const void *key;
 	struct stats_data *d;
-	int64_t *dst, v;
+	void *dst;
+	int64_t v;
 	int empty = 1;
 
 	(void)a5;
@@ -502,7 +505,9 @@ static uint64_t h_stats_extract(struct interp_ctx *c, uint64_t g,
 	else
 		v = 0;
 	free(d);
-	*dst = empty ? 0 : v;
+	if (empty)
+		v = 0;
+	memcpy(dst, &v, sizeof(v));
 	return empty ? (uint64_t)-1 : 0;
 }
 
