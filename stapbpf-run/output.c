@@ -49,11 +49,38 @@ void output_flush(struct runner *r)
 		r->exiting = true;
 }
 
+/* Length of the valid UTF-8 sequence at s, or 0. */
+static size_t utf8_len(const unsigned char *s, size_t avail)
+{
+	size_t n;
+	uint32_t cp;
+
+	if (s[0] < 0xc2 || s[0] > 0xf4)
+		return 0;
+	n = s[0] < 0xe0 ? 2 : s[0] < 0xf0 ? 3 : 4;
+	if (n > avail)
+		return 0;
+	cp = s[0] & (0x7f >> n);
+	for (size_t i = 1; i < n; i++) {
+		if ((s[i] & 0xc0) != 0x80)
+			return 0;
+		cp = cp << 6 | (s[i] & 0x3f);
+	}
+	if ((n == 3 && (cp < 0x800 || (cp >= 0xd800 && cp <= 0xdfff))) ||
+	    (n == 4 && (cp < 0x10000 || cp > 0x10ffff)))
+		return 0;
+	return n;
+}
+
+/* A JSON string; bytes that are not UTF-8 become \u00XX. */
 void json_string(struct strbuf *sb, const char *s, size_t len)
 {
+	const unsigned char *u = (const unsigned char *)s;
+
 	strbuf_addch(sb, '"');
 	for (size_t i = 0; i < len; i++) {
-		unsigned char c = (unsigned char)s[i];
+		unsigned char c = u[i];
+		size_t n;
 
 		if (c == '"' || c == '\\') {
 			strbuf_addch(sb, '\\');
@@ -64,8 +91,13 @@ void json_string(struct strbuf *sb, const char *s, size_t len)
 			strbuf_addstr(sb, "\\t");
 		} else if (c < 0x20 || c == 0x7f) {
 			strbuf_addf(sb, "\\u%04x", c);
-		} else {
+		} else if (c < 0x80) {
 			strbuf_addch(sb, (char)c);
+		} else if ((n = utf8_len(u + i, len - i))) {
+			strbuf_add(sb, u + i, n);
+			i += n - 1;
+		} else {
+			strbuf_addf(sb, "\\u%04x", c);
 		}
 	}
 	strbuf_addch(sb, '"');

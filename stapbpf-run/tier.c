@@ -732,7 +732,7 @@ int tier_prepare(struct runner *r)
 
 void tier_release(struct runner *r)
 {
-	struct tier_state *s = state(r);
+	struct tier_state *s = r->tstate;
 
 	for (uint32_t i = 0; r->probes && i < r->meta.n_probes; i++) {
 		interp_prog_free(r->probes[i].iprog);
