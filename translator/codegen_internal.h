@@ -11,6 +11,7 @@
  *	codegen_call.c		runtime functions, printing, inlined functions
  *	codegen_stmt.c		statements
  *	codegen_probe.c		probe programs and context variables (CO-RE)
+ *	codegen_uprobe.c	uprobes and USDT: registers, file offsets
  *	bo_writer.c		the .bstap.meta section
  */
 #ifndef BSTAP_CODEGEN_INTERNAL_H
@@ -287,6 +288,14 @@ LLVMValueRef cg_scratch_lookup(struct cg *cg);
 struct cg_val cg_target(struct cg *cg, struct expr *e);
 struct cg_val cg_task_field(struct cg *cg, const char *const *chain,
 			    int n, struct src_loc loc);
+
+/* ------------------------------------------------ codegen_uprobe.c */
+bool cg_uprobe_var(struct cg *cg, const struct context_var *v,
+		   struct expr *e, struct cg_val *out);
+bool cg_file_offset(struct cg *cg, const char *path, uint64_t addr,
+		    uint64_t *off, struct src_loc loc);
+bool cg_data_offset(struct cg *cg, const char *path, uint64_t addr,
+		    uint64_t *off, struct src_loc loc);
 
 /* -------------------------------------------------- codegen_hist.c */
 int cg_hist_buckets(int linear, int64_t lo, int64_t hi, int64_t step,

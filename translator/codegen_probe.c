@@ -550,6 +550,14 @@ struct cg_val cg_target(struct cg *cg, struct expr *e)
 	if (cg->fn->tier != TIER_KERNEL || !cg->fn->ctx)
 		return (cg_error(cg, e->loc, "'%s' has no value here",
 				 e->name), cg_default(cg, e->type));
+	if (cg->fn->point->address && cg->fn->point->path) {
+		if (!cg_uprobe_var(cg, v, e, &base))
+			return cg_default(cg, e->type);
+		if (e->chain.n)
+			return (cg_error(cg, e->loc, "member chains of user-space values are not supported by the BPF code generator yet"),
+				cg_default(cg, e->type));
+		return base;
+	}
 	if (v->source == CTXVAR_FIELD && !cg->fn->tp_btf)
 		base = field_var(cg, v, e);
 	else if (v->source == CTXVAR_ARG && cg->fn->tp_btf)
@@ -771,6 +779,10 @@ static const char *point_section(struct cg *cg, struct elab_probe *ep,
 				    (int)(tp_name(rp->target) - 1 - rp->target),
 				    rp->target, tp_name(rp->target));
 	}
+	if (!strcmp(prov, "process") && rp->address && rp->path) {
+		bp->kind = rp->module ? BO_PROBE_USDT : BO_PROBE_UPROBE;
+		return rp->is_return ? "uretprobe" : "uprobe";
+	}
 	if (!strcmp(prov, "process") && rp->target &&
 	    (!strcmp(rp->target, "begin") || !strcmp(rp->target, "end"))) {
 		bool begin = !strcmp(rp->target, "begin");
@@ -870,6 +882,18 @@ LLVMValueRef cg_scratch_lookup(struct cg *cg)
 	return cg_helper(cg, BPF_FUNC_map_lookup_elem, cg->ptr, args, 2);
 }
 
+/* process(PID).function(...): the uprobe sees every process. */
+static void pid_filter(struct cg *cg, long pid)
+{
+	LLVMBasicBlockRef go = cg_block(cg, "pid");
+	LLVMValueRef p = cg_runtime(cg, "bstap_pid", cg->i64, NULL, 0);
+
+	LLVMBuildCondBr(cg->b, LLVMBuildICmp(cg->b, LLVMIntEQ, p,
+					     cg_i64(cg, pid), ""),
+			go, cg->fn->exit_bb);
+	LLVMPositionBuilderAtEnd(cg->b, go);
+}
+
 /* A program whose only use of scratch is the entry's check skips it. */
 static void drop_unused_scratch(struct cg *cg, struct cg_fn *fn)
 {
@@ -946,6 +970,9 @@ static void gen_point(struct cg *cg, struct elab_probe *ep, int j)
 	LLVMPositionBuilderAtEnd(cg->b, body);
 	if (bp.kind == BO_PROBE_PROCESS_BEGIN || bp.kind == BO_PROBE_PROCESS_END)
 		process_filter(cg, rp);
+	if ((bp.kind == BO_PROBE_UPROBE || bp.kind == BO_PROBE_USDT) &&
+	    rp->pid > 0)
+		pid_filter(cg, rp->pid);
 	if (!strcmp(section, "tp_btf/sys_enter"))
 		syscall_filter(cg, rp);
 	if (ep->condition) {
@@ -968,6 +995,13 @@ static void gen_point(struct cg *cg, struct elab_probe *ep, int j)
 	cg->fn = NULL;
 
 	fill_probe(cg, ep, rp, j, name, &bp);
+	if (bp.kind == BO_PROBE_UPROBE || bp.kind == BO_PROBE_USDT) {
+		/* the runner attaches by file offset */
+		cg_file_offset(cg, rp->path, rp->address, &bp.offset, ep->loc);
+		if (rp->semaphore)
+			cg_data_offset(cg, rp->path, rp->semaphore,
+				       &bp.semaphore, ep->loc);
+	}
 	vec_push(cg->a, &cg->probes, bp);
 }
 
