@@ -249,6 +249,7 @@ static void teardown(struct runner *r)
 		free((char *)r->opt.gopts[i].name);
 	free(r->opt.gopts);
 	strbuf_release(&r->libbpf_msgs);
+	free(r->overflows);
 }
 
 int main(int argc, char **argv)

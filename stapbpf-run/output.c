@@ -278,6 +278,13 @@ static int record_error(struct runner *r, const struct bo_record *h,
 	dlen = strnlen(detail, dlen);
 	if (h->id == BO_ERR_STRING_TRUNCATED || h->id == BO_ERR_RECORD_LOST)
 		return 0;	/* counted in the errors map, not fatal */
+	if (h->id == BO_ERR_ARRAY_OVERFLOW && h->location < r->meta.n_locations) {
+		if (!r->overflows)
+			r->overflows = calloc(r->meta.n_locations,
+					      sizeof(*r->overflows));
+		if (r->overflows)
+			r->overflows[h->location]++;
+	}
 	if (h->id == BO_ERR_USER_ERROR || (h->id == BO_ERR_READ_FAULT && dlen))
 		strbuf_add(&msg, detail, dlen);
 	else

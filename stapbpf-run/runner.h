@@ -103,7 +103,6 @@ struct rglobal {
 	int map;			/* index in r->maps, or -1 */
 	struct stats_layout slayout;	/* aggregates */
 	size_t stride;			/* per-CPU record stride */
-	uint64_t overflows;		/* array overflow records */
 };
 
 struct mapcache;
@@ -148,6 +147,7 @@ struct runner {
 	bool exiting;			/* exit(), signal, -c exit, -T */
 	bool failed;			/* exit status 1 */
 	uint64_t script_errors;		/* fatal errors seen */
+	uint64_t *overflows;		/* array overflows by location */
 	uint64_t bad_records;
 	int signal_fd;
 	pid_t child;

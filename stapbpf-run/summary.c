@@ -299,6 +299,28 @@ static void summarize_errors(struct runner *r, struct summary *s,
 	}
 }
 
+/* Which arrays overflowed: the places of the failed insertions. */
+static void summarize_overflows(struct runner *r, struct summary *s)
+{
+	for (uint32_t i = 0; r->overflows && i < r->meta.n_locations; i++) {
+		const struct bo_location *l = &r->meta.locations[i];
+		const char *tok = bo_str(&r->meta, l->token);
+		const char *file = bo_str(&r->meta, l->file);
+
+		if (!r->overflows[i])
+			continue;
+		strbuf_addf(&s->text, "  array overflow%s%s at %s:%u:%u: %"
+			    PRIu64 "\n", *tok ? " near " : "", tok, file,
+			    l->line, l->column, r->overflows[i]);
+		item(s, "{\"array_overflow\":");
+		json_string(&s->json, tok, strlen(tok));
+		strbuf_addstr(&s->json, ",\"file\":");
+		json_string(&s->json, file, strlen(file));
+		strbuf_addf(&s->json, ",\"line\":%u,\"count\":%" PRIu64 "}",
+			    l->line, r->overflows[i]);
+	}
+}
+
 static void summarize_attach(struct runner *r, struct summary *s)
 {
 	for (uint32_t p = 0; p < r->meta.n_probes; p++) {
@@ -334,6 +356,7 @@ void summary_print(struct runner *r)
 		item(&s, "{\"lost_records\":%" PRIu64 "}", lost);
 	}
 	summarize_errors(r, &s, counts, counts ? n : 0);
+	summarize_overflows(r, &s);
 	summarize_attach(r, &s);
 	if (r->bad_records) {
 		strbuf_addf(&s.text, "  unreadable records: %" PRIu64 "\n",
