@@ -121,6 +121,7 @@ struct cg_fn {
 	int probe_index;		/* BO_TABLE_PROBES: error counters */
 	enum probe_tier tier;
 	bool tp_btf;			/* args from a BTF tracepoint ctx */
+	int variant;			/* kernel.function: 0 fentry, 1 kprobe */
 	struct strmap vars;		/* struct symbol * -> struct cg_var */
 	int slot_next;			/* string slots in use */
 	struct cg_loop *loop;
@@ -204,6 +205,7 @@ struct cg {
 	/* the function being generated */
 	struct cg_fn *fn;
 	int ncallbacks;
+	int ngroups;
 };
 
 /* ------------------------------------------------------- codegen.c */

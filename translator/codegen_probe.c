@@ -532,6 +532,41 @@ static struct cg_val chain_var(struct cg *cg, const struct context_var *v,
 	return core_finish(cg, &st, e->loc);
 }
 
+/* Parameters of the traced kernel function, from its BTF prototype. */
+static int kfunc_nargs(struct cg *cg, const char *func)
+{
+	struct btf_index *ix = btf_vmlinux(cg->s);
+	const struct btf_name *f = ix ? btf_find(btf_funcs(ix), func) : NULL;
+	const struct btf_type *proto = f ? btf_proto_of(ix->btf, f->id) : NULL;
+
+	return proto ? btf_vlen(proto) : -1;
+}
+
+/*
+ * fentry/fexit: the arguments are the u64 array of the context, the
+ * return value follows them; kprobes: the registers, as for uprobes.
+ */
+static bool kfunc_var(struct cg *cg, const struct context_var *v,
+		      struct expr *e, struct cg_val *out)
+{
+	struct context_var at = *v;
+	int n;
+
+	if (cg->fn->variant)
+		return cg_uprobe_var(cg, v, e, out);
+	if (v->source == CTXVAR_RETURN) {
+		n = kfunc_nargs(cg, cg->fn->point->target);
+		if (n < 0)
+			return cg_error(cg, e->loc, "no BTF prototype for '%s'",
+					cg->fn->point->target);
+		at.index = n;
+	} else if (v->source != CTXVAR_ARG) {
+		return cg_error(cg, e->loc, "'%s' cannot be read here", e->name);
+	}
+	*out = arg_var(cg, &at, e);
+	return true;
+}
+
 static const struct context_var *var_of(struct cg *cg, struct expr *e)
 {
 	const char *name = e->name[0] == '$' ? e->name + 1 : e->name;
@@ -550,6 +585,14 @@ struct cg_val cg_target(struct cg *cg, struct expr *e)
 	if (cg->fn->tier != TIER_KERNEL || !cg->fn->ctx)
 		return (cg_error(cg, e->loc, "'%s' has no value here",
 				 e->name), cg_default(cg, e->type));
+	if (cg->fn->point->provider &&
+	    !strcmp(cg->fn->point->provider->name, "kernel.function")) {
+		if (!kfunc_var(cg, v, e, &base))
+			return cg_default(cg, e->type);
+		if (!e->chain.n)
+			return base;
+		return chain_var(cg, v, e, base.v);
+	}
 	if (cg->fn->point->address && cg->fn->point->path) {
 		if (!cg_uprobe_var(cg, v, e, &base))
 			return cg_default(cg, e->type);
@@ -727,7 +770,8 @@ static void syscall_filter(struct cg *cg, const struct resolved_point *rp)
 static const char *point_section(struct cg *cg, struct elab_probe *ep,
 				 const struct resolved_point *rp,
 				 const char *name, struct bo_probe *bp,
-				 bool *tp_btf, const char **target)
+				 bool *tp_btf, const char **target,
+				 int variant)
 {
 	const char *prov = rp->provider ? rp->provider->name : "";
 	bool args = false, fields = false;
@@ -778,6 +822,19 @@ static const char *point_section(struct cg *cg, struct elab_probe *ep,
 		return arena_printf(cg->a, "tracepoint/%.*s/%s",
 				    (int)(tp_name(rp->target) - 1 - rp->target),
 				    rp->target, tp_name(rp->target));
+	}
+	if (!strcmp(prov, "kernel.function") && rp->target) {
+		bp->flags |= rp->is_return ? BO_P_RETURN : 0;
+		if (variant == 0) {
+			bp->kind = BO_PROBE_FENTRY;
+			return arena_printf(cg->a, "%s/%s",
+					    rp->is_return ? "fexit" : "fentry",
+					    rp->target);
+		}
+		bp->kind = BO_PROBE_KPROBE;
+		return arena_printf(cg->a, "%s/%s",
+				    rp->is_return ? "kretprobe" : "kprobe",
+				    rp->target);
 	}
 	if (!strcmp(prov, "process") && rp->address && rp->path) {
 		bp->kind = rp->module ? BO_PROBE_USDT : BO_PROBE_UPROBE;
@@ -848,7 +905,7 @@ static void fill_probe(struct cg *cg, struct elab_probe *ep,
 		       const char *name, struct bo_probe *bp)
 {
 	bp->prog_name = cg_str(cg, name);
-	bp->flags = (rp->is_return ? BO_P_RETURN : 0) |
+	bp->flags |= (rp->is_return ? BO_P_RETURN : 0) |
 		    (rp->written && rp->written->optional ? BO_P_OPTIONAL : 0);
 	bp->point = cg_str(cg, rp->text);
 	bp->written = cg_str(cg, ep->written);
@@ -923,18 +980,23 @@ static void drop_unused_scratch(struct cg *cg, struct cg_fn *fn)
 	LLVMInstructionEraseFromParent(fn->scratch);
 }
 
-static void gen_point(struct cg *cg, struct elab_probe *ep, int j)
+static void gen_point(struct cg *cg, struct elab_probe *ep, int j,
+		      int variant, uint32_t group)
 {
 	const struct resolved_point *rp = ep->points.v[j];
 	struct bo_probe bp = { 0 };
 	struct cg_fn fn = { 0 };
-	const char *name = arena_printf(cg->a, "probe_%d_%d", ep->index, j);
+	const char *name = variant ?
+		arena_printf(cg->a, "probe_%d_%d_k", ep->index, j) :
+		arena_printf(cg->a, "probe_%d_%d", ep->index, j);
 	const char *section, *target = NULL;
 	LLVMTypeRef pt = cg->ptr;
 	LLVMTypeRef fty = LLVMFunctionType(cg->i32, &pt, 1, false);
 	LLVMBasicBlockRef body;
 
-	section = point_section(cg, ep, rp, name, &bp, &fn.tp_btf, &target);
+	fn.variant = variant;
+	section = point_section(cg, ep, rp, name, &bp, &fn.tp_btf, &target,
+				variant);
 	if (!section)
 		return;
 	if (target)
@@ -995,6 +1057,7 @@ static void gen_point(struct cg *cg, struct elab_probe *ep, int j)
 	cg->fn = NULL;
 
 	fill_probe(cg, ep, rp, j, name, &bp);
+	bp.group = group;
 	if (bp.kind == BO_PROBE_UPROBE || bp.kind == BO_PROBE_USDT) {
 		/* the runner attaches by file offset */
 		cg_file_offset(cg, rp->path, rp->address, &bp.offset, ep->loc);
@@ -1005,13 +1068,35 @@ static void gen_point(struct cg *cg, struct elab_probe *ep, int j)
 	vec_push(cg->a, &cg->probes, bp);
 }
 
+/*
+ * A kernel function gets two alternatives in one group, fentry/fexit first
+ * (BTF arguments, cheaper) then kprobe/kretprobe (registers), for kernels
+ * that refuse one of them; the runner attaches the first that works. A
+ * .return reading parameters has no kretprobe form: they are gone there.
+ */
+static void gen_points(struct cg *cg, struct elab_probe *ep, int j)
+{
+	const struct resolved_point *rp = ep->points.v[j];
+	bool args = false, fields = false;
+
+	if (!rp->provider || strcmp(rp->provider->name, "kernel.function")) {
+		gen_point(cg, ep, j, 0, 0);
+		return;
+	}
+	scan_stmt(cg, ep, ep->body, &args, &fields);
+	cg->ngroups++;
+	gen_point(cg, ep, j, 0, (uint32_t)cg->ngroups);
+	if (!rp->module && !(rp->is_return && args))
+		gen_point(cg, ep, j, 1, (uint32_t)cg->ngroups);
+}
+
 bool cg_probes(struct cg *cg)
 {
 	for (int i = 0; i < cg->p->probes.n; i++) {
 		struct elab_probe *ep = cg->p->probes.v[i];
 
 		for (int j = 0; j < ep->points.n; j++)
-			gen_point(cg, ep, j);
+			gen_points(cg, ep, j);
 	}
 	return !diag_error_count(cg->s);
 }
