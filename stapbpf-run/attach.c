@@ -300,6 +300,7 @@ static void *destroy_link(void *l)
  */
 void detach_all(struct runner *r)
 {
+	pthread_attr_t attr;
 	pthread_t *th;
 	int n = 0, k = 0;
 
@@ -308,11 +309,14 @@ void detach_all(struct runner *r)
 	if (!n)
 		return;
 	th = calloc(n, sizeof(*th));
+	/* the threads only wait in the kernel: small stacks */
+	pthread_attr_init(&attr);
+	pthread_attr_setstacksize(&attr, 64 << 10);
 	for (uint32_t i = 0; i < r->meta.n_probes; i++) {
 		struct rprobe *rp = &r->probes[i];
 
 		for (int j = 0; j < rp->n_links; j++) {
-			if (n > 1 && th && !pthread_create(&th[k], NULL,
+			if (n > 1 && th && !pthread_create(&th[k], &attr,
 							destroy_link,
 							rp->links[j]))
 				k++;
@@ -326,5 +330,6 @@ void detach_all(struct runner *r)
 	}
 	for (int i = 0; i < k; i++)
 		pthread_join(th[i], NULL);
+	pthread_attr_destroy(&attr);
 	free(th);
 }
