@@ -919,7 +919,7 @@ struct cg_val cg_expr(struct cg *cg, struct expr *e)
 	case EXPR_HIST:
 		return unsupported(cg, e, "a histogram outside print()");
 	case EXPR_CAST:
-		return unsupported(cg, e, "@cast");
+		return cg_cast(cg, e);
 	case EXPR_VAR:
 		return unsupported(cg, e, "@var");
 	case EXPR_ENTRY:

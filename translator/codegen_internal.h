@@ -288,6 +288,7 @@ void cg_delete_all(struct cg *cg, struct cg_global *g, struct src_loc at);
 bool cg_probes(struct cg *cg);
 LLVMValueRef cg_scratch_lookup(struct cg *cg);
 struct cg_val cg_target(struct cg *cg, struct expr *e);
+struct cg_val cg_cast(struct cg *cg, struct expr *e);
 struct cg_val cg_task_field(struct cg *cg, const char *const *chain,
 			    int n, struct src_loc loc);
 

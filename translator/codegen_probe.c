@@ -393,6 +393,46 @@ struct cg_val cg_task_field(struct cg *cg, const char *const *chain, int n,
 	return core_finish(cg, &st, loc);
 }
 
+/*
+ * @cast(p, "type"[, "module"])->a->b: p points to a kernel type named in
+ * the script; the chain is read like a $var's, through CO-RE.
+ */
+struct cg_val cg_cast(struct cg *cg, struct expr *e)
+{
+	struct btf_index *ix = btf_vmlinux(cg->s);
+	struct core_state st = { 0 };
+	const char *type;
+	char *text;
+
+	if (!e->str)
+		return (cg_error(cg, e->loc, "this kind of @cast is not supported by the BPF code generator yet"),
+			cg_default(cg, e->type));
+	if (e->module && strcmp(e->module, "kernel"))
+		return (cg_error(cg, e->loc, "@cast to a type of '%s' is not supported by the BPF code generator yet (only \"kernel\")",
+				 e->module), cg_default(cg, e->type));
+	if (cg->fn->tier != TIER_KERNEL)
+		return (cg_error(cg, e->loc, "@cast reads kernel memory and only works in kernel probes"),
+			cg_default(cg, e->type));
+	if (!ix)
+		return (cg_error(cg, e->loc, "@cast needs the kernel's BTF: %s",
+				 btf_error(cg->s)), cg_default(cg, e->type));
+	type = e->str;
+	text = strchr(type, ' ') ? arena_printf(cg->a, "%s*", type) :
+				   arena_printf(cg->a, "struct %s*", type);
+	st.btf = ix->btf;
+	st.id = type_from_text(ix->btf, text);
+	if (!st.id)
+		return (cg_error(cg, e->loc, "no kernel type '%s'", type),
+			cg_default(cg, e->type));
+	st.value = cg_expr(cg, e->operand).v;
+	for (int i = 0; i < e->chain.n; i++)
+		if (!core_step(cg, &st, &e->chain.v[i],
+			       e->chain.v[i].name ? e->chain.v[i].name : "",
+			       e->chain.v[i].loc))
+			return cg_default(cg, e->type);
+	return core_finish(cg, &st, e->loc);
+}
+
 /* ----------------------------------------------------- context vars */
 
 static bool unsigned_text(const char *type)
