@@ -236,6 +236,54 @@ static const char *last_line(const char *s)
  * Load; when the kernel refuses a program that is optional or has an
  * alternative, leave it out and load again (libbpf loads an object once).
  */
+static void drop_probe(struct runner *r, int i, int err)
+{
+	struct rprobe *rp = &r->probes[i];
+
+	if (r->opt.verbose)
+		fprintf(stderr, RUNNER_NAME ": probe %s: not loaded (%s), "
+			"trying without it\n", bo_str(&r->meta, rp->meta->point),
+			strerror(-err));
+	rp->disabled = true;
+	snprintf(rp->why, sizeof(rp->why), "%s (%s)",
+		 rp->meta->kind == BO_PROBE_FENTRY ?
+		 "fentry/fexit are not available on this kernel" :
+		 "the kernel refused the program", strerror(-err));
+}
+
+/*
+ * A kernel that refuses one fentry program for lack of permission refuses
+ * them all: leave out every one that may be left out, not one per load.
+ */
+static void drop_kind(struct runner *r, int i, int err)
+{
+	uint32_t kind = r->probes[i].meta->kind;
+
+	drop_probe(r, i, err);
+	if (kind != BO_PROBE_FENTRY || (err != -EPERM && err != -EACCES))
+		return;
+	for (uint32_t k = 0; k < r->meta.n_probes; k++)
+		if (r->probes[k].meta->kind == kind && !r->probes[k].disabled &&
+		    may_drop(r, (int)k))
+			drop_probe(r, (int)k, err);
+}
+
+/* The load failed on a probe that must be there: say why, in short. */
+static void load_failed(struct runner *r, int i, int err)
+{
+	if (i < 0) {
+		fprintf(stderr, RUNNER_NAME ": %s: loading failed: %s\n",
+			r->opt.object, strerror(-err));
+		if (r->log_buf[0] && r->opt.verbose)
+			fprintf(stderr, "%s\n", r->log_buf);
+		return;
+	}
+	report_verifier(r, i, err);
+	/* no verifier log: libbpf refused it itself */
+	if (!r->opt.verbose && !r->log_buf[0] && r->libbpf_msgs.len)
+		fprintf(stderr, "  %s", last_line(r->libbpf_msgs.data));
+}
+
 int object_load(struct runner *r)
 {
 	for (;;) {
@@ -248,32 +296,11 @@ int object_load(struct runner *r)
 		if (!err)
 			return 0;
 		i = failed_probe(r);
-		if (i < 0) {
-			fprintf(stderr, RUNNER_NAME ": %s: loading failed: %s\n",
-				r->opt.object, strerror(-err));
-			if (r->log_buf[0] && r->opt.verbose)
-				fprintf(stderr, "%s\n", r->log_buf);
+		if (i < 0 || !may_drop(r, i)) {
+			load_failed(r, i, err);
 			return -1;
 		}
-		if (!may_drop(r, i)) {
-			report_verifier(r, i, err);
-			/* no verifier log: libbpf refused it itself */
-			if (!r->opt.verbose && !r->log_buf[0] &&
-			    r->libbpf_msgs.len)
-				fprintf(stderr, "  %s",
-					last_line(r->libbpf_msgs.data));
-			return -1;
-		}
-		if (r->opt.verbose)
-			fprintf(stderr, RUNNER_NAME ": probe %s: not loaded "
-				"(%s), trying without it\n",
-				bo_str(&r->meta, r->probes[i].meta->point),
-				strerror(-err));
-		r->probes[i].disabled = true;
-		snprintf(r->probes[i].why, sizeof(r->probes[i].why),
-			 "%s (%s)", r->probes[i].meta->kind == BO_PROBE_FENTRY ?
-			 "fentry/fexit are not available on this kernel" :
-			 "the kernel refused the program", strerror(-err));
+		drop_kind(r, i, err);
 		bpf_object__close(r->obj);
 		r->obj = NULL;
 	}
