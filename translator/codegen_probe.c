@@ -614,11 +614,101 @@ static const struct context_var *var_of(struct cg *cg, struct expr *e)
 	return strmap_get(&cg->fn->probe->vars, name);
 }
 
+/* ------------------------------------------------ $$vars, $$parms */
+
+struct var_list {
+	struct cg *cg;
+	VEC(struct context_var) v;
+};
+
+static void collect_var(void *ctx, const struct context_var *v)
+{
+	struct var_list *l = ctx;
+
+	if (v && v->name)
+		vec_push(l->cg->a, &l->v, *v);
+}
+
+static bool readable_here(struct cg *cg, const struct context_var *v,
+			  bool parms)
+{
+	const struct resolved_point *rp = cg->fn->point;
+
+	if (v->script_type != TYPE_LONG && v->script_type != TYPE_STRING)
+		return false;
+	if (v->source == CTXVAR_RETURN)
+		return !parms;
+	if (!strcmp(rp->provider->name, "kernel.trace"))
+		return cg->fn->tp_btf ? v->source == CTXVAR_ARG :
+					v->source == CTXVAR_FIELD;
+	return true;
+}
+
+static void append(struct cg *cg, LLVMValueRef dst, const char *lit)
+{
+	LLVMValueRef a[2] = { dst, cg_literal(cg, lit) };
+
+	cg_runtime(cg, "bstap_append", cg->void_t, a, 2);
+}
+
+/*
+ * "$$vars", "$$parms", "$$return", "$$locals": name=value pairs as stap
+ * prints them, numbers in hex ("0x1f"), strings quoted.
+ */
+static struct cg_val dollar_vars(struct cg *cg, struct expr *e)
+{
+	const struct resolved_point *rp = cg->fn->point;
+	struct var_list l = { cg, { 0 } };
+	bool parms = !strcmp(e->name, "$$parms");
+	bool ret = !strcmp(e->name, "$$return");
+	LLVMValueRef dst = cg_new_slot(cg);
+	int n = 0;
+
+	LLVMBuildStore(cg->b, LLVMConstInt(cg->i8, 0, false), dst);
+	if (!strcmp(e->name, "$$locals") || !rp->provider->variables)
+		return (struct cg_val){ TYPE_STRING, dst };
+	rp->provider->variables(cg->s, rp, collect_var, &l);
+	for (int i = 0; i < l.v.n; i++) {
+		struct context_var *v = &l.v.v[i];
+		struct expr ve = *e;
+		struct cg_val val;
+
+		if (ret != (v->source == CTXVAR_RETURN) ||
+		    !readable_here(cg, v, parms) ||
+		    !strncmp(v->name, "__", 2))
+			continue;
+		ve.name = arena_printf(cg->a, "$%s", v->name);
+		ve.chain.n = 0;
+		ve.pretty = PRETTY_NONE;
+		val = cg_target(cg, &ve);
+		append(cg, dst, arena_printf(cg->a, "%s%s=", n++ ? " " : "",
+					     v->name));
+		if (val.type == TYPE_STRING) {
+			LLVMValueRef a[2] = { dst, val.v };
+
+			append(cg, dst, "\"");
+			cg_runtime(cg, "bstap_append", cg->void_t, a, 2);
+			append(cg, dst, "\"");
+		} else {
+			LLVMValueRef a[6] = { dst, val.v, cg_i64(cg, 'x'),
+					      cg_i64(cg, 0x20), cg_i64(cg, -1),
+					      cg_i64(cg, -1) };
+
+			cg_runtime(cg, "bstap_append_long", cg->void_t, a, 6);
+		}
+	}
+	return (struct cg_val){ TYPE_STRING, dst };
+}
+
 struct cg_val cg_target(struct cg *cg, struct expr *e)
 {
-	const struct context_var *v = var_of(cg, e);
+	const struct context_var *v;
 	struct cg_val base;
 
+	if (e->name[1] == '$' && !e->chain.n && e->pretty == PRETTY_NONE &&
+	    cg->fn->tier == TIER_KERNEL)
+		return dollar_vars(cg, e);
+	v = var_of(cg, e);
 	if (!v || e->name[1] == '$' || e->pretty || e->addr_of)
 		return (cg_error(cg, e->loc, "'%s' is not supported by the BPF code generator here",
 				 e->name), cg_default(cg, e->type));
@@ -694,6 +784,9 @@ static void scan_uses(struct cg *cg, struct elab_probe *ep, struct expr *e,
 		if (v && v->source == CTXVAR_ARG)
 			*args = true;
 		if (v && v->source == CTXVAR_FIELD)
+			*fields = true;
+		/* $$vars and friends read the format fields */
+		if (e->name[1] == '$')
 			*fields = true;
 	}
 	scan_uses(cg, ep, e->left, args, fields);
