@@ -10,7 +10,9 @@
  *	codegen_expr.c		expressions
  *	codegen_call.c		runtime functions, printing, inlined functions
  *	codegen_stmt.c		statements
- *	codegen_probe.c		probe programs and context variables (CO-RE)
+ *	codegen_probe.c		probe programs: sections, filters, metadata
+ *	codegen_ctxvar.c	context variables ($name, $$vars)
+ *	codegen_core.c		kernel memory through CO-RE, @cast
  *	codegen_uprobe.c	uprobes and USDT: registers, file offsets
  *	bo_writer.c		the .bstap.meta section
  */
@@ -287,10 +289,19 @@ void cg_delete_all(struct cg *cg, struct cg_global *g, struct src_loc at);
 /* ------------------------------------------------- codegen_probe.c */
 bool cg_probes(struct cg *cg);
 LLVMValueRef cg_scratch_lookup(struct cg *cg);
+
+/* ------------------------------------------------ codegen_ctxvar.c */
 struct cg_val cg_target(struct cg *cg, struct expr *e);
+
+/* -------------------------------------------------- codegen_core.c */
 struct cg_val cg_cast(struct cg *cg, struct expr *e);
 struct cg_val cg_task_field(struct cg *cg, const char *const *chain,
 			    int n, struct src_loc loc);
+struct cg_val cg_core_chain(struct cg *cg, const char *type,
+			    LLVMValueRef base, const struct component *chain,
+			    int n, struct src_loc loc);
+bool cg_btf_int(struct cg *cg, const char *type, int *bytes,
+		bool *is_signed);
 
 /* ------------------------------------------------ codegen_uprobe.c */
 bool cg_uprobe_var(struct cg *cg, const struct context_var *v,

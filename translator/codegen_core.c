@@ -1,0 +1,460 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * Kernel memory through CO-RE: $var->member chains, @cast, and the current
+ * task for ppid(), euid() and friends.
+ *
+ * Each member access is a llvm.preserve.struct.access.index on a one-member
+ * DI struct named like the kernel's, at the member's offset in the
+ * translating kernel's BTF; libbpf matches the member by name in the
+ * running kernel's BTF and patches the offset. Members inside anonymous
+ * structs and unions are described at their absolute offset: libbpf finds
+ * them by name through the anonymous levels. Each step reads through
+ * bpf_probe_read_kernel, which works on any pointer whatever the program
+ * type.
+ */
+#include <string.h>
+
+#include <bpf/btf.h>
+
+#include "btf_index.h"
+#include "codegen_internal.h"
+#include "diag.h"
+
+#define BPF_FUNC_get_current_task	35
+#define BPF_FUNC_probe_read_kernel	113
+
+static struct cg_val lng(LLVMValueRef v)
+{
+	return (struct cg_val){ TYPE_LONG, v };
+}
+
+struct core_state {
+	const struct btf *btf;
+	uint32_t id;		/* type of the object at addr (or of value) */
+	LLVMValueRef addr;	/* its address, NULL when value holds it */
+	LLVMValueRef value;	/* i64: a pointer or scalar already read */
+};
+
+static const struct btf_type *strip(const struct btf *btf, uint32_t *id)
+{
+	for (int i = 0; i < 32 && *id; i++) {
+		const struct btf_type *t = btf__type_by_id(btf, *id);
+
+		if (!t)
+			return NULL;
+		if (!btf_is_mod(t) && !btf_is_typedef(t) &&
+		    btf_kind(t) != BTF_KIND_TYPE_TAG)
+			return t;
+		*id = t->type;
+	}
+	return *id ? NULL : btf__type_by_id(btf, 0);
+}
+
+/* A member by name, through anonymous members; offset in bits. */
+static bool find_member(const struct btf *btf, const struct btf_type *t,
+			const char *name, uint32_t *type, uint32_t *bits,
+			uint32_t *bitfield, int depth)
+{
+	const struct btf_member *m = btf_members(t);
+
+	for (int i = 0; i < btf_vlen(t); i++) {
+		const char *mn = btf__name_by_offset(btf, m[i].name_off);
+		uint32_t id = m[i].type, off = btf_member_bit_offset(t, i);
+		const struct btf_type *mt;
+
+		if (mn && *mn) {
+			if (strcmp(mn, name))
+				continue;
+			*type = m[i].type;
+			*bits = off;
+			*bitfield = btf_member_bitfield_size(t, i);
+			return true;
+		}
+		mt = strip(btf, &id);
+		if (mt && btf_is_composite(mt) && depth < 8 &&
+		    find_member(btf, mt, name, type, bits, bitfield,
+				depth + 1)) {
+			*bits += off;
+			return true;
+		}
+	}
+	return false;
+}
+
+#define DW_ATE_signed	0x05
+#define DW_ATE_unsigned	0x08
+
+static bool is_signed_int(const struct btf_type *t)
+{
+	return btf_is_int(t) && (btf_int_encoding(t) & BTF_INT_SIGNED);
+}
+
+/* The member's type for libbpf's compatibility check: same BTF kind. */
+static LLVMMetadataRef local_type(struct cg *cg, const struct btf *btf,
+				  uint32_t id)
+{
+	const struct btf_type *t = strip(btf, &id);
+	const char *name;
+	uint64_t bits;
+
+	if (!t)
+		return cg->di_long;
+	name = btf__name_by_offset(btf, t->name_off);
+	name = name ? name : "";
+	bits = (uint64_t)btf_type_bytes(btf, id) * 8;
+	if (btf_is_ptr(t))
+		return cg->di_ptr;
+	if (btf_is_int(t))
+		return LLVMDIBuilderCreateBasicType(
+			cg->di, name, strlen(name), bits,
+			is_signed_int(t) ? DW_ATE_signed : DW_ATE_unsigned,
+			LLVMDIFlagZero);
+	if (btf_is_enum(t) || btf_is_enum64(t))
+		return LLVMDIBuilderCreateEnumerationType(
+			cg->di, cg->di_cu, name, strlen(name), cg->di_file, 0,
+			bits, 32, NULL, 0, cg->di_int);
+	if (btf_is_array(t)) {
+		const struct btf_array *a = btf_array(t);
+		LLVMMetadataRef sub = LLVMDIBuilderGetOrCreateSubrange(
+			cg->di, 0, a->nelems);
+
+		return LLVMDIBuilderCreateArrayType(cg->di, bits, 8,
+						    local_type(cg, btf, a->type),
+						    &sub, 1);
+	}
+	if (btf_is_union(t))
+		return LLVMDIBuilderCreateUnionType(
+			cg->di, cg->di_cu, name, strlen(name), cg->di_file, 0,
+			bits, 8, LLVMDIFlagZero, NULL, 0, 0, "", 0);
+	return LLVMDIBuilderCreateStructType(cg->di, cg->di_cu, name,
+					     strlen(name), cg->di_file, 0,
+					     bits, 8, LLVMDIFlagZero, NULL,
+					     NULL, 0, 0, NULL, "", 0);
+}
+
+/* &base->member, relocatable. */
+static LLVMValueRef core_member(struct cg *cg, const struct btf *btf,
+				const struct btf_type *st, LLVMValueRef base,
+				const char *member, uint32_t mtype,
+				uint32_t bits)
+{
+	const char *sname = btf__name_by_offset(btf, st->name_off);
+	uint64_t size_bits = (uint64_t)st->size * 8;
+	LLVMMetadataRef mdi, sdi;
+	LLVMTypeRef fields[1] = { LLVMArrayType(cg->i8, st->size) };
+	LLVMTypeRef sty = LLVMStructTypeInContext(cg->ctx, fields, 1, false);
+	LLVMTypeRef types[2] = { cg->ptr, cg->ptr };
+	unsigned iid = LLVMLookupIntrinsicID(
+		"llvm.preserve.struct.access.index", 33);
+	LLVMValueRef fn = LLVMGetIntrinsicDeclaration(cg->mod, iid, types, 2);
+	LLVMTypeRef fty = LLVMIntrinsicGetType(cg->ctx, iid, types, 2);
+	LLVMValueRef args[3] = { base, cg_i32(cg, 0), cg_i32(cg, 0) };
+	LLVMValueRef call;
+	unsigned kind = LLVMGetEnumAttributeKindForName("elementtype", 11);
+	uint64_t msize = (uint64_t)btf_type_bytes(btf, mtype) * 8;
+
+	sname = sname ? sname : "";
+	if (!*sname) {
+		/* kuid_t and friends: no name to relocate by, a fixed offset */
+		LLVMValueRef off = cg_i64(cg, bits / 8);
+
+		return LLVMBuildGEP2(cg->b, cg->i8, base, &off, 1, "");
+	}
+	mdi = LLVMDIBuilderCreateMemberType(cg->di, cg->di_cu, member,
+					    strlen(member), cg->di_file, 0,
+					    msize, 8, bits, LLVMDIFlagZero,
+					    local_type(cg, btf, mtype));
+	if (btf_is_union(st))
+		sdi = LLVMDIBuilderCreateUnionType(
+			cg->di, cg->di_cu, sname, strlen(sname), cg->di_file,
+			0, size_bits, 8, LLVMDIFlagZero, &mdi, 1, 0, "", 0);
+	else
+		sdi = LLVMDIBuilderCreateStructType(
+			cg->di, cg->di_cu, sname, strlen(sname), cg->di_file,
+			0, size_bits, 8, LLVMDIFlagZero, NULL, &mdi, 1, 0,
+			NULL, "", 0);
+	call = LLVMBuildCall2(cg->b, fty, fn, args, 3, "core");
+	LLVMAddCallSiteAttribute(call, 1,
+				 LLVMCreateTypeAttribute(cg->ctx, kind, sty));
+	LLVMSetMetadata(call,
+			LLVMGetMDKindIDInContext(cg->ctx,
+						 "llvm.preserve.access.index",
+						 26),
+			LLVMMetadataAsValue(cg->ctx, sdi));
+	/* break the chain: each access is relocated on its own */
+	return LLVMBuildIntToPtr(cg->b,
+				 LLVMBuildPtrToInt(cg->b, call, cg->i64, ""),
+				 cg->ptr, "");
+}
+
+static LLVMValueRef stack_slot(struct cg *cg)
+{
+	return cg_alloca(cg, cg->i64, "kread");
+}
+
+/* Reads size (1..8) bytes at a kernel address as a long. */
+static LLVMValueRef kread(struct cg *cg, LLVMValueRef addr, int size,
+			  bool is_signed, struct src_loc loc)
+{
+	LLVMValueRef tmp = stack_slot(cg), args[3], rc, v;
+	int shift = 64 - 8 * size;
+
+	LLVMBuildStore(cg->b, cg_i64(cg, 0), tmp);
+	args[0] = tmp;
+	args[1] = cg_i32(cg, (uint32_t)size);
+	args[2] = addr;
+	rc = cg_helper(cg, BPF_FUNC_probe_read_kernel, cg->i64, args, 3);
+	cg_raise_if(cg, LLVMBuildICmp(cg->b, LLVMIntSLT, rc, cg_i64(cg, 0), ""),
+		    BO_ERR_READ_FAULT, loc, NULL, NULL);
+	v = LLVMBuildLoad2(cg->b, cg->i64, tmp, "");
+	if (is_signed && shift > 0)
+		v = LLVMBuildAShr(cg->b,
+				  LLVMBuildShl(cg->b, v, cg_i64(cg, shift), ""),
+				  cg_i64(cg, shift), "");
+	return v;
+}
+
+/* Makes st->value hold the object at st->addr (a pointer or scalar). */
+static bool core_load(struct cg *cg, struct core_state *st,
+		      struct src_loc loc)
+{
+	uint32_t id = st->id;
+	const struct btf_type *t = strip(st->btf, &id);
+	int size = btf_type_bytes(st->btf, st->id);
+
+	if (!st->addr)
+		return true;
+	if (!t || size < 1 || size > 8 ||
+	    !(btf_is_ptr(t) || btf_is_int(t) || btf_is_enum(t) ||
+	      btf_is_enum64(t)))
+		return cg_error(cg, loc, "this value cannot be read as a number");
+	st->value = kread(cg, st->addr, size, is_signed_int(t), loc);
+	st->addr = NULL;
+	return true;
+}
+
+/*
+ * [i] on an array member or through a pointer: the element's address at
+ * i times its size (the element layout is not relocated, only members).
+ */
+static bool core_index(struct cg *cg, struct core_state *st,
+		       const struct component *c, struct src_loc loc)
+{
+	uint32_t id = st->id;
+	const struct btf_type *t = strip(st->btf, &id);
+	uint32_t elem;
+	int size;
+	LLVMValueRef i, off;
+
+	if (t && btf_is_ptr(t)) {
+		if (!core_load(cg, st, loc))
+			return false;
+		st->addr = LLVMBuildIntToPtr(cg->b, st->value, cg->ptr, "");
+		st->value = NULL;
+		elem = t->type;
+	} else if (t && btf_is_array(t) && st->addr) {
+		elem = btf_array(t)->type;
+	} else {
+		return cg_error(cg, loc, "this value cannot be indexed");
+	}
+	size = btf_type_bytes(st->btf, elem);
+	if (size <= 0)
+		return cg_error(cg, loc, "the elements here have no size");
+	i = cg_expr(cg, c->index).v;
+	off = LLVMBuildMul(cg->b, i, cg_i64(cg, size), "");
+	st->addr = LLVMBuildGEP2(cg->b, cg->i8, st->addr, &off, 1, "");
+	st->id = elem;
+	return true;
+}
+
+static bool core_step(struct cg *cg, struct core_state *st,
+		      const struct component *c, const char *name,
+		      struct src_loc loc)
+{
+	uint32_t id = st->id, mtype, bits, bitfield;
+	const struct btf_type *t = strip(st->btf, &id);
+
+	if (c && c->kind == COMP_INDEX)
+		return core_index(cg, st, c, loc);
+	if (t && btf_is_ptr(t)) {
+		/* -> through a pointer: read it, then look at the pointee */
+		if (!core_load(cg, st, loc))
+			return false;
+		st->addr = LLVMBuildIntToPtr(cg->b, st->value, cg->ptr, "");
+		st->value = NULL;
+		st->id = t->type;
+		id = st->id;
+		t = strip(st->btf, &id);
+	}
+	if (!t || !btf_is_composite(t) || !st->addr)
+		return cg_error(cg, loc, "cannot read member '%s' here", name);
+	if (!find_member(st->btf, t, name, &mtype, &bits, &bitfield, 0))
+		return cg_error(cg, loc, "no member '%s'", name);
+	if (bitfield)
+		return cg_error(cg, loc, "bit-field member '%s' is not supported by the BPF code generator yet",
+				name);
+	st->addr = core_member(cg, st->btf, t, st->addr, name, mtype, bits);
+	st->id = mtype;
+	return true;
+}
+
+/* The final value: a number, or a string for char arrays. */
+static struct cg_val core_finish(struct cg *cg, struct core_state *st,
+				 struct src_loc loc)
+{
+	uint32_t id = st->id;
+	const struct btf_type *t = strip(st->btf, &id);
+
+	if (t && btf_is_array(t) && st->addr) {
+		LLVMValueRef dst = cg_new_slot(cg);
+		LLVMValueRef args[3] = {
+			dst, st->addr,
+			cg_i32(cg, (uint32_t)btf_type_bytes(st->btf, id))
+		};
+
+		cg_runtime(cg, "bstap_read_chars", cg->void_t, args, 3);
+		return (struct cg_val){ TYPE_STRING, dst };
+	}
+	if (!core_load(cg, st, loc))
+		return lng(cg_i64(cg, 0));
+	return lng(st->value);
+}
+
+/* "struct task_struct*" and friends: the type's BTF id. */
+static uint32_t type_from_text(const struct btf *btf, const char *text)
+{
+	char name[128];
+	int kind = BTF_KIND_TYPEDEF;
+	size_t n;
+	long id;
+	bool ptr = strchr(text, '*') != NULL;
+
+	while (!strncmp(text, "const ", 6))
+		text += 6;
+	if (!strncmp(text, "struct ", 7)) {
+		kind = BTF_KIND_STRUCT;
+		text += 7;
+	} else if (!strncmp(text, "union ", 6)) {
+		kind = BTF_KIND_UNION;
+		text += 6;
+	}
+	n = strcspn(text, " *[");
+	if (!n || n >= sizeof(name))
+		return 0;
+	memcpy(name, text, n);
+	name[n] = 0;
+	id = btf__find_by_name_kind(btf, name, kind);
+	if (id <= 0 && kind == BTF_KIND_TYPEDEF)
+		id = btf__find_by_name_kind(btf, name, BTF_KIND_INT);
+	if (id <= 0)
+		return 0;
+	if (!ptr)
+		return (uint32_t)id;
+	/* a pointer type to it: any will do for the walk */
+	for (uint32_t i = 1; i < btf__type_cnt(btf); i++) {
+		const struct btf_type *t = btf__type_by_id(btf, i);
+
+		if (btf_is_ptr(t) && t->type == (uint32_t)id)
+			return i;
+	}
+	return 0;
+}
+
+/* current->NAME->...: for ppid(), euid(), pexecname(). */
+struct cg_val cg_task_field(struct cg *cg, const char *const *chain, int n,
+			    struct src_loc loc)
+{
+	struct btf_index *ix = btf_vmlinux(cg->s);
+	struct core_state st = { 0 };
+
+	if (!ix)
+		return (cg_error(cg, loc, "this function needs the kernel's BTF: %s",
+				 btf_error(cg->s)), lng(cg_i64(cg, 0)));
+	st.btf = ix->btf;
+	st.id = type_from_text(ix->btf, "struct task_struct*");
+	st.value = cg_helper(cg, BPF_FUNC_get_current_task, cg->i64, NULL, 0);
+	for (int i = 0; i < n; i++)
+		if (!core_step(cg, &st, NULL, chain[i], loc))
+			return lng(cg_i64(cg, 0));
+	return core_finish(cg, &st, loc);
+}
+
+/*
+ * @cast(p, "type"[, "module"])->a->b: p points to a kernel type named in
+ * the script; the chain is read like a $var's, through CO-RE.
+ */
+struct cg_val cg_cast(struct cg *cg, struct expr *e)
+{
+	struct btf_index *ix = btf_vmlinux(cg->s);
+	struct core_state st = { 0 };
+	const char *type;
+	char *text;
+
+	if (!e->str)
+		return (cg_error(cg, e->loc, "this kind of @cast is not supported by the BPF code generator yet"),
+			cg_default(cg, e->type));
+	if (e->module && strcmp(e->module, "kernel"))
+		return (cg_error(cg, e->loc, "@cast to a type of '%s' is not supported by the BPF code generator yet (only \"kernel\")",
+				 e->module), cg_default(cg, e->type));
+	if (cg->fn->tier != TIER_KERNEL)
+		return (cg_error(cg, e->loc, "@cast reads kernel memory and only works in kernel probes"),
+			cg_default(cg, e->type));
+	if (!ix)
+		return (cg_error(cg, e->loc, "@cast needs the kernel's BTF: %s",
+				 btf_error(cg->s)), cg_default(cg, e->type));
+	type = e->str;
+	text = strchr(type, ' ') ? arena_printf(cg->a, "%s*", type) :
+				   arena_printf(cg->a, "struct %s*", type);
+	st.btf = ix->btf;
+	st.id = type_from_text(ix->btf, text);
+	if (!st.id)
+		return (cg_error(cg, e->loc, "no kernel type '%s'", type),
+			cg_default(cg, e->type));
+	st.value = cg_expr(cg, e->operand).v;
+	for (int i = 0; i < e->chain.n; i++)
+		if (!core_step(cg, &st, &e->chain.v[i],
+			       e->chain.v[i].name ? e->chain.v[i].name : "",
+			       e->chain.v[i].loc))
+			return cg_default(cg, e->type);
+	return core_finish(cg, &st, e->loc);
+}
+
+/* Reads a chain of members and indexes from base, a value of type text. */
+struct cg_val cg_core_chain(struct cg *cg, const char *type,
+			    LLVMValueRef base, const struct component *chain,
+			    int n, struct src_loc loc)
+{
+	struct btf_index *ix = btf_vmlinux(cg->s);
+	struct core_state st = { 0 };
+
+	if (!ix)
+		return (cg_error(cg, loc, "reading kernel members needs the kernel's BTF: %s",
+				 btf_error(cg->s)), lng(cg_i64(cg, 0)));
+	st.btf = ix->btf;
+	st.id = type_from_text(ix->btf, type);
+	st.value = base;
+	if (!st.id)
+		return (cg_error(cg, loc, "no BTF type for '%s'", type),
+			lng(cg_i64(cg, 0)));
+	for (int i = 0; i < n; i++)
+		if (!core_step(cg, &st, &chain[i],
+			       chain[i].name ? chain[i].name : "",
+			       chain[i].loc))
+			return lng(cg_i64(cg, 0));
+	return core_finish(cg, &st, loc);
+}
+
+/* An integer (or enum) type's size and sign in BTF; false: not one. */
+bool cg_btf_int(struct cg *cg, const char *type, int *bytes, bool *is_signed)
+{
+	struct btf_index *ix = strchr(type, '*') || strchr(type, '[') ?
+			       NULL : btf_vmlinux(cg->s);
+	uint32_t id = ix ? type_from_text(ix->btf, type) : 0;
+	const struct btf_type *t = id ? strip(ix->btf, &id) : NULL;
+
+	if (!t || !(btf_is_int(t) || btf_is_enum(t)))
+		return false;
+	*bytes = btf_type_bytes(ix->btf, id);
+	*is_signed = is_signed_int(t);
+	return *bytes > 0;
+}
