@@ -923,7 +923,11 @@ struct cg_val cg_expr(struct cg *cg, struct expr *e)
 	case EXPR_VAR:
 		return unsupported(cg, e, "@var");
 	case EXPR_ENTRY:
-		return unsupported(cg, e, "@entry");
+		/* fexit still sees the arguments: @entry is the value now */
+		if (cg->fn->point->provider && cg->fn->variant == 0 &&
+		    !strcmp(cg->fn->point->provider->name, "kernel.function"))
+			return cg_expr(cg, e->operand);
+		return unsupported(cg, e, "@entry outside kernel.function(...).return");
 	default:
 		return unsupported(cg, e, "this expression");
 	}
