@@ -244,6 +244,9 @@ enum bo_error_kind {
 	BO_ERR_EMPTY_AGGREGATE,		/* "empty aggregate" */
 	BO_ERR_STRING_TRUNCATED,	/* counted, not fatal */
 	BO_ERR_RECORD_LOST,		/* ring buffer full: counted */
+	BO_ERR_PROBE_SKIPPED,		/* fired on a CPU where a probe was
+					 * running (NMI, preemption): skipped,
+					 * counted, not fatal */
 	BO_ERR_KIND_COUNT
 };
 

@@ -6,9 +6,11 @@
  * Scratch is one per-CPU array value, looked up once at the start of every
  * program:
  *
- *	[key area][value area][zero area][sink][string slots...][record area]
+ *	[busy][key area][value area][zero area][sink][slots...][records]
  *
- * The key area packs array keys (a string column is MAXSTRINGLEN bytes,
+ * The busy word guards against a second program on the same CPU (an NMI,
+ * a preempting task) overwriting the first one's strings: it is skipped
+ * and counted instead. The key area packs array keys (a string column is MAXSTRINGLEN bytes,
  * zero padded, so equal strings hash equally), the zero area stays zero
  * (fresh aggregates, key padding), the sink takes strlen's throwaway
  * copies, each string temporary or string local
@@ -307,7 +309,8 @@ static void layout_scratch(struct cg *cg)
 		max_into(&zero, g->value_size);
 		max_into(&zero, g->key_size);
 	}
-	cg->key_area = 0;
+	/* the first word says a program of this CPU is running */
+	cg->key_area = 8;
 	cg->key_area_size = (keys + 7) & ~7u;
 	cg->value_area = cg->key_area + cg->key_area_size;
 	cg->value_area_size = (values + 7) & ~7u;

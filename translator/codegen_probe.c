@@ -363,8 +363,40 @@ static void pid_filter(struct cg *cg, long pid)
 	LLVMPositionBuilderAtEnd(cg->b, go);
 }
 
+/*
+ * Kernel programs that use scratch mark it busy while they run; one that
+ * finds it busy (it interrupted another on this CPU) counts itself skipped
+ * and returns, rather than overwrite the other's strings and keys.
+ */
+static void busy_guard(struct cg *cg, struct cg_fn *fn)
+{
+	LLVMValueRef term = LLVMGetBasicBlockTerminator(fn->entry), busy;
+	LLVMBasicBlockRef guard = cg_block(cg, "guard");
+	LLVMBasicBlockRef skip = cg_block(cg, "skip");
+	LLVMBasicBlockRef run = cg_block(cg, "run");
+	LLVMValueRef first = LLVMGetFirstInstruction(fn->exit_bb), a[2];
+
+	LLVMSetSuccessor(term, 1, guard);
+	LLVMPositionBuilderAtEnd(cg->b, guard);
+	LLVMSetCurrentDebugLocation2(cg->b, LLVMInstructionGetDebugLoc(term));
+	busy = LLVMBuildLoad2(cg->b, cg->i64, fn->scratch, "busy");
+	LLVMBuildCondBr(cg->b, LLVMBuildICmp(cg->b, LLVMIntNE, busy,
+					     cg_i64(cg, 0), ""),
+			skip, run);
+	LLVMPositionBuilderAtEnd(cg->b, skip);
+	a[0] = cg_i32(cg, (uint32_t)fn->probe_index);
+	a[1] = cg_i32(cg, BO_ERR_PROBE_SKIPPED);
+	cg_runtime(cg, "bstap_count_error", cg->void_t, a, 2);
+	LLVMBuildRet(cg->b, cg_i32(cg, 0));
+	LLVMPositionBuilderAtEnd(cg->b, run);
+	LLVMBuildStore(cg->b, cg_i64(cg, 1), fn->scratch);
+	LLVMBuildBr(cg->b, fn->init_bb);
+	LLVMPositionBuilderBefore(cg->b, first);
+	LLVMBuildStore(cg->b, cg_i64(cg, 0), fn->scratch);
+}
+
 /* A program whose only use of scratch is the entry's check skips it. */
-static void drop_unused_scratch(struct cg *cg, struct cg_fn *fn)
+static bool drop_unused_scratch(struct cg *cg, struct cg_fn *fn)
 {
 	LLVMUseRef u = LLVMGetFirstUse(fn->scratch), next;
 	LLVMValueRef check, term;
@@ -379,17 +411,18 @@ static void drop_unused_scratch(struct cg *cg, struct cg_fn *fn)
 	}
 	u = LLVMGetFirstUse(fn->scratch);
 	if (!u || LLVMGetNextUse(u))
-		return;
+		return false;
 	check = LLVMGetUser(u);
 	term = LLVMGetBasicBlockTerminator(fn->entry);
 	if (!term || LLVMGetCondition(term) != check)
-		return;
+		return false;
 	LLVMPositionBuilderBefore(cg->b, term);
 	LLVMSetCurrentDebugLocation2(cg->b, LLVMInstructionGetDebugLoc(term));
 	LLVMBuildBr(cg->b, fn->init_bb);
 	LLVMInstructionEraseFromParent(term);
 	LLVMInstructionEraseFromParent(check);
 	LLVMInstructionEraseFromParent(fn->scratch);
+	return true;
 }
 
 static void gen_point(struct cg *cg, struct elab_probe *ep, int j,
@@ -404,7 +437,7 @@ static void gen_point(struct cg *cg, struct elab_probe *ep, int j,
 	const char *section, *target = NULL;
 	LLVMTypeRef pt = cg->ptr;
 	LLVMTypeRef fty = LLVMFunctionType(cg->i32, &pt, 1, false);
-	LLVMBasicBlockRef body;
+	LLVMBasicBlockRef body, noscr;
 
 	fn.variant = variant;
 	section = point_section(cg, ep, rp, name, &bp, &fn.tp_btf, &target,
@@ -431,11 +464,14 @@ static void gen_point(struct cg *cg, struct elab_probe *ep, int j,
 	fn.init_bb = cg_block(cg, "init");
 	body = cg_block(cg, "body");
 	fn.exit_bb = cg_block(cg, "exit");
+	noscr = cg_block(cg, "noscratch");
 	LLVMPositionBuilderAtEnd(cg->b, fn.entry);
 	cg_debug_loc(cg, ep->loc);
 	fn.scratch = cg_scratch_lookup(cg);
 	LLVMBuildCondBr(cg->b, LLVMBuildIsNull(cg->b, fn.scratch, ""),
-			fn.exit_bb, fn.init_bb);
+			noscr, fn.init_bb);
+	LLVMPositionBuilderAtEnd(cg->b, noscr);
+	LLVMBuildRet(cg->b, cg_i32(cg, 0));
 
 	LLVMPositionBuilderAtEnd(cg->b, fn.init_bb);
 	for (int i = 0; i < ep->locals.n; i++)
@@ -465,7 +501,8 @@ static void gen_point(struct cg *cg, struct elab_probe *ep, int j,
 	LLVMPositionBuilderAtEnd(cg->b, fn.exit_bb);
 	cg_debug_loc(cg, ep->loc);
 	LLVMBuildRet(cg->b, cg_i32(cg, 0));
-	drop_unused_scratch(cg, &fn);
+	if (!drop_unused_scratch(cg, &fn) && fn.tier == TIER_KERNEL)
+		busy_guard(cg, &fn);
 	cg->fn = NULL;
 
 	fill_probe(cg, ep, rp, j, name, &bp);
