@@ -1,0 +1,384 @@
+#!/bin/sh
+# Runtime benchmarks, printed as tables: bstap against bpftrace (when it is
+# installed) and hand-written libbpf programs doing the same job, all measured
+# in this one run. Not a test: nothing here fails because the machine is slow.
+# Needs root (it loads BPF programs). Run from the top of a built tree:
+#   bench/runtime.sh            (bench/run runs it after the front end)
+# See bench/README.md for what each number means. Knobs (environment):
+#   RT_PASSES   passes over all tools, interleaved (default 2)
+#   RT_ROUNDS   load-generator rounds per tool and pass, counting (default 8)
+#   RT_CALLS    getppid() calls per round, counting (default 500000)
+#   RT_PROUNDS  rounds per tool and pass, printf (default 2)
+#   RT_PCALLS   getppid() calls per round, printf (default 1000000)
+#   RT_STARTS   runs of each start-up measurement (default 7)
+#   RT_TIMEOUT  seconds any one tool invocation may take (default 120)
+#   BPFTRACE    bpftrace command (default: bpftrace from PATH)
+set -u
+cd "$(dirname "$0")/.."
+top=$(pwd)
+bstap=${BSTAP:-$top/translator/bstap}
+runner=${STAPBPF_RUN:-$top/stapbpf-run/stapbpf-run}
+passes=${RT_PASSES:-2}
+rounds=${RT_ROUNDS:-8}
+calls=${RT_CALLS:-500000}
+prounds=${RT_PROUNDS:-2}
+pcalls=${RT_PCALLS:-1000000}
+starts=${RT_STARTS:-7}
+limit=${RT_TIMEOUT:-120}
+bpftrace=${BPFTRACE:-bpftrace}
+
+if [ "$(id -u)" != 0 ]; then
+	echo "runtime benchmarks: skipped (they load BPF programs: run as root)"
+	exit 0
+fi
+[ -x "$bstap" ] && [ -x "$runner" ] || {
+	echo "bench/runtime.sh: build first (make)" >&2
+	exit 1
+}
+
+tmp=$(mktemp -d)
+# big output files go to tmpfs when there is one
+out=$tmp
+if [ -d /dev/shm ] && [ -w /dev/shm ]; then
+	out=$(mktemp -d /dev/shm/bstap-bench.XXXXXX) || out=$tmp
+fi
+bg=
+cleanup() {
+	[ -n "$bg" ] && kill "$bg" 2>/dev/null
+	rm -rf "$tmp"
+	[ "$out" != "$tmp" ] && rm -rf "$out"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM HUP
+
+b=${BENCH_BUILD:-$tmp/build}
+if ! bench/build.sh "$b" >"$tmp/build.log" 2>&1; then
+	echo "bench/runtime.sh: some helpers did not build:" >&2
+	cat "$tmp/build.log" >&2
+fi
+[ -x "$b/loadgen" ] && [ -x "$b/tfirst" ] || {
+	echo "bench/runtime.sh: the load generator does not build; no runtime benchmarks" >&2
+	exit 1
+}
+have_loader=no
+[ -x "$b/loader" ] && have_loader=yes
+have_bpftrace=no
+command -v "$bpftrace" >/dev/null 2>&1 && have_bpftrace=yes
+NA_BT="n/a (bpftrace not installed)"
+NA_HW="n/a (reference did not build)"
+
+prog_ids() { bpftool prog list 2>/dev/null | sed -n 's/^\([0-9][0-9]*\): .*/\1/p' | sort -n; }
+have_bpftool=no
+command -v bpftool >/dev/null 2>&1 && have_bpftool=yes
+[ $have_bpftool = yes ] && prog_ids >"$tmp/progs.before"
+
+# ---- helpers ------------------------------------------------------------
+
+pct() {	# P, numbers on stdin -> the P-th percentile, nearest rank (or "-")
+	sort -g | awk -v p="$1" '{ a[NR] = $1 } END {
+		if (!NR) { printf "-"; exit }
+		i = int(NR * p / 100 + 0.999999); if (i < 1) i = 1
+		printf "%.1f", a[i] }'
+}
+
+median() {	# numbers on stdin -> median (or "-")
+	sort -g | awk '{ a[NR] = $1 } END {
+		if (!NR) { printf "-"; exit }
+		if (NR % 2) m = a[(NR + 1) / 2]; else m = (a[NR / 2] + a[NR / 2 + 1]) / 2
+		printf "%.1f", m }'
+}
+
+# ns per call of every round in a loadgen result file
+per_call() { awk 'NR > 1 && $1 > 0 { printf "%.3f\n", $2 / $1 }' "$@"; }
+calls_of() { awk 'NR > 1 { n += $1 } END { print n + 0 }' "$@"; }
+ns_of() { awk 'NR > 1 { n += $2 } END { print n + 0 }' "$@"; }
+pid_of() { sed -n 's/^pid //p' "$1"; }
+
+# first meaningful line of an error output, shortened for a table cell
+reason() {
+	r=$(grep -v -i '^warning\|RLIMIT_MEMLOCK\|^Attaching' "$1" 2>/dev/null |
+		grep -m 1 -i 'error\|fail\|cannot\|unknown\|not \|refus\|invalid' ||
+		grep -v '^[[:space:]]*$' "$1" 2>/dev/null | head -n 1)
+	[ -n "$r" ] || r="exit status $2, no message"
+	printf '%s' "$r" | tr -d '|\r' | tr '\t' ' ' | cut -c 1-90
+}
+
+# run a tool with a time bound; stdout+stderr to $2
+bounded() {	# errfile cmd...
+	e=$1; shift
+	timeout -s INT -k 5 "$limit" "$@" >"$e" 2>&1
+}
+
+loadgen_cmd() {	# result-file calls rounds -> loadgen command line (no shell needed)
+	echo "$b/loadgen -n $2 -r $3 -T 20 -o $1"
+}
+
+# untraced rounds, appended to $1
+baseline() {	# file calls rounds
+	"$b/loadgen" -n "$2" -r "$3" -T 20 -o "$tmp/base.tmp" && cat "$tmp/base.tmp" >>"$1"
+}
+
+row() { printf '| %s |\n' "$(printf '%s' "$*" | sed 's/\t/ | /g')"; }
+
+# ---- header -------------------------------------------------------------
+
+bt_version=$([ $have_bpftrace = yes ] && "$bpftrace" --version 2>/dev/null | head -n 1)
+printf '\nruntime: %s CPUs, kernel %s, load average %s, %s; bpftrace: %s\n' \
+	"$(nproc)" "$(uname -r)" "$(cut -d' ' -f1-3 /proc/loadavg)" \
+	"$(date -u '+%Y-%m-%d %H:%M UTC')" "${bt_version:-not installed}"
+if [ $have_bpftool = yes ]; then
+	others=$( { bpftool perf list 2>/dev/null | grep -c 'sys_enter'; bpftool link list 2>/dev/null | grep -c 'sys_enter'; } | awk '{ n += $1 } END { print n + 0 }')
+	[ "$others" -gt 0 ] && printf 'note: %s other BPF attachment(s) on sys_enter* were present at the start (other users); they add to both traced and untraced times\n' "$others"
+fi
+printf 'load generator: syscall(SYS_getppid) in a loop; untraced rounds right before each traced run; %s passes over the tools\n' "$passes"
+
+# ---- 1. count per pid ---------------------------------------------------
+
+S_COUNT='global c; probe kernel.trace("syscalls:sys_enter_getppid") { c[pid()]++ }'
+S_COUNT_ALIAS='global c; probe syscall.getppid { c[pid()]++ }'
+BT_COUNT='tracepoint:syscalls:sys_enter_getppid { @[pid] = count(); }'
+
+# tools: key|label
+count_tools="hw_tp|hand-written libbpf: classic tracepoint, hash + atomic add
+hw_raw|hand-written libbpf: raw tracepoint sys_enter, filtered by number
+bstap|bstap: kernel.trace(\"syscalls:sys_enter_getppid\")
+bstap_alias|bstap: syscall.getppid (tapset alias)
+bpftrace|bpftrace: tracepoint, @[pid] = count()"
+
+run_count() {	# key pass
+	k=$1; res=$tmp/count.$k.$2.res; err=$tmp/count.$k.$2.err
+	lg=$(loadgen_cmd "$res" "$calls" "$rounds")
+	case $k in
+	hw_tp)	bounded "$err" "$b/loader" -T "$limit" "$b/count_tp.bpf.o" $lg ;;
+	hw_raw)	bounded "$err" "$b/loader" -T "$limit" "$b/count_raw.bpf.o" $lg ;;
+	bstap)	bounded "$err" "$bstap" -c "$lg" -e "$S_COUNT" ;;
+	bstap_alias) bounded "$err" "$bstap" -c "$lg" -e "$S_COUNT_ALIAS" ;;
+	bpftrace) bounded "$err" "$bpftrace" -c "$lg" -e "$BT_COUNT" ;;
+	esac
+	st=$?
+	if [ $st -ne 0 ] || [ ! -s "$res" ]; then
+		[ -e "$tmp/count.$k.fail" ] || reason "$err" $st >"$tmp/count.$k.fail"
+		return
+	fi
+	cat "$res" >>"$tmp/count.$k.all"
+	p=$(pid_of "$res")
+	n=$(sed -n "s/.*c\[$p\]=\([0-9]*\).*/\1/p; s/^@\[$p\]: \([0-9]*\).*/\1/p; s/.* $p=\([0-9]*\).*/\1/p" "$err" | head -n 1)
+	echo "${n:-0} $(calls_of "$res")" >>"$tmp/count.$k.counted"
+}
+
+skip_tool() {	# key -> reason to skip, if any
+	case $1 in
+	hw_*) [ $have_loader = yes ] || { echo "$NA_HW"; return; }
+		[ -e "$b/$( [ $1 = hw_tp ] && echo count_tp || echo count_raw).bpf.o" ] || echo "$NA_HW" ;;
+	bpftrace) [ $have_bpftrace = yes ] || echo "$NA_BT" ;;
+	esac
+}
+
+pass=1
+while [ $pass -le "$passes" ]; do
+	echo "$count_tools" | while IFS='|' read -r k label; do
+		[ -n "$(skip_tool "$k")" ] && continue
+		[ -e "$tmp/count.$k.fail" ] && continue
+		baseline "$tmp/count.$k.base" "$calls" "$rounds"
+		run_count "$k" "$pass"
+	done
+	pass=$((pass + 1))
+done
+
+raw_ovh=; raw_p10=
+if [ -e "$tmp/count.hw_raw.all" ]; then
+	raw_ovh=$(echo "$(per_call "$tmp/count.hw_raw.all" | median) $(per_call "$tmp/count.hw_raw.base" | median)" | awk '{ printf "%.1f", $1 - $2 }')
+	raw_p10=$(echo "$(per_call "$tmp/count.hw_raw.all" | pct 10) $(per_call "$tmp/count.hw_raw.base" | pct 10)" | awk '{ printf "%.1f", $1 - $2 }')
+fi
+
+printf '\n1. count per pid on syscalls:sys_enter_getppid (%s passes x %s rounds of %s calls; ns/call medians)\n\n' "$passes" "$rounds" "$calls"
+row "tool	untraced ns/call	traced ns/call	overhead ns/event	events/s	x raw tp	overhead p10	x raw tp p10	counted / sent"
+row "---	---	---	---	---	---	---	---	---"
+echo "$count_tools" | while IFS='|' read -r k label; do
+	s=$(skip_tool "$k")
+	if [ -n "$s" ]; then row "$label	$s	-	-	-	-	-	-	-"; continue; fi
+	if [ ! -e "$tmp/count.$k.all" ]; then
+		row "$label	fails: $(cat "$tmp/count.$k.fail" 2>/dev/null)	-	-	-	-	-	-	-"
+		continue
+	fi
+	u=$(per_call "$tmp/count.$k.base" | median)
+	t=$(per_call "$tmp/count.$k.all" | median)
+	o=$(echo "$t $u" | awk '{ printf "%.1f", $1 - $2 }')
+	eps=$(echo "$t" | awk '{ printf "%.2fM", 1000 / $1 }')
+	x=$(echo "$o ${raw_ovh:-}" | awk 'NF == 2 && $2 > 0 { printf "%.2f", $1 / $2; exit } { printf "-" }')
+	o10=$(echo "$(per_call "$tmp/count.$k.all" | pct 10) $(per_call "$tmp/count.$k.base" | pct 10)" | awk '{ printf "%.1f", $1 - $2 }')
+	x10=$(echo "$o10 ${raw_p10:-}" | awk 'NF == 2 && $2 > 0 { printf "%.2f", $1 / $2; exit } { printf "-" }')
+	cs=$(awk '{ c += $1; s += $2 } END { printf "%d / %d", c, s }' "$tmp/count.$k.counted")
+	[ -e "$tmp/count.$k.fail" ] && cs="$cs (a run failed: $(cat "$tmp/count.$k.fail"))"
+	row "$label	$u	$t	$o	$eps	$x	$o10	$x10	$cs"
+done
+printf '\ntarget (issue 3): bstap overhead at most 1.2x the hand-written raw tracepoint\n'
+
+# ---- 2. printf per event ------------------------------------------------
+
+S_PRINTF='probe kernel.trace("syscalls:sys_enter_getppid") { printf("%d %d\n", pid(), tid()) }'
+BT_PRINTF='tracepoint:syscalls:sys_enter_getppid { printf("%d %d\n", pid, tid); }'
+
+printf_tools="hw_tp|hand-written libbpf: classic tracepoint, ring buffer, NO_WAKEUP
+hw_raw|hand-written libbpf: raw tracepoint sys_enter, ring buffer, NO_WAKEUP
+bstap|bstap: printf(\"%d %d\\\\n\", pid(), tid())
+bpftrace|bpftrace: printf(\"%d %d\\\\n\", pid, tid)"
+
+run_printf() {	# key pass
+	k=$1; res=$tmp/printf.$k.$2.res; err=$tmp/printf.$k.$2.err; o=$out/printf.$k.out
+	lg=$(loadgen_cmd "$res" "$pcalls" "$prounds")
+	rm -f "$o"
+	case $k in
+	hw_tp)	bounded "$err" "$b/loader" -T "$limit" -o "$o" "$b/printf_tp.bpf.o" $lg ;;
+	hw_raw)	bounded "$err" "$b/loader" -T "$limit" -o "$o" "$b/printf_raw.bpf.o" $lg ;;
+	bstap)	bounded "$err" "$bstap" -o "$o" -c "$lg" -e "$S_PRINTF" ;;
+	bpftrace) bounded "$err" "$bpftrace" -o "$o" -c "$lg" -e "$BT_PRINTF" ;;
+	esac
+	st=$?
+	if [ $st -ne 0 ] || [ ! -s "$res" ]; then
+		[ -e "$tmp/printf.$k.fail" ] || reason "$err" $st >"$tmp/printf.$k.fail"
+		rm -f "$o"
+		return
+	fi
+	cat "$res" >>"$tmp/printf.$k.all"
+	p=$(pid_of "$res")
+	# delivered: lines of the load generator; reported lost: what the tool says
+	d=$(awk -v p="$p" '$1 == p { n++ } END { print n + 0 }' "$o" 2>/dev/null)
+	l=$(cat "$err" "$o" 2>/dev/null | sed -n 's/^records [0-9]* dropped \([0-9]*\).*/\1/p; s/.*lost (ring buffer full): *\([0-9]*\).*/\1/p; s/^Lost \([0-9]*\) events.*/\1/p' |
+		awk '{ n += $1 } END { print n + 0 }')
+	echo "$d $(calls_of "$res") $l $(ns_of "$res")" >>"$tmp/printf.$k.counted"
+	rm -f "$o"
+}
+
+pass=1
+while [ $pass -le "$passes" ]; do
+	echo "$printf_tools" | while IFS='|' read -r k label; do
+		case $k in hw_tp) f=printf_tp ;; hw_raw) f=printf_raw ;; *) f= ;; esac
+		[ -n "$f" ] && { [ $have_loader = yes ] && [ -e "$b/$f.bpf.o" ] || continue; }
+		[ $k = bpftrace ] && [ $have_bpftrace = no ] && continue
+		[ -e "$tmp/printf.$k.fail" ] && continue
+		baseline "$tmp/printf.$k.base" "$pcalls" "$prounds"
+		run_printf "$k" "$pass"
+	done
+	pass=$((pass + 1))
+done
+
+printf '\n2. printf per event (pid, tid) on syscalls:sys_enter_getppid (%s passes x %s rounds of %s calls; output to a file on tmpfs)\n\n' "$passes" "$prounds" "$pcalls"
+row "tool	untraced ns/call	traced ns/call	overhead ns/event	events/s	delivered / sent	lost	lost reported by tool	delivered/s"
+row "---	---	---	---	---	---	---	---	---"
+echo "$printf_tools" | while IFS='|' read -r k label; do
+	case $k in hw_tp) f=printf_tp ;; hw_raw) f=printf_raw ;; *) f= ;; esac
+	if [ -n "$f" ] && { [ $have_loader = no ] || [ ! -e "$b/$f.bpf.o" ]; }; then
+		row "$label	$NA_HW	-	-	-	-	-	-	-"; continue
+	fi
+	if [ $k = bpftrace ] && [ $have_bpftrace = no ]; then
+		row "$label	$NA_BT	-	-	-	-	-	-	-"; continue
+	fi
+	if [ ! -e "$tmp/printf.$k.all" ]; then
+		row "$label	fails: $(cat "$tmp/printf.$k.fail" 2>/dev/null)	-	-	-	-	-	-	-"
+		continue
+	fi
+	u=$(per_call "$tmp/printf.$k.base" | median)
+	t=$(per_call "$tmp/printf.$k.all" | median)
+	o=$(echo "$t $u" | awk '{ printf "%.1f", $1 - $2 }')
+	eps=$(echo "$t" | awk '{ printf "%.2fM", 1000 / $1 }')
+	cells=$(awk '{ d += $1; s += $2; l += $3; ns += $4 } END {
+		printf "%d / %d\t%d (%.1f%%)\t%d\t%.2fM", d, s, s - d, s ? 100 * (s - d) / s : 0, l, ns ? d * 1000 / ns : 0 }' "$tmp/printf.$k.counted")
+	[ -e "$tmp/printf.$k.fail" ] && cells="$cells (a run failed: $(cat "$tmp/printf.$k.fail"))"
+	row "$label	$u	$t	$o	$eps	$cells"
+done
+printf '\ntarget (issue 3): per-event overhead and events/s delivered without loss at least as good as bpftrace\n'
+
+# ---- 3. start-up, 4. peak RSS -------------------------------------------
+
+S_ONE='probe kernel.trace("syscalls:sys_enter_getppid") { printf("x\n"); exit() }'
+BT_ONE='tracepoint:syscalls:sys_enter_getppid { printf("x\n"); exit(); }'
+
+"$bstap" -p4 -m "$tmp/one" -e "$S_ONE" >"$tmp/one.err" 2>&1
+"$bstap" -p4 -m "$tmp/count" -e "$S_COUNT" >"$tmp/count.err" 2>&1
+
+# background load for the start-up runs, bounded in time
+"$b/loadgen" -t $((starts * 30 + 60)) &
+bg=$!
+
+startup() {	# key cmd... -> appends "first exit status rss" lines to $tmp/start.key
+	k=$1; shift
+	i=0
+	while [ $i -lt "$starts" ]; do
+		"$b/tfirst" 30 "$@" >>"$tmp/start.$k"
+		i=$((i + 1))
+	done
+}
+startup bstap "$bstap" -e "$S_ONE"
+[ -e "$tmp/one.bo" ] && startup runner "$runner" "$tmp/one.bo"
+startup translate "$bstap" -p4 -m "$tmp/t" -e "$S_ONE"
+[ $have_bpftrace = yes ] && startup bpftrace "$bpftrace" -q -e "$BT_ONE"
+kill "$bg" 2>/dev/null
+wait "$bg" 2>/dev/null
+bg=
+
+start_cells() {	# key -> "first<TAB>exit" medians, or a failure
+	f=$tmp/start.$1
+	if [ ! -s "$f" ] || ! awk '$1 != "-" && $3 == "0" { ok = 1 } END { exit !ok }' "$f"; then
+		printf 'fails: %s\t-' "$(awk '{ print "status " $3 }' "$f" 2>/dev/null | sort | uniq -c | head -n 1 | sed 's/^ *//')"
+		return
+	fi
+	printf '%s\t%s' "$(awk '$1 != "-" && $3 == "0" { print $1 }' "$f" | median)" \
+		"$(awk '$3 == "0" { print $2 }' "$f" | median)"
+}
+
+printf '\n3. start-up while the load generator runs (median of %s; ms from fork)\n\n' "$starts"
+row "what	to first event ms	to exit ms	target"
+row "---	---	---	---"
+row "bstap one-liner (translate + load + attach)	$(start_cells bstap)	first event < 100 ms"
+if [ -e "$tmp/one.bo" ]; then
+	row "stapbpf-run on the precompiled .bo	$(start_cells runner)	first event < 20 ms"
+else
+	row "stapbpf-run on the precompiled .bo	fails: $(reason "$tmp/one.err" 1)	-	first event < 20 ms"
+fi
+tr_ms=$(awk '$3 == "0" { print $2 }' "$tmp/start.translate" | median)
+row "bstap -p4, translation alone	-	$tr_ms	-"
+if [ $have_bpftrace = yes ]; then
+	row "bpftrace one-liner (-q)	$(start_cells bpftrace)	-"
+else
+	row "bpftrace one-liner	$NA_BT	-	-"
+fi
+printf '\none-liner: %s\n' "$S_ONE"
+
+# peak RSS: the start-up runs above (wait4 ru_maxrss), and a counting run
+rss_of() { awk '$3 == "0" { print $4 / 1024 }' "$1" 2>/dev/null | sort -g | tail -n 1 | awk '{ printf "%.1f", $1 }'; }
+rss_cell() { r=$(rss_of "$1"); [ -n "$r" ] && printf '%s' "$r" || printf 'fails'; }
+lg1=$(echo "$b/loadgen -n $calls -r 1 -o $tmp/rss.res")
+[ -e "$tmp/count.bo" ] && "$b/tfirst" "$limit" "$runner" -c "$lg1" "$tmp/count.bo" >"$tmp/rss.runner_count"
+"$b/tfirst" "$limit" "$bstap" -c "$lg1" -e "$S_COUNT" >"$tmp/rss.bstap_count"
+[ $have_bpftrace = yes ] && "$b/tfirst" "$limit" "$bpftrace" -c "$lg1" -e "$BT_COUNT" >"$tmp/rss.bpftrace_count"
+
+printf '\n4. peak RSS (MB, wait4 ru_maxrss: the process and the children it waited for)\n\n'
+row "process	one-liner (start-up runs)	counting $calls events	target"
+row "---	---	---	---"
+row "stapbpf-run (precompiled .bo)	$(rss_cell "$tmp/start.runner")	$(rss_cell "$tmp/rss.runner_count")	< 10 MB"
+row "bstap -p4 (translator alone)	$(rss_cell "$tmp/start.translate")	-	-"
+row "bstap (translator, then stapbpf-run)	$(rss_cell "$tmp/start.bstap")	$(rss_cell "$tmp/rss.bstap_count")	-"
+if [ $have_bpftrace = yes ]; then
+	row "bpftrace	$(rss_cell "$tmp/start.bpftrace")	$(rss_cell "$tmp/rss.bpftrace_count")	-"
+else
+	row "bpftrace	$NA_BT	-	-"
+fi
+
+# ---- leftovers ----------------------------------------------------------
+
+if [ $have_bpftool = yes ]; then
+	sleep 1
+	prog_ids >"$tmp/progs.after"
+	left=$(comm -13 "$tmp/progs.before" "$tmp/progs.after")
+	if [ -z "$left" ]; then
+		printf '\nBPF programs: none left loaded by the benchmarks (bpftool prog list before/after)\n'
+	else
+		printf '\nBPF programs loaded now that were not before (the benchmarks'"'"' processes have all exited, so these belong to others):\n'
+		for id in $left; do
+			bpftool prog show id "$id" 2>/dev/null | head -n 1 | sed 's/^/  /'
+			bpftool prog show id "$id" 2>/dev/null | sed -n 's/^[[:space:]]*pids /    pids /p'
+		done
+	fi
+fi
+exit 0
