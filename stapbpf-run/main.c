@@ -200,6 +200,11 @@ static int start(struct runner *r)
 	return 0;
 }
 
+static bool too_many_errors(const struct runner *r)
+{
+	return r->script_errors > r->meta.header.maxerrors;
+}
+
 /* The run proper: begin probes, attach, loop, detach, end probes. */
 static void run(struct runner *r)
 {
@@ -221,12 +226,13 @@ static void run(struct runner *r)
 	detach_all(r);
 	phase(r, "detached");
 	output_drain(r);
-	if (r->script_errors) {
+	/* more errors than MAXERRORS: error probes instead of end probes */
+	if (too_many_errors(r)) {
 		tier_run_kind(r, BO_PROBE_ERROR);
 	} else if (attached || !r->n_attach_failed) {
 		tier_run_kind(r, BO_PROBE_END);
 		output_drain(r);
-		if (!r->script_errors)
+		if (!too_many_errors(r))
 			summary_print_globals(r);
 	}
 	output_drain(r);
