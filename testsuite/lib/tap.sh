@@ -164,3 +164,14 @@ run_golden() {	# subdir mode
 	[ $found = 1 ] || tap_skip "no tests in $1 yet"
 	tap_done
 }
+
+# Live BPF tests compare `bpftool prog list` before and after a run to prove
+# nothing stays loaded; two such test scripts running at once (make -j2
+# check) would see each other's programs. A live test script calls this
+# first: it holds an exclusive lock until the script exits.
+bpf_live_lock() {
+	if command -v flock >/dev/null 2>&1; then
+		exec 9>"${TMPDIR:-/tmp}/bstap-live-tests.lock"
+		flock 9
+	fi
+}
