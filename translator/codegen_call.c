@@ -259,12 +259,18 @@ static bool check_args(struct cg *cg, struct expr *e, const char *text,
 	for (int i = first; i < n; i++) {
 		int k = fmt_arg_kind_at(f, (size_t)(i - first));
 
-		if (k == FMT_ARG_BYTES) {
+		if (k == FMT_ARG_BYTES && is_sprint(e->print)) {
 			fmt_release(f);
 			return cg_error(cg, e->args.v[i]->loc,
-					"%%m and %%M are not supported by the BPF code generator yet");
+					"%%m and %%M only work in printf, not in sprintf");
 		}
-		if ((k == FMT_ARG_STRING) != (vals[i].type == TYPE_STRING)) {
+		if (k == FMT_ARG_BYTES && vals[i].type == TYPE_STRING) {
+			fmt_release(f);
+			return cg_error(cg, e->args.v[i]->loc,
+					"%%m and %%M take an address (a number)");
+		}
+		if (k != FMT_ARG_BYTES &&
+		    (k == FMT_ARG_STRING) != (vals[i].type == TYPE_STRING)) {
 			fmt_release(f);
 			return cg_error(cg, e->args.v[i]->loc,
 					"argument %d of %s is a %s, the format wants a %s",
@@ -276,12 +282,42 @@ static bool check_args(struct cg *cg, struct expr *e, const char *text,
 	return true;
 }
 
+/*
+ * The byte count of each %m/%M value: its static precision, or the value
+ * of its '*' precision; NULL for other arguments.
+ */
+static void memory_counts(struct cg *cg, const struct fmt *f,
+			  struct cg_val *vals, int first, LLVMValueRef *counts)
+{
+	size_t ai = (size_t)first;
+
+	for (size_t i = 0; i < f->nspecs; i++) {
+		const struct fmt_spec *s = &f->specs[i];
+		LLVMValueRef star = NULL;
+
+		if (s->conv == FMT_LITERAL)
+			continue;
+		if (s->width == FMT_STAR)
+			ai++;
+		if (s->precision == FMT_STAR)
+			star = vals[ai++].v;
+		if (s->conv == FMT_MEMORY || s->conv == FMT_MEMORY_HEX)
+			counts[ai] = star ? star :
+				     cg_i64(cg, (int64_t)fmt_memory_bytes(s, 0));
+		ai++;
+	}
+}
+
 static void send_printf(struct cg *cg, int fmt_index, struct src_loc loc,
-			struct cg_val *vals, int first, int n)
+			struct cg_val *vals, int first, int n,
+			const struct fmt *f)
 {
 	LLVMValueRef rec = cg_rec_area(cg), off;
+	LLVMValueRef counts[32] = { 0 };
 	uint32_t size = 16;
 	LLVMValueRef args[5];
+
+	memory_counts(cg, f, vals, first, counts);
 
 	args[0] = rec;
 	args[1] = cg_i32(cg, BO_REC_PRINTF);
@@ -291,7 +327,12 @@ static void send_printf(struct cg *cg, int fmt_index, struct src_loc loc,
 	for (int i = first; i < n; i++) {
 		LLVMValueRef a[3] = { rec, off, vals[i].v };
 
-		if (vals[i].type == TYPE_STRING) {
+		if (counts[i]) {
+			LLVMValueRef m[4] = { rec, off, vals[i].v, counts[i] };
+
+			off = cg_runtime(cg, "bstap_rec_mem", cg->i32, m, 4);
+			size += (4 + cg->msl + 7) & ~7u;
+		} else if (vals[i].type == TYPE_STRING) {
 			off = cg_runtime(cg, "bstap_rec_str", cg->i32, a, 3);
 			size += (4 + cg->msl + 7) & ~7u;
 		} else {
@@ -381,7 +422,7 @@ struct cg_val cg_print(struct cg *cg, struct expr *e)
 		out = build_string(cg, &f, vals, first);
 	else
 		send_printf(cg, cg_format(cg, text, (int)f.nargs, e->loc),
-			    e->loc, vals, first, n);
+			    e->loc, vals, first, n, &f);
 	fmt_release(&f);
 	return out;
 }

@@ -422,7 +422,7 @@ struct cg_val cg_cast(struct cg *cg, struct expr *e)
 /* Reads a chain of members and indexes from base, a value of type text. */
 struct cg_val cg_core_chain(struct cg *cg, const char *type,
 			    LLVMValueRef base, const struct component *chain,
-			    int n, struct src_loc loc)
+			    int n, struct src_loc loc, bool addr_of)
 {
 	struct btf_index *ix = btf_vmlinux(cg->s);
 	struct core_state st = { 0 };
@@ -441,6 +441,13 @@ struct cg_val cg_core_chain(struct cg *cg, const char *type,
 			       chain[i].name ? chain[i].name : "",
 			       chain[i].loc))
 			return lng(cg_i64(cg, 0));
+	if (addr_of) {
+		/* &$p->member: where the last member is, relocated */
+		if (!st.addr)
+			return (cg_error(cg, loc, "this value has no address"),
+				lng(cg_i64(cg, 0)));
+		return lng(LLVMBuildPtrToInt(cg->b, st.addr, cg->i64, ""));
+	}
 	return core_finish(cg, &st, loc);
 }
 

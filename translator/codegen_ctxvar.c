@@ -135,7 +135,7 @@ static struct cg_val chain_var(struct cg *cg, const struct context_var *v,
 			       struct expr *e, LLVMValueRef base)
 {
 	return cg_core_chain(cg, v->type, base, e->chain.v, e->chain.n,
-			     e->loc);
+			     e->loc, e->addr_of);
 }
 
 /* Parameters of the traced kernel function, from its BTF prototype. */
@@ -275,7 +275,8 @@ struct cg_val cg_target(struct cg *cg, struct expr *e)
 	    cg->fn->tier == TIER_KERNEL)
 		return dollar_vars(cg, e);
 	v = var_of(cg, e);
-	if (!v || e->name[1] == '$' || e->pretty || e->addr_of)
+	if (!v || e->name[1] == '$' || e->pretty ||
+	    (e->addr_of && !e->chain.n))
 		return (cg_error(cg, e->loc, "'%s' is not supported by the BPF code generator here",
 				 e->name), cg_default(cg, e->type));
 	if (cg->fn->tier != TIER_KERNEL || !cg->fn->ctx)

@@ -299,7 +299,7 @@ struct cg_val cg_task_field(struct cg *cg, const char *const *chain,
 			    int n, struct src_loc loc);
 struct cg_val cg_core_chain(struct cg *cg, const char *type,
 			    LLVMValueRef base, const struct component *chain,
-			    int n, struct src_loc loc);
+			    int n, struct src_loc loc, bool addr_of);
 bool cg_btf_int(struct cg *cg, const char *type, int *bytes,
 		bool *is_signed);
 

@@ -818,3 +818,33 @@ RT s64 bstap_stats_extract(void *map, const void *key, s64 what, s64 shift,
 	       ((2 * shift) & 63);
 	return 0;
 }
+
+/*
+ * %m / %M: n bytes read at addr go into the record as a string field
+ * (u32 length, bytes, padding). At most MAXSTRINGLEN bytes; kernel memory
+ * first, then user memory; unreadable bytes are zeros.
+ */
+static long (*bpf_probe_read_user)(void *dst, u32 size,
+				   const void *src) = (void *)112;
+
+RT u32 bstap_rec_mem(char *rec, u32 off, s64 addr, s64 n)
+{
+	u32 len;
+
+	off &= bstap_cfg_rec_mask;
+	if (n < 1)
+		n = 1;
+	if (n > msl())
+		n = msl();
+	len = (u32)n & (bstap_cfg_str_mask | msl());
+	if (len > msl())
+		len = msl();
+	if (len < 1)
+		len = 1;
+	if (bpf_probe_read_kernel(rec + off + 4, len, (const void *)addr) < 0 &&
+	    bpf_probe_read_user(rec + off + 4, len, (const void *)addr) < 0)
+		for (u32 i = 0; i < 4096 && i < len; i++)
+			rec[(off + 4 + i) & (bstap_cfg_rec_mask * 2 + 1)] = 0;
+	*(u32 *)(rec + off) = len;
+	return off + ((4 + len + 7) & ~7u);
+}
