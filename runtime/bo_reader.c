@@ -461,9 +461,17 @@ const char *bo_error_kind_message(uint32_t kind)
 		return "string truncated";
 	case BO_ERR_RECORD_LOST:
 		return "output record lost";
+	case BO_ERR_PROBE_SKIPPED:
+		return "skipped (fired while a probe ran on its CPU)";
 	default:
 		return "unknown error";
 	}
+}
+
+bool bo_error_kind_fatal(uint32_t kind)
+{
+	return kind != BO_ERR_STRING_TRUNCATED && kind != BO_ERR_RECORD_LOST &&
+	       kind != BO_ERR_PROBE_SKIPPED;
 }
 
 int bo_key_column(const struct bo_global *g, unsigned int col,

@@ -22,6 +22,7 @@
 #ifndef BSTAP_BO_READER_H
 #define BSTAP_BO_READER_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -68,6 +69,9 @@ const char *bo_probe_kind_name(uint32_t kind);
 
 /* stap's wording of an error kind ("division by zero"). */
 const char *bo_error_kind_message(uint32_t kind);
+
+/* Does an error of this kind stop the script (the others are counted)? */
+bool bo_error_kind_fatal(uint32_t kind);
 
 /*
  * The packed layout of an array key: column @col (0-based) starts at

@@ -276,8 +276,8 @@ static int record_error(struct runner *r, const struct bo_record *h,
 	if (p < end && take_string(&p, end, &detail, &dlen))
 		return -1;
 	dlen = strnlen(detail, dlen);
-	if (h->id == BO_ERR_STRING_TRUNCATED || h->id == BO_ERR_RECORD_LOST)
-		return 0;	/* counted in the errors map, not fatal */
+	if (!bo_error_kind_fatal(h->id))
+		return 0;	/* counted in the errors map */
 	if (h->id == BO_ERR_ARRAY_OVERFLOW && h->location < r->meta.n_locations) {
 		if (!r->overflows)
 			r->overflows = calloc(r->meta.n_locations,

@@ -222,8 +222,7 @@ out:
 
 static bool fatal_kind(uint32_t k)
 {
-	return k && k < BO_ERR_KIND_COUNT && k != BO_ERR_RECORD_LOST &&
-	       k != BO_ERR_STRING_TRUNCATED;
+	return k && k < BO_ERR_KIND_COUNT && bo_error_kind_fatal(k);
 }
 
 void errors_totals(struct runner *r, uint64_t *lost, uint64_t *fatal)
@@ -291,7 +290,7 @@ static void summarize_errors(struct runner *r, struct summary *s,
 				v = seen[k];
 			if (!v)
 				continue;
-			if (k != BO_ERR_STRING_TRUNCATED)
+			if (!k || bo_error_kind_fatal(k))
 				r->failed = true;
 			add_error(s, pp, k ? bo_error_kind_message(k) :
 				  "errors", v);
