@@ -44,7 +44,8 @@
 #define CG_MAXSTRINGLEN		256
 #define CG_MAXMAPENTRIES	2048
 #define CG_MAXERRORS		0
-#define CG_RINGBUF_SIZE		(1u << 20)
+#define CG_RINGBUF_SIZE		(4u << 20)	/* -D BUFFER_SIZE; 1M printf
+						 * records a second fit */
 
 struct cg_stats {		/* an aggregate's record layout */
 	int hist_kind;		/* enum bo_hist_kind */
