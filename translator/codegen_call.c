@@ -245,6 +245,24 @@ static const char *synth_format(struct cg *cg, struct expr *e, int first,
 	return fmt;
 }
 
+/* Is argument i the value of a %b conversion? */
+static bool binary_arg(const struct fmt *f, size_t i)
+{
+	size_t ai = 0;
+
+	for (size_t k = 0; k < f->nspecs; k++) {
+		const struct fmt_spec *s = &f->specs[k];
+
+		if (s->conv == FMT_LITERAL)
+			continue;
+		ai += (s->width == FMT_STAR) + (s->precision == FMT_STAR);
+		if (ai == i)
+			return s->conv == FMT_BINARY;
+		ai++;
+	}
+	return false;
+}
+
 static bool check_args(struct cg *cg, struct expr *e, const char *text,
 		       struct cg_val *vals, int first, int n, struct fmt *f)
 {
@@ -259,6 +277,12 @@ static bool check_args(struct cg *cg, struct expr *e, const char *text,
 	for (int i = first; i < n; i++) {
 		int k = fmt_arg_kind_at(f, (size_t)(i - first));
 
+		if (is_sprint(e->print) && i - first < (int)f->nargs &&
+		    binary_arg(f, (size_t)(i - first))) {
+			fmt_release(f);
+			return cg_error(cg, e->args.v[i]->loc,
+					"%%b only works in printf, not in sprintf");
+		}
 		if (k == FMT_ARG_BYTES && is_sprint(e->print)) {
 			fmt_release(f);
 			return cg_error(cg, e->args.v[i]->loc,
@@ -362,7 +386,7 @@ static struct cg_val build_string(struct cg *cg, const struct fmt *f,
 			[FMT_SIGNED] = 'd', [FMT_UNSIGNED] = 'u',
 			[FMT_OCTAL] = 'o', [FMT_HEX] = 'x',
 			[FMT_HEX_UPPER] = 'X', [FMT_POINTER] = 'p',
-			[FMT_CHAR] = 'c', [FMT_BINARY] = 'd',
+			[FMT_CHAR] = 'c',
 		};
 
 		if (s->conv == FMT_LITERAL) {
