@@ -175,6 +175,13 @@ bool cg_uprobe_var(struct cg *cg, const struct context_var *v,
 	out->type = TYPE_LONG;
 	switch (v->source) {
 	case CTXVAR_ARG:
+		/* registers hold the arguments only at the function's entry */
+		if (rp->is_return)
+			return cg_error(cg, e->loc, "'%s' is gone at the return: its register was reused (read it in the entry probe)",
+					e->name);
+		if (rp->text && strstr(rp->text, ".statement("))
+			return cg_error(cg, e->loc, "'%s' cannot be read at a statement yet: only at a function's entry",
+					e->name);
 		if (v->index < 0 || v->index >= 6)
 			return cg_error(cg, e->loc, "'%s' is not passed in a register (only the first 6 arguments are)",
 					e->name);
