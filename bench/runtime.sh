@@ -5,8 +5,8 @@
 # Needs root (it loads BPF programs). Run from the top of a built tree:
 #   bench/runtime.sh            (bench/run runs it after the front end)
 # See bench/README.md for what each number means. Knobs (environment):
-#   RT_PASSES   passes over all tools, interleaved (default 2)
-#   RT_ROUNDS   load-generator rounds per tool and pass, counting (default 8)
+#   RT_PASSES   passes over all tools, interleaved (default 3)
+#   RT_ROUNDS   load-generator rounds per tool and pass, counting (default 6)
 #   RT_CALLS    getppid() calls per round, counting (default 500000)
 #   RT_PROUNDS  rounds per tool and pass, printf (default 2)
 #   RT_PCALLS   getppid() calls per round, printf (default 1000000)
@@ -18,8 +18,8 @@ cd "$(dirname "$0")/.."
 top=$(pwd)
 bstap=${BSTAP:-$top/translator/bstap}
 runner=${STAPBPF_RUN:-$top/stapbpf-run/stapbpf-run}
-passes=${RT_PASSES:-2}
-rounds=${RT_ROUNDS:-8}
+passes=${RT_PASSES:-3}
+rounds=${RT_ROUNDS:-6}
 calls=${RT_CALLS:-500000}
 prounds=${RT_PROUNDS:-2}
 pcalls=${RT_PCALLS:-1000000}
@@ -89,9 +89,10 @@ median() {	# numbers on stdin -> median (or "-")
 }
 
 # ns per call of every round in a loadgen result file
-per_call() { awk 'NR > 1 && $1 > 0 { printf "%.3f\n", $2 / $1 }' "$@"; }
-calls_of() { awk 'NR > 1 { n += $1 } END { print n + 0 }' "$@"; }
-ns_of() { awk 'NR > 1 { n += $2 } END { print n + 0 }' "$@"; }
+# (result files: "pid PID", then "CALLS NS" per round; they may be concatenated)
+per_call() { awk '$1 ~ /^[0-9]+$/ && $1 > 0 { printf "%.3f\n", $2 / $1 }' "$@"; }
+calls_of() { awk '$1 ~ /^[0-9]+$/ { n += $1 } END { print n + 0 }' "$@"; }
+ns_of() { awk '$1 ~ /^[0-9]+$/ { n += $2 } END { print n + 0 }' "$@"; }
 pid_of() { sed -n 's/^pid //p' "$1"; }
 
 # first meaningful line of an error output, shortened for a table cell
@@ -103,10 +104,19 @@ reason() {
 	printf '%s' "$r" | tr -d '|\r' | tr '\t' ' ' | cut -c 1-90
 }
 
-# run a tool with a time bound; stdout+stderr to $2
+# run a tool with a time bound; stdout+stderr to $1. When the command
+# cannot be started (126/127: say, bstap is being rebuilt), wait and retry.
 bounded() {	# errfile cmd...
 	e=$1; shift
-	timeout -s INT -k 5 "$limit" "$@" >"$e" 2>&1
+	try=0
+	while :; do
+		timeout -s INT -k 5 "$limit" "$@" >"$e" 2>&1
+		st=$?
+		case $st in 126|127) ;; *) return $st ;; esac
+		try=$((try + 1))
+		[ $try -gt 6 ] && return $st
+		sleep 10
+	done
 }
 
 loadgen_cmd() {	# result-file calls rounds -> loadgen command line (no shell needed)
@@ -212,7 +222,10 @@ echo "$count_tools" | while IFS='|' read -r k label; do
 	[ -e "$tmp/count.$k.fail" ] && cs="$cs (a run failed: $(cat "$tmp/count.$k.fail"))"
 	row "$label	$u	$t	$o	$eps	$x	$o10	$x10	$cs"
 done
-printf '\ntarget (issue 3): bstap overhead at most 1.2x the hand-written raw tracepoint\n'
+cat "$tmp"/count.*.base 2>/dev/null | per_call >"$tmp/base.all"
+printf '\nuntraced ns/call over all baseline rounds: p10 %s, median %s, p90 %s (when this spread is as large as the overheads, the machine is busy and the ratios are noise)\n' \
+	"$(pct 10 <"$tmp/base.all")" "$(median <"$tmp/base.all")" "$(pct 90 <"$tmp/base.all")"
+printf 'target (issue 3): bstap overhead at most 1.2x the hand-written raw tracepoint\n'
 
 # ---- 2. printf per event ------------------------------------------------
 
@@ -294,8 +307,8 @@ printf '\ntarget (issue 3): per-event overhead and events/s delivered without lo
 S_ONE='probe kernel.trace("syscalls:sys_enter_getppid") { printf("x\n"); exit() }'
 BT_ONE='tracepoint:syscalls:sys_enter_getppid { printf("x\n"); exit(); }'
 
-"$bstap" -p4 -m "$tmp/one" -e "$S_ONE" >"$tmp/one.err" 2>&1
-"$bstap" -p4 -m "$tmp/count" -e "$S_COUNT" >"$tmp/count.err" 2>&1
+bounded "$tmp/one.err" "$bstap" -p4 -m "$tmp/one" -e "$S_ONE"
+bounded "$tmp/count.err" "$bstap" -p4 -m "$tmp/count" -e "$S_COUNT"
 
 # background load for the start-up runs, bounded in time
 "$b/loadgen" -t $((starts * 30 + 60)) &
