@@ -115,6 +115,7 @@ struct cg_fn {
 	LLVMValueRef fn;
 	LLVMValueRef ctx;		/* first argument */
 	LLVMValueRef scratch;		/* per-CPU scratch value */
+	LLVMBasicBlockRef scratch_bb;	/* where it is looked up */
 	LLVMBasicBlockRef entry;	/* allocas go here */
 	LLVMBasicBlockRef init_bb;	/* locals get their initial values */
 	LLVMBasicBlockRef exit_bb;	/* return 0 */

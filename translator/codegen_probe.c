@@ -160,8 +160,13 @@ static long syscall_number(struct cg *cg, const char *target)
 	return nr;
 }
 
-/* tp_btf/sys_enter(struct pt_regs *regs, long id): only our call. */
-static void syscall_filter(struct cg *cg, const struct resolved_point *rp)
+/*
+ * tp_btf/sys_enter(struct pt_regs *regs, long id): only our call. It runs
+ * for every system call of the machine, so this comes first, before the
+ * program touches scratch.
+ */
+static void syscall_filter(struct cg *cg, const struct resolved_point *rp,
+			   LLVMBasicBlockRef other)
 {
 	LLVMValueRef idx = cg_i64(cg, 8), id;
 	LLVMBasicBlockRef go = cg_block(cg, "syscall");
@@ -174,7 +179,7 @@ static void syscall_filter(struct cg *cg, const struct resolved_point *rp)
 				      cg_i64(cg, syscall_number(cg,
 								rp->target)),
 				      ""),
-			go, cg->fn->exit_bb);
+			go, other);
 	LLVMPositionBuilderAtEnd(cg->b, go);
 }
 
@@ -370,7 +375,7 @@ static void pid_filter(struct cg *cg, long pid)
  */
 static void busy_guard(struct cg *cg, struct cg_fn *fn)
 {
-	LLVMValueRef term = LLVMGetBasicBlockTerminator(fn->entry), busy;
+	LLVMValueRef term = LLVMGetBasicBlockTerminator(fn->scratch_bb), busy;
 	LLVMBasicBlockRef guard = cg_block(cg, "guard");
 	LLVMBasicBlockRef skip = cg_block(cg, "skip");
 	LLVMBasicBlockRef run = cg_block(cg, "run");
@@ -413,7 +418,7 @@ static bool drop_unused_scratch(struct cg *cg, struct cg_fn *fn)
 	if (!u || LLVMGetNextUse(u))
 		return false;
 	check = LLVMGetUser(u);
-	term = LLVMGetBasicBlockTerminator(fn->entry);
+	term = LLVMGetBasicBlockTerminator(fn->scratch_bb);
 	if (!term || LLVMGetCondition(term) != check)
 		return false;
 	LLVMPositionBuilderBefore(cg->b, term);
@@ -467,6 +472,9 @@ static void gen_point(struct cg *cg, struct elab_probe *ep, int j,
 	noscr = cg_block(cg, "noscratch");
 	LLVMPositionBuilderAtEnd(cg->b, fn.entry);
 	cg_debug_loc(cg, ep->loc);
+	if (!strcmp(section, "tp_btf/sys_enter"))
+		syscall_filter(cg, rp, noscr);
+	fn.scratch_bb = LLVMGetInsertBlock(cg->b);
 	fn.scratch = cg_scratch_lookup(cg);
 	LLVMBuildCondBr(cg->b, LLVMBuildIsNull(cg->b, fn.scratch, ""),
 			noscr, fn.init_bb);
@@ -483,8 +491,6 @@ static void gen_point(struct cg *cg, struct elab_probe *ep, int j,
 	if ((bp.kind == BO_PROBE_UPROBE || bp.kind == BO_PROBE_USDT) &&
 	    rp->pid > 0)
 		pid_filter(cg, rp->pid);
-	if (!strcmp(section, "tp_btf/sys_enter"))
-		syscall_filter(cg, rp);
 	if (ep->condition) {
 		LLVMBasicBlockRef go = cg_block(cg, "go");
 
