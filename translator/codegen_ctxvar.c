@@ -131,6 +131,57 @@ static struct cg_val arg_var(struct cg *cg, const struct context_var *v,
 	return lng(x);
 }
 
+/* ----------------------------------------- raw syscall tracepoints */
+
+/* Argument i of the tp_btf context (regs, then id or ret). */
+LLVMValueRef cg_syscall_ctx(struct cg *cg, int i)
+{
+	return LLVMBuildLoad2(cg->b, cg->i64, ctx_at(cg, cg_i64(cg, 8 * i)),
+			      "");
+}
+
+/* A register of the syscall's struct pt_regs (x86-64 uapi offsets). */
+LLVMValueRef cg_syscall_reg(struct cg *cg, int off)
+{
+	LLVMValueRef regs = LLVMBuildIntToPtr(cg->b, cg_syscall_ctx(cg, 0),
+					      cg->ptr, "regs");
+	LLVMValueRef tmp = cg_alloca(cg, cg->i64, "reg");
+	LLVMValueRef idx = cg_i64(cg, off);
+	LLVMValueRef a[3] = {
+		tmp, cg_i32(cg, 8),
+		LLVMBuildGEP2(cg->b, cg->i8, regs, &idx, 1, "")
+	};
+
+	LLVMBuildStore(cg->b, cg_i64(cg, 0), tmp);
+	cg_helper(cg, 113 /* probe_read_kernel */, cg->i64, a, 3);
+	return LLVMBuildLoad2(cg->b, cg->i64, tmp, "");
+}
+
+/*
+ * A syscalls:sys_enter_NAME/sys_exit_NAME format field on the raw event:
+ * __syscall_nr, the arguments (record offsets 16 + 8 * i) in rdi, rsi,
+ * rdx, r10, r8, r9, and ret.
+ */
+static struct cg_val syscall_field(struct cg *cg, const struct context_var *v,
+				   struct expr *e)
+{
+	static const int args[6] = { 112, 104, 96, 56, 72, 64 };
+	bool enter = cg->fn->raw_syscall == 1;
+	int i = (v->index - 16) / 8;
+	LLVMValueRef x;
+
+	if (!strcmp(v->name, "__syscall_nr"))
+		x = enter ? cg_syscall_ctx(cg, 1) : cg_syscall_reg(cg, 120);
+	else if (!enter && !strcmp(v->name, "ret"))
+		x = cg_syscall_ctx(cg, 1);
+	else if (enter && v->index >= 16 && i < 6 && v->index % 8 == 0)
+		x = cg_syscall_reg(cg, args[i]);
+	else
+		return (cg_error(cg, e->loc, "'%s' cannot be read here",
+				 e->name), cg_default(cg, e->type));
+	return lng(narrow(cg, v->type, x, 8));
+}
+
 static struct cg_val chain_var(struct cg *cg, const struct context_var *v,
 			       struct expr *e, LLVMValueRef base)
 {
@@ -205,8 +256,9 @@ static bool readable_here(struct cg *cg, const struct context_var *v,
 	if (v->source == CTXVAR_RETURN)
 		return !parms;
 	if (!strcmp(rp->provider->name, "kernel.trace"))
-		return cg->fn->tp_btf ? v->source == CTXVAR_ARG :
-					v->source == CTXVAR_FIELD;
+		return cg->fn->tp_btf && !cg->fn->raw_syscall ?
+			       v->source == CTXVAR_ARG :
+			       v->source == CTXVAR_FIELD;
 	return true;
 }
 
@@ -298,7 +350,9 @@ struct cg_val cg_target(struct cg *cg, struct expr *e)
 				cg_default(cg, e->type));
 		return base;
 	}
-	if (v->source == CTXVAR_FIELD && !cg->fn->tp_btf)
+	if (v->source == CTXVAR_FIELD && cg->fn->raw_syscall)
+		base = syscall_field(cg, v, e);
+	else if (v->source == CTXVAR_FIELD && !cg->fn->tp_btf)
 		base = field_var(cg, v, e);
 	else if (v->source == CTXVAR_ARG && cg->fn->tp_btf)
 		base = arg_var(cg, v, e);

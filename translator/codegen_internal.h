@@ -126,6 +126,7 @@ struct cg_fn {
 	enum probe_tier tier;
 	bool tp_btf;			/* args from a BTF tracepoint ctx */
 	int variant;			/* kernel.function: 0 fentry, 1 kprobe */
+	int raw_syscall;		/* 1 sys_enter, 2 sys_exit tp_btf */
 	struct strmap vars;		/* struct symbol * -> struct cg_var */
 	int slot_next;			/* string slots in use */
 	struct cg_loop *loop;
@@ -294,6 +295,8 @@ LLVMValueRef cg_scratch_lookup(struct cg *cg);
 
 /* ------------------------------------------------ codegen_ctxvar.c */
 struct cg_val cg_target(struct cg *cg, struct expr *e);
+LLVMValueRef cg_syscall_ctx(struct cg *cg, int i);
+LLVMValueRef cg_syscall_reg(struct cg *cg, int off);
 
 /* -------------------------------------------------- codegen_core.c */
 struct cg_val cg_cast(struct cg *cg, struct expr *e);

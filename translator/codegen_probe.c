@@ -139,12 +139,13 @@ static long syscall_number(struct cg *cg, const char *target)
 	FILE *f;
 	long nr = -1;
 
-	if (strncmp(target, "syscalls:sys_enter_", 19) ||
+	if ((strncmp(target, "syscalls:sys_enter_", 19) &&
+	     strncmp(target, "syscalls:sys_exit_", 18)) ||
 	    (cg->s->arch && strcmp(cg->s->arch, "x86_64")))
 		return -1;
 	if (session_define(cg->s, "BSTAP_CLASSIC_SYSCALLS"))
 		return -1;
-	name = target + 19;
+	name = target + (target[13] == 'n' ? 19 : 18);
 	snprintf(want, sizeof(want), "#define __NR_%s ", name);
 	f = fopen("/usr/include/x86_64-linux-gnu/asm/unistd_64.h", "r");
 	if (!f)
@@ -161,19 +162,18 @@ static long syscall_number(struct cg *cg, const char *target)
 }
 
 /*
- * tp_btf/sys_enter(struct pt_regs *regs, long id): only our call. It runs
- * for every system call of the machine, so this comes first, before the
- * program touches scratch.
+ * tp_btf/sys_enter(struct pt_regs *regs, long id), sys_exit(regs, long
+ * ret): only our call. They run for every system call of the machine, so
+ * this comes first, before the program touches scratch.
  */
 static void syscall_filter(struct cg *cg, const struct resolved_point *rp,
 			   LLVMBasicBlockRef other)
 {
-	LLVMValueRef idx = cg_i64(cg, 8), id;
+	LLVMValueRef id;
 	LLVMBasicBlockRef go = cg_block(cg, "syscall");
 
-	id = LLVMBuildLoad2(cg->b, cg->i64,
-			    LLVMBuildGEP2(cg->b, cg->i8, cg->fn->ctx, &idx, 1,
-					  ""), "");
+	id = cg->fn->raw_syscall == 1 ? cg_syscall_ctx(cg, 1) :
+					cg_syscall_reg(cg, 120 /* orig_ax */);
 	LLVMBuildCondBr(cg->b,
 			LLVMBuildICmp(cg->b, LLVMIntEQ, id,
 				      cg_i64(cg, syscall_number(cg,
@@ -222,12 +222,15 @@ static const char *point_section(struct cg *cg, struct elab_probe *ep,
 				 rp->text);
 			return NULL;
 		}
-		if (!args && !fields && syscall_number(cg, rp->target) >= 0) {
-			/* the raw sys_enter tracepoint, filtered by number:
-			 * half the cost of the classic syscall event */
-			*tp_btf = true;
+		if (!args && syscall_number(cg, rp->target) >= 0) {
+			/* the raw sys_enter/sys_exit tracepoint, filtered by
+			 * number, arguments from the registers: half the
+			 * cost of the classic syscall event */
+			bool enter = rp->target[13] == 'n';
+
+			cg->fn->raw_syscall = enter ? 1 : 2;
 			bp->kind = BO_PROBE_TP_BTF;
-			return "tp_btf/sys_enter";
+			return enter ? "tp_btf/sys_enter" : "tp_btf/sys_exit";
 		}
 		if (args) {
 			*tp_btf = true;
@@ -445,8 +448,10 @@ static void gen_point(struct cg *cg, struct elab_probe *ep, int j,
 	LLVMBasicBlockRef body, noscr;
 
 	fn.variant = variant;
+	cg->fn = &fn;
 	section = point_section(cg, ep, rp, name, &bp, &fn.tp_btf, &target,
 				variant);
+	cg->fn = NULL;
 	if (!section)
 		return;
 	if (target)
@@ -472,7 +477,7 @@ static void gen_point(struct cg *cg, struct elab_probe *ep, int j,
 	noscr = cg_block(cg, "noscratch");
 	LLVMPositionBuilderAtEnd(cg->b, fn.entry);
 	cg_debug_loc(cg, ep->loc);
-	if (!strcmp(section, "tp_btf/sys_enter"))
+	if (fn.raw_syscall)
 		syscall_filter(cg, rp, noscr);
 	fn.scratch_bb = LLVMGetInsertBlock(cg->b);
 	fn.scratch = cg_scratch_lookup(cg);
