@@ -193,7 +193,7 @@ struct bo_stats_layout {
 	uint32_t nbuckets;	/* buckets in the record */
 	int64_t lo, hi, step;	/* @hist_linear */
 	uint32_t record_size;	/* bytes of one per-CPU record */
-	uint32_t reserved;
+	uint32_t shift;		/* @variance(s, N): stats_layout.shift */
 };
 
 /* A place in the script, for error messages ("near ... at FILE:L:C"). */

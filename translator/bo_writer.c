@@ -106,6 +106,7 @@ void *bo_write_meta(struct cg *cg, size_t *len)
 		stats[i].hi = st->hi;
 		stats[i].step = st->step;
 		stats[i].record_size = st->record_size;
+		stats[i].shift = (uint32_t)st->shift;
 	}
 	/* strings first: every table below is final once they are in */
 	h.script_name = cg_str(cg, cg->s->script_name);
