@@ -89,10 +89,12 @@ median() {	# numbers on stdin -> median (or "-")
 }
 
 # ns per call of every round in a loadgen result file
-# (result files: "pid PID", then "CALLS NS" per round; they may be concatenated)
-per_call() { awk '$1 ~ /^[0-9]+$/ && $1 > 0 { printf "%.3f\n", $2 / $1 }' "$@"; }
-calls_of() { awk '$1 ~ /^[0-9]+$/ { n += $1 } END { print n + 0 }' "$@"; }
-ns_of() { awk '$1 ~ /^[0-9]+$/ { n += $2 } END { print n + 0 }' "$@"; }
+# (result files: "pid PID", then "CALLS NS" per round, and "CALLS NS getpid"
+# for the untraced syscall's rounds; they may be concatenated)
+per_call() { awk '$1 ~ /^[0-9]+$/ && $1 > 0 && NF == 2 { printf "%.3f\n", $2 / $1 }' "$@"; }
+per_call_other() { awk '$1 ~ /^[0-9]+$/ && $1 > 0 && $3 == "getpid" { printf "%.3f\n", $2 / $1 }' "$@"; }
+calls_of() { awk '$1 ~ /^[0-9]+$/ && NF == 2 { n += $1 } END { print n + 0 }' "$@"; }
+ns_of() { awk '$1 ~ /^[0-9]+$/ && NF == 2 { n += $2 } END { print n + 0 }' "$@"; }
 pid_of() { sed -n 's/^pid //p' "$1"; }
 
 # first meaningful line of an error output, shortened for a table cell
@@ -101,6 +103,7 @@ reason() {
 		grep -m 1 -i 'error\|fail\|cannot\|unknown\|not \|refus\|invalid' ||
 		grep -v '^[[:space:]]*$' "$1" 2>/dev/null | head -n 1)
 	[ -n "$r" ] || r="exit status $2, no message"
+	[ "$2" = 124 ] && r="timed out after $limit s; $r"
 	printf '%s' "$r" | tr -d '|\r' | tr '\t' ' ' | cut -c 1-90
 }
 
@@ -119,13 +122,13 @@ bounded() {	# errfile cmd...
 	done
 }
 
-loadgen_cmd() {	# result-file calls rounds -> loadgen command line (no shell needed)
-	echo "$b/loadgen -n $2 -r $3 -T 20 -o $1"
+loadgen_cmd() {	# result-file calls rounds [-a] -> loadgen command line (no shell needed)
+	echo "$b/loadgen -n $2 -r $3 -T 20 ${4:-} -o $1"
 }
 
 # untraced rounds, appended to $1
-baseline() {	# file calls rounds
-	"$b/loadgen" -n "$2" -r "$3" -T 20 -o "$tmp/base.tmp" && cat "$tmp/base.tmp" >>"$1"
+baseline() {	# file calls rounds [-a]
+	"$b/loadgen" -n "$2" -r "$3" -T 20 ${4:-} -o "$tmp/base.tmp" && cat "$tmp/base.tmp" >>"$1"
 }
 
 row() { printf '| %s |\n' "$(printf '%s' "$*" | sed 's/\t/ | /g')"; }
@@ -157,7 +160,7 @@ bpftrace|bpftrace: tracepoint, @[pid] = count()"
 
 run_count() {	# key pass
 	k=$1; res=$tmp/count.$k.$2.res; err=$tmp/count.$k.$2.err
-	lg=$(loadgen_cmd "$res" "$calls" "$rounds")
+	lg=$(loadgen_cmd "$res" "$calls" "$rounds" -a)
 	case $k in
 	hw_tp)	bounded "$err" "$b/loader" -T "$limit" "$b/count_tp.bpf.o" $lg ;;
 	hw_raw)	bounded "$err" "$b/loader" -T "$limit" "$b/count_raw.bpf.o" $lg ;;
@@ -189,7 +192,7 @@ while [ $pass -le "$passes" ]; do
 	echo "$count_tools" | while IFS='|' read -r k label; do
 		[ -n "$(skip_tool "$k")" ] && continue
 		[ -e "$tmp/count.$k.fail" ] && continue
-		baseline "$tmp/count.$k.base" "$calls" "$rounds"
+		baseline "$tmp/count.$k.base" "$calls" "$rounds" -a
 		run_count "$k" "$pass"
 	done
 	pass=$((pass + 1))
@@ -202,13 +205,13 @@ if [ -e "$tmp/count.hw_raw.all" ]; then
 fi
 
 printf '\n1. count per pid on syscalls:sys_enter_getppid (%s passes x %s rounds of %s calls; ns/call medians)\n\n' "$passes" "$rounds" "$calls"
-row "tool	untraced ns/call	traced ns/call	overhead ns/event	events/s	x raw tp	overhead p10	x raw tp p10	counted / sent"
-row "---	---	---	---	---	---	---	---	---"
+row "tool	untraced ns/call	traced ns/call	overhead ns/event	events/s	x raw tp	overhead p10	x raw tp p10	counted / sent	getpid() overhead ns, p10"
+row "---	---	---	---	---	---	---	---	---	---"
 echo "$count_tools" | while IFS='|' read -r k label; do
 	s=$(skip_tool "$k")
-	if [ -n "$s" ]; then row "$label	$s	-	-	-	-	-	-	-"; continue; fi
+	if [ -n "$s" ]; then row "$label	$s	-	-	-	-	-	-	-	-"; continue; fi
 	if [ ! -e "$tmp/count.$k.all" ]; then
-		row "$label	fails: $(cat "$tmp/count.$k.fail" 2>/dev/null)	-	-	-	-	-	-	-"
+		row "$label	fails: $(cat "$tmp/count.$k.fail" 2>/dev/null)	-	-	-	-	-	-	-	-"
 		continue
 	fi
 	u=$(per_call "$tmp/count.$k.base" | median)
@@ -220,7 +223,9 @@ echo "$count_tools" | while IFS='|' read -r k label; do
 	x10=$(echo "$o10 ${raw_p10:-}" | awk 'NF == 2 && $2 > 0 { printf "%.2f", $1 / $2; exit } { printf "-" }')
 	cs=$(awk '{ c += $1; s += $2 } END { printf "%d / %d", c, s }' "$tmp/count.$k.counted")
 	[ -e "$tmp/count.$k.fail" ] && cs="$cs (a run failed: $(cat "$tmp/count.$k.fail"))"
-	row "$label	$u	$t	$o	$eps	$x	$o10	$x10	$cs"
+	g=$(echo "$(per_call_other "$tmp/count.$k.all" | median) $(per_call_other "$tmp/count.$k.base" | median) $(per_call_other "$tmp/count.$k.all" | pct 10) $(per_call_other "$tmp/count.$k.base" | pct 10)" |
+		awk 'NF == 4 { printf "%.1f, %.1f", $1 - $2, $3 - $4; exit } { printf "-" }')
+	row "$label	$u	$t	$o	$eps	$x	$o10	$x10	$cs	$g"
 done
 cat "$tmp"/count.*.base 2>/dev/null | per_call >"$tmp/base.all"
 printf '\nuntraced ns/call over all baseline rounds: p10 %s, median %s, p90 %s (when this spread is as large as the overheads, the machine is busy and the ratios are noise)\n' \
