@@ -327,8 +327,10 @@ struct cg_val cg_target(struct cg *cg, struct expr *e)
 	    cg->fn->tier == TIER_KERNEL)
 		return dollar_vars(cg, e);
 	v = var_of(cg, e);
-	if (!v || e->name[1] == '$' || e->pretty ||
-	    (e->addr_of && !e->chain.n))
+	if (e->pretty)
+		return (cg_error(cg, e->loc, "pretty printing a structure ('%s$') is not supported by the BPF code generator yet; print its members",
+				 e->name), cg_default(cg, e->type));
+	if (!v || e->name[1] == '$' || (e->addr_of && !e->chain.n))
 		return (cg_error(cg, e->loc, "'%s' is not supported by the BPF code generator here",
 				 e->name), cg_default(cg, e->type));
 	if (cg->fn->tier != TIER_KERNEL || !cg->fn->ctx)

@@ -400,7 +400,16 @@ void cg_delete(struct cg *cg, struct expr *e)
 	struct cg_global *g;
 
 	if (e->kind == EXPR_INDEX) {
-		LLVMValueRef key = element_key(cg, e, &g);
+		LLVMValueRef key;
+
+		for (int i = 0; i < e->args.n; i++)
+			if (!e->args.v[i]) {
+				g = cg_global_of(cg, e->sym);
+				if (g && g->map)
+					cg_delete_all(cg, g, e->loc, e);
+				return;
+			}
+		key = element_key(cg, e, &g);
 		LLVMValueRef args[2];
 
 		if (!key)
@@ -422,7 +431,7 @@ void cg_delete(struct cg *cg, struct expr *e)
 			return;
 		}
 		if (g->sym->is_array) {
-			cg_delete_all(cg, g, e->loc);
+			cg_delete_all(cg, g, e->loc, NULL);
 			return;
 		}
 	}

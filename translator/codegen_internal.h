@@ -287,7 +287,8 @@ bool cg_check_function(struct cg *cg, struct elab_function *f);
 /* -------------------------------------------------- codegen_stmt.c */
 void cg_stmt(struct cg *cg, struct stmt *st);
 void cg_return_value(struct cg *cg, struct stmt *st);
-void cg_delete_all(struct cg *cg, struct cg_global *g, struct src_loc at);
+void cg_delete_all(struct cg *cg, struct cg_global *g, struct src_loc at,
+		   struct expr *slice);
 
 /* ------------------------------------------------- codegen_probe.c */
 bool cg_probes(struct cg *cg);

@@ -463,7 +463,7 @@ static void walk_keys(struct cg *cg, struct foreach_stmt *fe,
 			LLVMBuildCondBr(cg->b, ne, cont, ok);
 			LLVMPositionBuilderAtEnd(cg->b, ok);
 		}
-		if (i < fe->keys.n)
+		if (fe && i < fe->keys.n)
 			bind(cg, fe->keys.v[i].var, c);
 	}
 }
@@ -579,22 +579,44 @@ sorted:
 		 caller->point->text);
 }
 
-/* delete a: every element, from a callback walking the map. */
-void cg_delete_all(struct cg *cg, struct cg_global *g, struct src_loc at)
+/*
+ * delete a, delete a[k, *]: every element (of the slice), from a callback
+ * walking the map.
+ */
+void cg_delete_all(struct cg *cg, struct cg_global *g, struct src_loc at,
+		   struct expr *slice)
 {
 	struct cg_fn *caller = cg->fn, cb = { 0 };
-	LLVMBasicBlockRef here = LLVMGetInsertBlock(cg->b);
-	LLVMMetadataRef loc = LLVMGetCurrentDebugLocation2(cg->b);
+	struct cg_var *fixed[BO_MAX_KEYS] = { 0 };
+	LLVMBasicBlockRef here, keep;
+	LLVMMetadataRef loc;
 	LLVMValueRef a[2];
 
+	for (int i = 0; slice && i < slice->args.n && i < BO_MAX_KEYS; i++)
+		if (slice->args.v[i]) {
+			struct cg_val v = cg_expr(cg, slice->args.v[i]);
+
+			fixed[i] = scratch_var(cg, v.type);
+			cg_store_var(cg, fixed[i], v);
+		}
+	here = LLVMGetInsertBlock(cg->b);
+	loc = LLVMGetCurrentDebugLocation2(cg->b);
 	cb.fn = callback_fn(cg, "clear", at, &cb.scope);
 	cb.probe = caller->probe;
 	cb.point = caller->point;
 	cb.tier = caller->tier;
+	cb.slot_next = caller->slot_next;
 	cg->fn = &cb;
 	cg_debug_loc(cg, at);
-	cb.entry = cg_block(cg, "entry");
-	LLVMPositionBuilderAtEnd(cg->b, cb.entry);
+	keep = ret_block(cg, "keep", NULL, 0, 0);
+	if (slice) {
+		callback_prologue(cg, &cb, keep);
+		walk_keys(cg, NULL, g, fixed, keep);
+	} else {
+		cb.entry = cg_block(cg, "entry");
+		LLVMMoveBasicBlockBefore(cb.entry, keep);
+		LLVMPositionBuilderAtEnd(cg->b, cb.entry);
+	}
 	a[0] = g->map;
 	a[1] = LLVMGetParam(cb.fn, 1);
 	cg_helper(cg, 3 /* map_delete_elem */, cg->i64, a, 2);
