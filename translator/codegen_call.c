@@ -341,7 +341,8 @@ static void send_printf(struct cg *cg, int fmt_index, struct src_loc loc,
 	uint32_t size = 16;
 	LLVMValueRef args[5];
 
-	memory_counts(cg, f, vals, first, counts);
+	if (f)
+		memory_counts(cg, f, vals, first, counts);
 
 	args[0] = rec;
 	args[1] = cg_i32(cg, BO_REC_PRINTF);
@@ -429,8 +430,13 @@ struct cg_val cg_print(struct cg *cg, struct expr *e)
 	struct fmt f;
 	struct cg_val out = lng(cg_i64(cg, 0));
 
-	if (n == 1 && e->args.v[0]->kind == EXPR_HIST)
-		return print_hist(cg, e);
+	if (n == 1 && e->args.v[0]->kind == EXPR_HIST) {
+		out = print_hist(cg, e);
+		if (e->print == PRINT_PRINTLN)
+			send_printf(cg, cg_format(cg, "\n", 0, e->loc), e->loc,
+				    vals, 0, 0, NULL);
+		return out;
+	}
 	if (n > 32)
 		return (cg_error(cg, e->loc, "more than 32 values in one %s",
 				 print_kind_name(e->print)), out);
