@@ -145,7 +145,7 @@ static long syscall_number(struct cg *cg, const char *target)
 		return -1;
 	if (session_define(cg->s, "BSTAP_CLASSIC_SYSCALLS"))
 		return -1;
-	name = target + (target[13] == 'n' ? 19 : 18);
+	name = target + (!strncmp(target, "syscalls:sys_enter_", 19) ? 19 : 18);
 	snprintf(want, sizeof(want), "#define __NR_%s ", name);
 	f = fopen("/usr/include/x86_64-linux-gnu/asm/unistd_64.h", "r");
 	if (!f)
@@ -226,7 +226,8 @@ static const char *point_section(struct cg *cg, struct elab_probe *ep,
 			/* the raw sys_enter/sys_exit tracepoint, filtered by
 			 * number, arguments from the registers: half the
 			 * cost of the classic syscall event */
-			bool enter = rp->target[13] == 'n';
+			bool enter = !strncmp(rp->target,
+					      "syscalls:sys_enter_", 19);
 
 			cg->fn->raw_syscall = enter ? 1 : 2;
 			bp->kind = BO_PROBE_TP_BTF;
