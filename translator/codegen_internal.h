@@ -14,7 +14,23 @@
  *	codegen_ctxvar.c	context variables ($name, $$vars)
  *	codegen_core.c		kernel memory through CO-RE, @cast
  *	codegen_uprobe.c	uprobes and USDT: registers, file offsets
+ *	codegen_hist.c		histogram layouts (runtime/hist.c)
  *	bo_writer.c		the .bstap.meta section
+ *
+ * Choices, where stap or the design left them open:
+ *  - script functions are inlined at every call (their strings and errors
+ *    are the caller's; the verifier sees one program): no recursion;
+ *  - a kernel probe's foreach walks the map unsorted through
+ *    bpf_for_each_map_elem, its body a callback; the probe's longs then
+ *    live in scratch, where the callback reaches them;
+ *  - extractors in kernel probes merge the CPUs with bpf_loop and
+ *    bpf_map_lookup_percpu_elem; in the runner tier a helper does it;
+ *  - syscalls:sys_enter_/sys_exit_ tracepoints run on the raw sys_enter/
+ *    sys_exit tracepoints (tp_btf), filtered by number, arguments from the
+ *    registers (x86-64; -D BSTAP_CLASSIC_SYSCALLS keeps the classic ones);
+ *  - kernel.function gets fentry/fexit and a kprobe alternative in one
+ *    group; print(@hist) in a kernel probe sends the key, and the runner
+ *    draws the map as it is when it reads the record.
  */
 #ifndef BSTAP_CODEGEN_INTERNAL_H
 #define BSTAP_CODEGEN_INTERNAL_H
