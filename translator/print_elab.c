@@ -53,31 +53,15 @@
 #include "elab_internal.h"
 #include "parse.h"
 
-static const char *type_text(enum type_kind k)
-{
-	switch (k) {
-	case TYPE_LONG:
-		return "long";
-	case TYPE_STRING:
-		return "string";
-	case TYPE_STATS:
-		return "stats";
-	case TYPE_VOID:
-		return "void";
-	default:
-		return "unknown";
-	}
-}
-
 static void print_symbol(FILE *out, const struct symbol *sym)
 {
-	fprintf(out, "%s:%s", sym->name, type_text(sym->type));
+	fprintf(out, "%s:%s", sym->name, type_name(sym->type));
 	if (!sym->is_array)
 		return;
 	fputs(" [", out);
 	for (int i = 0; i < sym->key_types.n; i++)
 		fprintf(out, "%s%s", i ? ", " : "",
-			type_text(sym->key_types.v[i]));
+			type_name(sym->key_types.v[i]));
 	fputc(']', out);
 }
 
@@ -114,7 +98,7 @@ static void print_function(FILE *out, const struct elab_function *ef)
 {
 	const struct function_decl *fd = ef->decl;
 
-	fprintf(out, "%s:%s (", fd->name, type_text(fd->type));
+	fprintf(out, "%s:%s (", fd->name, type_name(fd->type));
 	for (int i = 0; i < ef->params.n; i++) {
 		fputs(i ? ", " : "", out);
 		print_symbol(out, ef->params.v[i]);

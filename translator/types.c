@@ -45,22 +45,6 @@ static const char *a_type(enum type_kind k)
 	}
 }
 
-static const char *tname(enum type_kind k)
-{
-	switch (k) {
-	case TYPE_LONG:
-		return "long";
-	case TYPE_STRING:
-		return "string";
-	case TYPE_STATS:
-		return "stats";
-	case TYPE_VOID:
-		return "void";
-	default:
-		return "unknown";
-	}
-}
-
 static bool known(enum type_kind k)
 {
 	return k != TYPE_UNKNOWN;
@@ -107,7 +91,7 @@ static void decided_note(struct tctx *t, struct diag *d, const struct expr *e)
 		k = e->func->type;
 	}
 	if (loc.file && known(k))
-		diag_note(d, loc, "type '%s' was decided here", tname(k));
+		diag_note(d, loc, "type '%s' was decided here", type_name(k));
 }
 
 /*
@@ -242,7 +226,7 @@ static void infer_keys(struct tctx *t, struct expr *at, struct symbol *sym,
 					     a_type(kt)),
 				  sym->key_locs.v[i],
 				  "type '%s' was decided here",
-				  tname(sym->key_types.v[i]));
+				  type_name(sym->key_types.v[i]));
 		}
 	}
 }
@@ -309,7 +293,7 @@ static enum type_kind infer_call(struct tctx *t, struct expr *e,
 			       "argument %d of '%s' must be %s, but this is %s",
 			       i + 1, fd->name, a_type(p->type), a_type(at));
 		diag_note(d, p->type_loc, "type '%s' of parameter '%s' was decided here",
-			  tname(p->type), p->name);
+			  type_name(p->type), p->name);
 	}
 	if (want != TYPE_STATS)
 		set_return(t, fd, want, e->loc);
@@ -814,7 +798,7 @@ static void infer_return(struct tctx *t, struct stmt *st)
 			       "function '%s' returns %s here, but %s elsewhere",
 			       fd->name, a_type(k), a_type(fd->type));
 		diag_note(d, t->func->type_loc, "type '%s' was decided here",
-			  tname(fd->type));
+			  type_name(fd->type));
 	}
 }
 
