@@ -591,12 +591,31 @@ static LLVMValueRef arith(struct cg *cg, enum op op, LLVMValueRef l,
 	}
 }
 
+/* a . b, counting a cut at MAXSTRINGLEN (DESIGN: truncation is visible) */
+static void strcat_counted(struct cg *cg, LLVMValueRef dst, LLVMValueRef a,
+			   LLVMValueRef b)
+{
+	LLVMValueRef args[3] = { dst, a, b }, cut;
+	LLVMBasicBlockRef count = cg_block(cg, "cut");
+	LLVMBasicBlockRef done = cg_block(cg, "catted");
+
+	cut = cg_runtime(cg, "bstap_strcat", cg->i64, args, 3);
+	LLVMBuildCondBr(cg->b, LLVMBuildICmp(cg->b, LLVMIntNE, cut,
+					     cg_i64(cg, 0), ""),
+			count, done);
+	LLVMPositionBuilderAtEnd(cg->b, count);
+	args[0] = cg_i32(cg, (uint32_t)cg->fn->probe_index);
+	args[1] = cg_i32(cg, BO_ERR_STRING_TRUNCATED);
+	cg_runtime(cg, "bstap_count_error", cg->void_t, args, 2);
+	LLVMBuildBr(cg->b, done);
+	LLVMPositionBuilderAtEnd(cg->b, done);
+}
+
 static struct cg_val concat(struct cg *cg, LLVMValueRef l, LLVMValueRef r)
 {
 	LLVMValueRef slot = cg_new_slot(cg);
-	LLVMValueRef args[3] = { slot, l, r };
 
-	cg_runtime(cg, "bstap_strcat", cg->void_t, args, 3);
+	strcat_counted(cg, slot, l, r);
 	return str(slot);
 }
 
@@ -823,9 +842,8 @@ static struct cg_val assign(struct cg *cg, struct expr *e)
 	if (e->op == OP_CONCAT_ASSIGN && !lv.element && lv.var &&
 	    !is_var(cg, lv.var, r.v)) {
 		LLVMValueRef p = cg_var_ptr(cg, lv.var);
-		LLVMValueRef args[3] = { p, p, r.v };
 
-		cg_runtime(cg, "bstap_strcat", cg->void_t, args, 3);
+		strcat_counted(cg, p, p, r.v);
 		return str(p);
 	}
 	old = lv_load(cg, &lv);

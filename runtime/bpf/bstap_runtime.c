@@ -113,10 +113,14 @@ RT s64 bstap_strcpy(char *dst, const char *src)
 }
 
 
-/* dst = a . b; dst may be a (.=), never b. */
-RT void bstap_strcat(char *dst, const char *a, const char *b)
+/*
+ * dst = a . b; dst may be a (.=), never b. Returns 1 when the result was
+ * cut at MAXSTRINGLEN (the caller counts BO_ERR_STRING_TRUNCATED).
+ */
+RT s64 bstap_strcat(char *dst, const char *a, const char *b)
 {
 	s64 m = bstap_strcpy(dst, a);
+	long n;
 	u32 room;
 
 	if (m < 0)
@@ -125,10 +129,15 @@ RT void bstap_strcat(char *dst, const char *a, const char *b)
 		m = msl() - 1;
 	room = msl() - (u32)m;
 	if (room < 1)
-		return;
+		return 0;
 	/* the verifier sees dst + [0, msl) + [1, msl]: scratch has a tail */
-	if (bpf_probe_read_kernel_str(dst + m, room, b) <= 0)
+	n = bpf_probe_read_kernel_str(dst + m, room, b);
+	if (n <= 0) {
 		dst[m] = 0;
+		return 0;
+	}
+	/* filled to the brim: cut, unless b fit exactly */
+	return n == room && bstap_strlen(b) >= room;
 }
 
 RT s64 bstap_strcmp(const char *a, const char *b)
