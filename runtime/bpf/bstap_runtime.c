@@ -115,29 +115,28 @@ RT s64 bstap_strcpy(char *dst, const char *src)
 
 /*
  * dst = a . b; dst may be a (.=), never b. Returns 1 when the result was
- * cut at MAXSTRINGLEN (the caller counts BO_ERR_STRING_TRUNCATED).
+ * cut at MAXSTRINGLEN (the caller counts BO_ERR_STRING_TRUNCATED). b is
+ * copied by its length, so no copy ever relies on a helper cutting a
+ * string short (the runner's interpreter refuses that).
  */
 RT s64 bstap_strcat(char *dst, const char *a, const char *b)
 {
-	s64 m = bstap_strcpy(dst, a);
-	long n;
-	u32 room;
+	s64 m = bstap_strcpy(dst, a), lb = bstap_strlen(b), n;
 
 	if (m < 0)
 		m = 0;
 	if (m > msl() - 1)
 		m = msl() - 1;
-	room = msl() - (u32)m;
-	if (room < 1)
-		return 0;
-	/* the verifier sees dst + [0, msl) + [1, msl]: scratch has a tail */
-	n = bpf_probe_read_kernel_str(dst + m, room, b);
-	if (n <= 0) {
-		dst[m] = 0;
-		return 0;
-	}
-	/* filled to the brim: cut, unless b fit exactly */
-	return n == room && bstap_strlen(b) >= room;
+	n = lb < msl() - 1 - m ? lb : msl() - 1 - m;
+	if (n < 0)
+		n = 0;
+	if (n > msl() - 1)
+		n = msl() - 1;
+	/* the verifier sees dst + [0, msl) + [0, msl): scratch has a tail */
+	if (n > 0 && bpf_probe_read_kernel(dst + m, (u32)n, b) < 0)
+		n = 0;
+	dst[(m + n) & bstap_cfg_str_mask] = 0;
+	return lb > n;
 }
 
 RT s64 bstap_strcmp(const char *a, const char *b)
