@@ -257,6 +257,7 @@ static void cg_init(struct cg *cg, struct session *s)
 	strmap_init(&cg->lit_of, false);
 	strmap_init(&cg->strtab, false);
 	strmap_init(&cg->di_files, true);
+	strmap_init(&cg->rt_uses, false);
 }
 
 static void cg_dispose(struct cg *cg)
@@ -327,6 +328,19 @@ static bool link_runtime(struct cg *cg)
 		diag_error(cg->s, none, "cannot link the BPF runtime into the program");
 		return false;
 	}
+	for (int i = 0; i < cg->rt_uses.cap; i++) {
+		const char *name = cg->rt_uses.slots[i].key;
+		LLVMValueRef f = name ? LLVMGetNamedFunction(cg->mod, name) :
+					NULL;
+
+		if (f && LLVMIsDeclaration(f))
+			diag_error(cg->s, *(struct src_loc *)
+					  cg->rt_uses.slots[i].value,
+				   "the BPF runtime has no function '%s' (named by @runtime)",
+				   name);
+	}
+	if (diag_error_count(cg->s))
+		return false;
 	/* internal: inlined everywhere, then dropped */
 	for (LLVMValueRef f = LLVMGetFirstFunction(cg->mod); f;
 	     f = LLVMGetNextFunction(f)) {

@@ -166,6 +166,9 @@ static struct cg_val runtime_call(struct cg *cg, struct expr *e,
 	if (e->args.n > 6)
 		return (cg_error(cg, e->loc, "too many arguments"),
 			cg_default(cg, e->type));
+	/* checked once the runtime is linked: it must define rt */
+	if (!strmap_get(&cg->rt_uses, rt))
+		strmap_put(cg->a, &cg->rt_uses, rt, &e->loc);
 	if (sret)
 		args[n++] = cg_new_slot(cg);
 	for (int i = 0; i < e->args.n; i++)

@@ -202,6 +202,7 @@ struct cg {
 	VEC(char) lit_bytes;
 	struct strmap lit_of;		/* text -> offset + 1 */
 	struct strmap loc_of;		/* place key -> index + 1 */
+	struct strmap rt_uses;		/* @runtime name -> struct src_loc * */
 	uint32_t key_area, key_area_size;	/* scratch offsets */
 	uint32_t zero_area, zero_area_size;
 	uint32_t value_area, value_area_size;
