@@ -1361,11 +1361,12 @@ static void walk_expr_inner(struct reach *r, struct expr *e)
 		walk_args(r, e);
 		break;
 	case EXPR_ASSIGN:
-		walk_lvalue(r, e->left, false);
+		/* nested, its value is used: `if (++n > 2)`, `y = (x = 5)` */
+		walk_lvalue(r, e->left, true);
 		walk_expr(r, e->right);
 		break;
 	case EXPR_INCDEC:
-		walk_lvalue(r, e->operand, false);
+		walk_lvalue(r, e->operand, true);
 		break;
 	case EXPR_TARGET:
 	case EXPR_CAST:
@@ -1408,9 +1409,32 @@ static void walk_foreach(struct reach *r, struct foreach_stmt *fe)
 	walk_stmt(r, fe->body);
 }
 
+/*
+ * An assignment or ++ whose value nothing uses (an expression statement, a
+ * for loop's increment) writes its target without reading it: a global only
+ * ever counted with `n++` is unread and printed at the end, as stap does.
+ */
+static void walk_discarded(struct reach *r, struct expr *e)
+{
+	if (!e || !elab_enter(r->cx, e->loc))
+		return;
+	if (e->kind == EXPR_ASSIGN) {
+		walk_lvalue(r, e->left, false);
+		walk_expr(r, e->right);
+	} else if (e->kind == EXPR_INCDEC) {
+		walk_lvalue(r, e->operand, false);
+	} else {
+		walk_expr_inner(r, e);
+	}
+	elab_leave(r->cx);
+}
+
 static void walk_stmt_inner(struct reach *r, struct stmt *st)
 {
 	switch (st->kind) {
+	case STMT_EXPR:
+		walk_discarded(r, st->expr);
+		break;
 	case STMT_BLOCK:
 		for (int i = 0; i < st->stmts.n; i++)
 			walk_stmt(r, st->stmts.v[i]);
@@ -1433,7 +1457,7 @@ static void walk_stmt_inner(struct reach *r, struct stmt *st)
 	default:
 		walk_stmt(r, st->init);
 		walk_expr(r, st->expr);
-		walk_expr(r, st->incr);
+		walk_discarded(r, st->incr);
 		walk_stmt(r, st->then_stmt);
 		walk_stmt(r, st->else_stmt);
 		walk_stmt(r, st->body);

@@ -10,6 +10,8 @@
  * at the place that decided the type. Whatever is still unknown then gets
  * SystemTap's "unresolved type" error.
  */
+#include <errno.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "diag.h"
@@ -1027,17 +1029,65 @@ static void decide_void_functions(struct elab_ctx *cx)
 	}
 }
 
+static void run_rounds(struct tctx *t)
+{
+	for (int round = 0; round < MAX_ROUNDS; round++) {
+		t->changed = false;
+		one_round(t);
+		if (!t->changed)
+			break;
+	}
+}
+
+static bool looks_numeric(const char *v)
+{
+	char *end;
+
+	if (!*v)
+		return false;
+	errno = 0;
+	(void)strtoll(v, &end, 0);
+	return !*end && !errno;
+}
+
+/*
+ * `-G name=value` gives a value to a global the script may never assign:
+ * its type then comes from the value, a number or a string, as with stap.
+ * Returns whether a type was decided this way.
+ */
+static bool type_from_command_line(struct tctx *t)
+{
+	const struct session *s = t->cx->s;
+	bool decided = false;
+
+	for (int i = 0; i < s->globals_set.n; i++) {
+		const char *arg = s->globals_set.v[i];
+		const char *eq = strchr(arg, '=');
+
+		for (int g = 0; eq && g < t->cx->all_globals.n; g++) {
+			struct symbol *sym = t->cx->all_globals.v[g];
+
+			if (sym->is_array || known(sym->type) ||
+			    strncmp(sym->name, arg, (size_t)(eq - arg)) ||
+			    sym->name[eq - arg])
+				continue;
+			sym->type = looks_numeric(eq + 1) ? TYPE_LONG
+							  : TYPE_STRING;
+			sym->type_loc = sym->loc;
+			decided = true;
+		}
+	}
+	return decided;
+}
+
 void infer_types(struct elab_ctx *cx)
 {
 	struct tctx t = { .cx = cx };
 
 	decide_void_functions(cx);
-	for (int round = 0; round < MAX_ROUNDS; round++) {
-		t.changed = false;
-		one_round(&t);
-		if (!t.changed)
-			break;
-	}
+	run_rounds(&t);
+	if (type_from_command_line(&t))
+		run_rounds(&t);
 	t.report = true;
 	one_round(&t);
 	if (!diag_error_count(cx->s))
