@@ -445,6 +445,12 @@ static int check_stats_map(struct runner *r, uint32_t g, struct rmap *m)
 	const char *herr = NULL;
 
 	memset(&rg->slayout, 0, sizeof(rg->slayout));
+	if (sl->shift > 62) {
+		fprintf(stderr, RUNNER_NAME ": %s: aggregate '%s': bad @variance shift %u\n",
+			r->opt.object, bo_str(&r->meta, gl->name), sl->shift);
+		return -1;
+	}
+	rg->slayout.shift = (int)sl->shift;
 	if (sl->hist_kind == BO_HIST_LOG)
 		hist_log_layout(&rg->slayout.hist);
 	else if (sl->hist_kind == BO_HIST_LINEAR &&
