@@ -1256,8 +1256,12 @@ void *interp_mem(struct interp_ctx *ctx, uint64_t addr, size_t len,
 	return NULL;
 }
 
-const char *interp_str(struct interp_ctx *ctx, uint64_t addr, size_t max,
-		       size_t *len)
+/*
+ * The string at addr: up to its NUL, or (when a truncated copy is fine) up
+ * to max bytes; it must lie inside one region.
+ */
+static const char *string_at(struct interp_ctx *ctx, uint64_t addr, size_t max,
+			     size_t *len, bool truncate)
 {
 	uint64_t lo = stack_low(ctx, ctx->depth), end;
 	const struct region *r;
@@ -1277,6 +1281,11 @@ const char *interp_str(struct interp_ctx *ctx, uint64_t addr, size_t max,
 	if (end - addr > max + 1)
 		end = addr + max + 1;
 	nul = memchr(s, 0, end - addr);
+	if (!nul && truncate && end - addr == max + 1) {
+		if (len)
+			*len = max;
+		return s;
+	}
 	if (!nul) {
 		run_err(ctx, ctx->cur_insn, INTERP_EFAULT,
 			"string at 0x%" PRIx64 " is not NUL-terminated within %zu bytes",
@@ -1287,6 +1296,18 @@ const char *interp_str(struct interp_ctx *ctx, uint64_t addr, size_t max,
 	if (len)
 		*len = nul - s;
 	return s;
+}
+
+const char *interp_str(struct interp_ctx *ctx, uint64_t addr, size_t max,
+		       size_t *len)
+{
+	return string_at(ctx, addr, max, len, false);
+}
+
+const char *interp_str_prefix(struct interp_ctx *ctx, uint64_t addr,
+			      size_t max, size_t *len)
+{
+	return string_at(ctx, addr, max, len, true);
 }
 
 void interp_abort(struct interp_ctx *ctx, const char *fmt, ...)

@@ -183,6 +183,13 @@ void *interp_mem(struct interp_ctx *ctx, uint64_t addr, size_t len,
  */
 const char *interp_str(struct interp_ctx *ctx, uint64_t addr, size_t max,
 		       size_t *len);
+/*
+ * As interp_str, but a string longer than max is fine: *len is then max
+ * (the kernel's probe_read_str copies a truncated prefix). The max bytes
+ * must still lie inside one region.
+ */
+const char *interp_str_prefix(struct interp_ctx *ctx, uint64_t addr,
+			      size_t max, size_t *len);
 /* stops the program after the helper returns, with this message */
 void interp_abort(struct interp_ctx *ctx, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));

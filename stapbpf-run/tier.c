@@ -211,7 +211,7 @@ static uint64_t read_common(struct interp_ctx *c, uint64_t dst, uint64_t size,
 		return 0;
 	memset(d, 0, size);
 	if (str) {
-		s = interp_str(c, src, size - 1, &len);
+		s = interp_str_prefix(c, src, size - 1, &len);
 		if (!s)
 			return (uint64_t)-EFAULT;
 		memcpy(d, s, len);

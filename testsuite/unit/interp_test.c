@@ -103,6 +103,15 @@ static uint64_t h_strlen(struct interp_ctx *c, uint64_t s, uint64_t b,
 	return interp_str(c, s, 64, &len) ? len : (uint64_t)-1;
 }
 
+/* probe_read_str-style: a prefix of at most 4 bytes, NUL or not */
+static uint64_t h_strprefix(struct interp_ctx *c, uint64_t s, uint64_t b,
+			    uint64_t d, uint64_t e, uint64_t f)
+{
+	size_t len;
+
+	return interp_str_prefix(c, s, 4, &len) ? len : (uint64_t)-1;
+}
+
 static uint64_t h_abort(struct interp_ctx *c, uint64_t a, uint64_t b,
 			uint64_t d, uint64_t e, uint64_t f)
 {
@@ -154,6 +163,7 @@ static void setup_helpers(void)
 	helpers[3] = (struct interp_helper){ h_abort, "abort" };
 	helpers[4] = (struct interp_helper){ h_lookup, "lookup" };
 	helpers[5] = (struct interp_helper){ h_read, "read" };
+	helpers[6] = (struct interp_helper){ h_strprefix, "strprefix" };
 	helpers[181] = (struct interp_helper){ h_loop, "bpf_loop" };
 }
 
@@ -613,6 +623,24 @@ static void test_calls(void)
 		BPF_EMIT_CALL(2),
 		BPF_EXIT_INSN(),
 	), 2, "helper reads a string on the stack");
+	tap_is_int(RUN(0, NULL,
+		BPF_LD_IMM64(BPF_REG_1, 0x6868686868686868),	/* no NUL */
+		BPF_STX_MEM(BPF_DW, BPF_REG_10, BPF_REG_1, -16),
+		BPF_MOV64_REG(BPF_REG_1, BPF_REG_10),
+		BPF_ALU64_IMM(BPF_ADD, BPF_REG_1, -16),
+		BPF_EMIT_CALL(6),
+		BPF_EXIT_INSN(),
+	), 4, "a string longer than the bound gives its prefix");
+	RUN(0, &e,
+		BPF_LD_IMM64(BPF_REG_1, 0x6868686868686868),
+		BPF_STX_MEM(BPF_DW, BPF_REG_10, BPF_REG_1, -8),
+		BPF_MOV64_REG(BPF_REG_1, BPF_REG_10),
+		BPF_ALU64_IMM(BPF_ADD, BPF_REG_1, -2),
+		BPF_EMIT_CALL(6),
+		BPF_EXIT_INSN(),
+	);
+	tap_ok(e.status == INTERP_EFAULT,
+	       "a prefix running off the stack faults: %s", e.msg);
 	RUN(0, &e,
 		BPF_MOV64_IMM(BPF_REG_1, 42),
 		BPF_EMIT_CALL(3),
