@@ -1669,6 +1669,15 @@ static bool pure(struct elab_ctx *cx, struct expr *e)
 	case EXPR_PRINT:
 		ok = print_kind_returns_string(e->print) && pure_args(cx, e);
 		break;
+	case EXPR_BINARY:
+		/* x / 0 raises an error, which must not vanish with the store */
+		if ((e->op == OP_DIV || e->op == OP_MOD) &&
+		    !(e->right && e->right->kind == EXPR_NUMBER &&
+		      e->right->num != 0)) {
+			ok = false;
+			break;
+		}
+		/* fall through */
 	default:
 		ok = pure(cx, e->left) && pure(cx, e->right) &&
 		     pure(cx, e->cond) && pure(cx, e->operand) &&
