@@ -31,6 +31,12 @@ if [ "$(id -u)" != 0 ]; then
 	echo "runtime benchmarks: skipped (they load BPF programs: run as root)"
 	exit 0
 fi
+# a tree being rebuilt lacks them for a moment: wait up to two minutes
+i=0
+while { [ ! -x "$bstap" ] || [ ! -x "$runner" ]; } && [ $i -lt 24 ]; do
+	sleep 5
+	i=$((i + 1))
+done
 [ -x "$bstap" ] && [ -x "$runner" ] || {
 	echo "bench/runtime.sh: build first (make)" >&2
 	exit 1
