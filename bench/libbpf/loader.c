@@ -1,6 +1,7 @@
 /* Loader for the hand-written reference programs of the runtime benchmarks.
  *
- *   loader [-o OUT] [-T MAX_S] OBJ.bpf.o CMD [ARGS...]
+ *   loader [-o OUT] [-T MAX_S] [-b RB_BYTES] OBJ.bpf.o CMD [ARGS...]
+ *   loader -m OBJ:MAP
  *
  * Opens and loads OBJ, attaches every program (libbpf picks the attach type
  * from the section name), then runs CMD, like `stapbpf-run -c`. While CMD
@@ -11,8 +12,12 @@
  * drained once more and one line goes to standard error:
  *   records N dropped D        for a ring-buffer program
  *   counts PID=N ...           for a program with a map named "counts"
+ * -b sets the ring buffer's size (a power of 2, multiple of the page size).
  * Everything is detached and closed before exit; the kernel frees the rest
  * if the loader is killed.
+ * The second form opens OBJ without loading it and prints the max_entries of
+ * its map MAP (used to give the reference the ring-buffer size of bstap's
+ * object).
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -66,6 +71,25 @@ static double now_s(void)
 	return ts.tv_sec + ts.tv_nsec / 1e9;
 }
 
+static int print_max_entries(char *arg)
+{
+	char *colon = strrchr(arg, ':');
+	struct bpf_object *obj;
+	struct bpf_map *map;
+
+	if (!colon)
+		return 2;
+	*colon = 0;
+	obj = bpf_object__open_file(arg, NULL);
+	if (!obj)
+		return 1;
+	map = bpf_object__find_map_by_name(obj, colon + 1);
+	if (map)
+		printf("%u\n", bpf_map__max_entries(map));
+	bpf_object__close(obj);
+	return map ? 0 : 1;
+}
+
 int main(int argc, char **argv)
 {
 	const char *outname = "/dev/null";
@@ -77,14 +101,18 @@ int main(int argc, char **argv)
 	struct bpf_map *map, *rbmap, *counts, *bss = NULL;
 	struct sigaction sa = { .sa_handler = on_signal };
 	int nlinks = 0, c, st = 0, rc = 0, i;
+	long rb_bytes = 0;
 	pid_t child;
 
-	while ((c = getopt(argc, argv, "+o:T:")) != -1) {
+	libbpf_set_print(quiet);
+	while ((c = getopt(argc, argv, "+o:T:b:m:")) != -1) {
 		switch (c) {
 		case 'o': outname = optarg; break;
 		case 'T': max_s = atof(optarg); break;
+		case 'b': rb_bytes = atol(optarg); break;
+		case 'm': return print_max_entries(optarg);
 		default:
-			fprintf(stderr, "usage: loader [-o OUT] [-T MAX_S] OBJ.bpf.o CMD [ARGS...]\n");
+			fprintf(stderr, "usage: loader [-o OUT] [-T MAX_S] [-b RB_BYTES] OBJ.bpf.o CMD [ARGS...] | -m OBJ:MAP\n");
 			return 2;
 		}
 	}
@@ -92,7 +120,6 @@ int main(int argc, char **argv)
 		fprintf(stderr, "usage: loader [-o OUT] [-T MAX_S] OBJ.bpf.o CMD [ARGS...]\n");
 		return 2;
 	}
-	libbpf_set_print(quiet);
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
 	sigaction(SIGHUP, &sa, NULL);
@@ -102,6 +129,9 @@ int main(int argc, char **argv)
 		fprintf(stderr, "loader: cannot open %s: %s\n", argv[optind], strerror(errno));
 		return 1;
 	}
+	if (rb_bytes > 0 && (map = bpf_object__find_map_by_name(obj, "rb")) &&
+	    bpf_map__set_max_entries(map, rb_bytes))
+		fprintf(stderr, "loader: cannot size the ring buffer to %ld bytes\n", rb_bytes);
 	if (bpf_object__load(obj)) {
 		fprintf(stderr, "loader: cannot load %s: %s\n", argv[optind], strerror(errno));
 		bpf_object__close(obj);
