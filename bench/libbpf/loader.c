@@ -199,10 +199,14 @@ int main(int argc, char **argv)
 			continue;
 		usleep(10000);
 	}
+	/* detach first, so that the last drain ends */
+	for (i = 0; i < nlinks; i++)
+		bpf_link__destroy(links[i]);
+	nlinks = 0;
 	if (rb) {
 		unsigned long long dropped = 0;
 
-		while (ring_buffer__consume(rb) > 0)
+		for (i = 0; i < 1000 && ring_buffer__consume(rb) > 0; i++)
 			;
 		if (bss) {
 			char val[4096] = { 0 };
