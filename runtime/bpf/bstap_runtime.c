@@ -606,9 +606,18 @@ RT void bstap_stats_add(s64 *sd, s64 v, s64 kind, s64 lo, s64 step, s64 nb,
  */
 static RT u32 put(char *dst, u32 pos, char c)
 {
-	/* volatile: no loop of these may become a memset (no such call) */
+	u32 at = pos;
+
+	/*
+	 * volatile: no loop of these may become a memset (no such call).
+	 * The empty asm hides the test above from the optimizer, which would
+	 * otherwise drop the mask and add pos to dst before the test, where
+	 * the verifier sees an unbounded offset (a padded %5s in a kernel
+	 * probe's sprintf).
+	 */
 	if (pos < msl() - 1) {
-		*(volatile char *)&dst[pos & bstap_cfg_str_mask] = c;
+		asm volatile("" : "+r"(at));
+		*(volatile char *)&dst[at & bstap_cfg_str_mask] = c;
 		pos++;
 	}
 	return pos;
@@ -856,3 +865,4 @@ RT u32 bstap_rec_mem(char *rec, u32 off, s64 addr, s64 n)
 	*(u32 *)(rec + off) = len;
 	return off + ((4 + len + 7) & ~7u);
 }
+#include "syscall_decode.c"
