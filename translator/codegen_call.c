@@ -63,14 +63,14 @@ static struct cg_val inline_call(struct cg *cg, struct expr *e,
 	for (int i = 0; i < n; i++)
 		args[i] = cg_expr(cg, e->args.v[i]);
 	for (int i = 0; i < f->params.n && i < n; i++) {
-		struct cg_var *v = cg_new_var(cg, f->params.v[i]->type);
+		struct cg_var *v = cg_new_sym_var(cg, f->params.v[i]);
 
 		cg_store_var(cg, v, args[i]);
 		strmap_put(cg->a, &fn->vars, f->params.v[i], v);
 	}
 	for (int i = 0; i < f->locals.n; i++)
 		strmap_put(cg->a, &fn->vars, f->locals.v[i],
-			   cg_new_var(cg, f->locals.v[i]->type));
+			   cg_new_sym_var(cg, f->locals.v[i]));
 	inl.f = f;
 	inl.ret_bb = cg_block(cg, "ret");
 	inl.outer = fn->inl;
@@ -375,6 +375,22 @@ static void send_printf(struct cg *cg, int fmt_index, struct src_loc loc,
 	cg_runtime(cg, "bstap_rec_send", cg->void_t, args, 4);
 }
 
+/*
+ * A '*' width or precision as runtime/format.c takes it (stap's
+ * clamp_t(int, v, 0, room)): an int, negative is 0.
+ */
+static LLVMValueRef star_value(struct cg *cg, LLVMValueRef v)
+{
+	LLVMValueRef p = LLVMBuildSExt(cg->b,
+				       LLVMBuildTrunc(cg->b, v, cg->i32, ""),
+				       cg->i64, "");
+
+	return LLVMBuildSelect(cg->b,
+			       LLVMBuildICmp(cg->b, LLVMIntSLT, p,
+					     cg_i64(cg, 0), ""),
+			       cg_i64(cg, 0), p, "");
+}
+
 /* sprintf: each piece appended to one slot by runtime/bpf. */
 static struct cg_val build_string(struct cg *cg, const struct fmt *f,
 				  struct cg_val *vals, int first)
@@ -385,7 +401,7 @@ static struct cg_val build_string(struct cg *cg, const struct fmt *f,
 	LLVMBuildStore(cg->b, LLVMConstInt(cg->i8, 0, false), dst);
 	for (size_t i = 0; i < f->nspecs; i++) {
 		const struct fmt_spec *s = &f->specs[i];
-		LLVMValueRef width, prec, a[6];
+		LLVMValueRef width, prec, flags, a[6];
 		static const char conv[] = {
 			[FMT_SIGNED] = 'd', [FMT_UNSIGNED] = 'u',
 			[FMT_OCTAL] = 'o', [FMT_HEX] = 'x',
@@ -401,20 +417,23 @@ static struct cg_val build_string(struct cg *cg, const struct fmt *f,
 			cg_runtime(cg, "bstap_append", cg->void_t, a, 2);
 			continue;
 		}
-		width = s->width == FMT_STAR ? vals[ai++].v :
-					       cg_i64(cg, s->width);
-		prec = s->precision == FMT_STAR ? vals[ai++].v :
-						  cg_i64(cg, s->precision);
+		flags = cg_i64(cg, s->flags);
+		width = cg_i64(cg, s->width);
+		prec = cg_i64(cg, s->precision);
+		if (s->width == FMT_STAR)
+			width = star_value(cg, vals[ai++].v);
+		if (s->precision == FMT_STAR)
+			prec = star_value(cg, vals[ai++].v);
 		a[0] = dst;
 		a[1] = vals[ai++].v;
 		if (s->conv == FMT_STRING) {
-			a[2] = cg_i64(cg, s->flags);
+			a[2] = flags;
 			a[3] = width;
 			a[4] = prec;
 			cg_runtime(cg, "bstap_append_str", cg->void_t, a, 5);
 		} else {
 			a[2] = cg_i64(cg, conv[s->conv]);
-			a[3] = cg_i64(cg, s->flags);
+			a[3] = flags;
 			a[4] = width;
 			a[5] = prec;
 			cg_runtime(cg, "bstap_append_long", cg->void_t, a, 6);
@@ -547,7 +566,9 @@ struct cg_val cg_stat(struct cg *cg, struct expr *e)
 	key = stats_key(cg, e->operand, &g);
 	if (!key)
 		return lng(cg_i64(cg, 0));
-	out = cg_alloca(cg, cg->i64, "stat");
+	if (!cg->fn->stat_out)
+		cg->fn->stat_out = cg_alloca(cg, cg->i64, "stat");
+	out = cg->fn->stat_out;
 	LLVMBuildStore(cg->b, cg_i64(cg, 0), out);
 	if (kernel_tier(cg)) {
 		LLVMValueRef k[5] = { g->map, key, cg_i64(cg, e->stat),

@@ -128,13 +128,12 @@ void cg_raise_if(struct cg *cg, LLVMValueRef bad, int kind,
 
 /* ------------------------------------------------------- variables */
 
-struct cg_var *cg_new_var(struct cg *cg, enum type_kind t)
+static struct cg_var *new_var(struct cg *cg, enum type_kind t, bool scratch)
 {
-	struct cg_fn *fn = cg->fn;
 	struct cg_var *v = arena_new(cg->a, struct cg_var);
 
 	v->type = t == TYPE_STRING ? TYPE_STRING : TYPE_LONG;
-	if (v->type == TYPE_STRING || fn->scratch_locals) {
+	if (v->type == TYPE_STRING || scratch) {
 		v->ptr = NULL;
 		v->off = cg_new_slot_off(cg);
 		if (v->type == TYPE_STRING)
@@ -147,6 +146,27 @@ struct cg_var *cg_new_var(struct cg *cg, enum type_kind t)
 	v->ptr = cg_alloca(cg, cg->i64, "var");
 	LLVMBuildStore(cg->b, cg_i64(cg, 0), v->ptr);
 	return v;
+}
+
+struct cg_var *cg_new_var(struct cg *cg, enum type_kind t)
+{
+	return new_var(cg, t, cg->fn->scratch_locals);
+}
+
+/*
+ * In a program whose foreach bodies are callbacks, a long stays on the
+ * stack when no callback reaches it: a loop counter in scratch is opaque
+ * to the verifier, which then calls the loop infinite.
+ */
+struct cg_var *cg_new_sym_var(struct cg *cg, struct symbol *sym)
+{
+	struct cg_fn *fn = cg->fn;
+	bool scratch = fn->scratch_locals;
+
+	if (scratch && sym && !fn->caller && fn->cb_syms &&
+	    !strmap_get(fn->cb_syms, sym))
+		scratch = false;
+	return new_var(cg, sym ? sym->type : TYPE_LONG, scratch);
 }
 
 /* Scratch variables are reached from the current function's scratch. */
@@ -188,7 +208,7 @@ struct cg_var *cg_local_var(struct cg *cg, struct symbol *sym)
 		return v;
 	here = LLVMGetInsertBlock(cg->b);
 	LLVMPositionBuilderAtEnd(cg->b, fn->init_bb);
-	v = cg_new_var(cg, sym->type);
+	v = cg_new_sym_var(cg, sym);
 	LLVMPositionBuilderAtEnd(cg->b, here);
 	strmap_put(cg->a, &fn->vars, sym, v);
 	return v;

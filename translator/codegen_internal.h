@@ -151,6 +151,19 @@ struct cg_fn {
 	struct cg_inline *inl;
 	int inline_depth;
 	bool scratch_locals;		/* longs in scratch too (callbacks) */
+	/*
+	 * The symbols foreach bodies (callbacks) reach: with scratch_locals,
+	 * only these are in scratch in the program itself, the others stay
+	 * on the stack where the verifier can follow a loop counter.
+	 */
+	struct strmap *cb_syms;
+	/*
+	 * Temporaries every use writes just before the helper reads them:
+	 * one each per program, not one per use (each takes stack, and an
+	 * end probe with twenty extractors would pass 512 bytes).
+	 */
+	LLVMValueRef zero_key;		/* i32 0, the scratch map's key */
+	LLVMValueRef stat_out;		/* i64 an extractor's result */
 
 	/* a foreach body in a bpf_for_each_map_elem callback */
 	struct cg_fn *caller;		/* NULL: the program itself */
@@ -286,6 +299,8 @@ void cg_store_var(struct cg *cg, struct cg_var *v, struct cg_val val);
 struct cg_val cg_load_var(struct cg *cg, struct cg_var *v);
 LLVMValueRef cg_var_ptr(struct cg *cg, struct cg_var *v);
 struct cg_var *cg_new_var(struct cg *cg, enum type_kind t);
+/* a variable for a named local or parameter (sym may be NULL: a temporary) */
+struct cg_var *cg_new_sym_var(struct cg *cg, struct symbol *sym);
 /* Raise a script error at loc: caught by try, else reported + abort. */
 void cg_raise(struct cg *cg, int kind, struct src_loc loc, const char *token,
 	      LLVMValueRef detail);

@@ -120,6 +120,60 @@ static bool walks_map(struct cg *cg, struct stmt *st, int depth)
 	       walks_map(cg, st->catch_body, depth);
 }
 
+/*
+ * The symbols a foreach body reaches (it runs as a callback): named in
+ * the body, or the loop's own variables, in the probe and in the functions
+ * it calls.
+ */
+static void reach_stmt(struct cg *cg, struct strmap *m, struct stmt *st,
+		       bool inside, int depth);
+
+static void reach_expr(struct cg *cg, struct strmap *m, struct expr *e,
+		       bool inside, int depth)
+{
+	if (!e || depth > 16)
+		return;
+	if (inside && e->sym)
+		strmap_put(cg->a, m, e->sym, e->sym);
+	if (e->kind == EXPR_CALL && e->func && e->func->body)
+		reach_stmt(cg, m, e->func->body, inside, depth + 1);
+	reach_expr(cg, m, e->left, inside, depth);
+	reach_expr(cg, m, e->right, inside, depth);
+	reach_expr(cg, m, e->cond, inside, depth);
+	reach_expr(cg, m, e->operand, inside, depth);
+	reach_expr(cg, m, e->base, inside, depth);
+	for (int i = 0; i < e->args.n; i++)
+		reach_expr(cg, m, e->args.v[i], inside, depth);
+}
+
+static void reach_stmt(struct cg *cg, struct strmap *m, struct stmt *st,
+		       bool inside, int depth)
+{
+	struct foreach_stmt *fe = st ? st->foreach : NULL;
+
+	if (!st || depth > 16)
+		return;
+	if (st->kind == STMT_FOREACH && fe) {
+		reach_expr(cg, m, fe->value.var, true, depth);
+		for (int i = 0; i < fe->keys.n; i++)
+			reach_expr(cg, m, fe->keys.v[i].var, true, depth);
+		reach_expr(cg, m, fe->array, inside, depth);
+		reach_expr(cg, m, fe->limit, inside, depth);
+		reach_stmt(cg, m, fe->body, true, depth);
+		return;
+	}
+	for (int i = 0; i < st->stmts.n; i++)
+		reach_stmt(cg, m, st->stmts.v[i], inside, depth);
+	reach_expr(cg, m, st->expr, inside, depth);
+	reach_expr(cg, m, st->incr, inside, depth);
+	reach_expr(cg, m, st->catch_var, inside, depth);
+	reach_stmt(cg, m, st->then_stmt, inside, depth);
+	reach_stmt(cg, m, st->else_stmt, inside, depth);
+	reach_stmt(cg, m, st->init, inside, depth);
+	reach_stmt(cg, m, st->body, inside, depth);
+	reach_stmt(cg, m, st->catch_body, inside, depth);
+}
+
 static const char *tp_name(const char *target)
 {
 	const char *colon = strchr(target, ':');
@@ -353,8 +407,13 @@ LLVMValueRef cg_scratch_lookup(struct cg *cg)
 
 	if (!ph)
 		ph = LLVMAddGlobal(cg->mod, cg->i8, "bstap_scr_placeholder");
-	key = cg_alloca(cg, cg->i32, "zero");
-	LLVMBuildStore(cg->b, cg_i32(cg, 0), key);
+	key = cg->fn->zero_key;
+	if (!key) {
+		/* stored once, in the entry block every use comes after */
+		key = cg_alloca(cg, cg->i32, "zero");
+		LLVMBuildStore(cg->alloca_b, cg_i32(cg, 0), key);
+		cg->fn->zero_key = key;
+	}
 	args[0] = ph;
 	args[1] = key;
 	return cg_helper(cg, BPF_FUNC_map_lookup_elem, cg->ptr, args, 2);
@@ -467,6 +526,11 @@ static void gen_point(struct cg *cg, struct elab_probe *ep, int j,
 	/* foreach bodies of kernel probes are callbacks: longs in scratch */
 	fn.scratch_locals = rp->tier == TIER_KERNEL &&
 			    walks_map(cg, ep->body, 0);
+	if (fn.scratch_locals) {
+		fn.cb_syms = arena_new(cg->a, struct strmap);
+		strmap_init(fn.cb_syms, true);
+		reach_stmt(cg, fn.cb_syms, ep->body, false, 0);
+	}
 	strmap_init(&fn.vars, true);
 	fn.scope = cg_debug_subprogram(cg, fn.fn, name, ep->loc, 1, false);
 	cg->fn = &fn;
