@@ -402,16 +402,30 @@ lg1=$(echo "$b/loadgen -n $calls -r 1 -o $tmp/rss.res")
 "$b/tfirst" "$limit" "$bstap" -c "$lg1" -e "$S_COUNT" >"$tmp/rss.bstap_count"
 [ $have_bpftrace = yes ] && "$b/tfirst" "$limit" "$bpftrace" -c "$lg1" -e "$BT_COUNT" >"$tmp/rss.bpftrace_count"
 
-printf '\n4. peak RSS (MB, wait4 ru_maxrss: the process and the children it waited for)\n\n'
-row "process	one-liner (start-up runs)	counting $calls events	target"
-row "---	---	---	---"
-row "stapbpf-run (precompiled .bo)	$(rss_cell "$tmp/start.runner")	$(rss_cell "$tmp/rss.runner_count")	< 10 MB"
-row "bstap -p4 (translator alone)	$(rss_cell "$tmp/start.translate")	-	-"
-row "bstap (translator, then stapbpf-run)	$(rss_cell "$tmp/start.bstap")	$(rss_cell "$tmp/rss.bstap_count")	-"
+# resident set while running (not the peak): VmRSS of the process a second
+# into a counting run of a couple of seconds
+steady_rss() {	# cmd... -> MB
+	"$@" >/dev/null 2>&1 &
+	sp=$!
+	sleep 1.5
+	r=$(awk '/^VmRSS:/ { printf "%.1f", $2 / 1024 }' "/proc/$sp/status" 2>/dev/null)
+	kill -INT "$sp" 2>/dev/null
+	wait "$sp" 2>/dev/null
+	printf '%s' "${r:-fails}"
+}
+[ -e "$tmp/count.bo" ] && runner_steady=$(steady_rss "$runner" -T 3 "$tmp/count.bo")
+[ $have_bpftrace = yes ] && bt_steady=$(steady_rss "$bpftrace" -e "$BT_COUNT")
+
+printf '\n4. peak RSS (MB, wait4 ru_maxrss: the process and the children it waited for), and resident set mid-run\n\n'
+row "process	peak, one-liner (start-up runs)	peak, counting $calls events	resident while counting (VmRSS)	target"
+row "---	---	---	---	---"
+row "stapbpf-run (precompiled .bo)	$(rss_cell "$tmp/start.runner")	$(rss_cell "$tmp/rss.runner_count")	${runner_steady:-fails}	< 10 MB"
+row "bstap -p4 (translator alone)	$(rss_cell "$tmp/start.translate")	-	-	-"
+row "bstap (translator, then stapbpf-run)	$(rss_cell "$tmp/start.bstap")	$(rss_cell "$tmp/rss.bstap_count")	-	-"
 if [ $have_bpftrace = yes ]; then
-	row "bpftrace	$(rss_cell "$tmp/start.bpftrace")	$(rss_cell "$tmp/rss.bpftrace_count")	-"
+	row "bpftrace	$(rss_cell "$tmp/start.bpftrace")	$(rss_cell "$tmp/rss.bpftrace_count")	${bt_steady:-fails}	-"
 else
-	row "bpftrace	$NA_BT	-	-"
+	row "bpftrace	$NA_BT	-	-	-"
 fi
 
 # ---- leftovers ----------------------------------------------------------
