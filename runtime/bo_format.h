@@ -287,9 +287,12 @@ enum bo_runner_helper {
 struct bo_foreach_spec {
 	int32_t sort_column;	/* -1 unsorted, 0 value, 1..N key column */
 	int32_t direction;	/* +1 ascending, -1 descending */
-	int64_t limit;		/* <= 0: no limit */
+	int64_t limit;		/* <= 0: no limit, unless BO_FOREACH_LIMITED */
 	uint32_t sort_stat;	/* aggregates: what to sort on (as above) */
-	uint32_t reserved;
+	uint32_t flags;		/* BO_FOREACH_*; 0 in older objects */
 };
+
+/* `limit N` was written: N <= 0 runs the body no time, as in stap */
+#define BO_FOREACH_LIMITED	1u
 
 #endif

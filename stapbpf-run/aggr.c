@@ -256,6 +256,8 @@ long aggr_foreach_begin(struct runner *r, int global,
 	}
 	if (spec->limit > 0 && (uint64_t)spec->limit < it->n)
 		it->n = (size_t)spec->limit;
+	else if (spec->limit <= 0 && (spec->flags & BO_FOREACH_LIMITED))
+		it->n = 0;
 	for (int h = 0; h < r->n_iters; h++) {
 		if (!r->iters[h]) {
 			r->iters[h] = it;

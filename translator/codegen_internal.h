@@ -164,6 +164,7 @@ struct cg_fn {
 	 */
 	LLVMValueRef zero_key;		/* i32 0, the scratch map's key */
 	LLVMValueRef stat_out;		/* i64 an extractor's result */
+	LLVMValueRef foreach_spec;	/* a runner-tier foreach's order */
 
 	/* a foreach body in a bpf_for_each_map_elem callback */
 	struct cg_fn *caller;		/* NULL: the program itself */

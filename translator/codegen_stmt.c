@@ -190,9 +190,16 @@ static void store32(struct cg *cg, LLVMValueRef base, uint32_t off,
 
 static LLVMValueRef foreach_spec(struct cg *cg, struct foreach_stmt *fe)
 {
-	LLVMValueRef spec = alloca_bytes(cg, sizeof(struct bo_foreach_spec),
-					 "spec");
+	/* the limit first: the one spec per program is filled, then read */
+	LLVMValueRef limit = fe->limit ? cg_expr(cg, fe->limit).v :
+					 cg_i64(cg, 0);
+	LLVMValueRef spec = cg->fn->foreach_spec;
 	int col = -1, dir = 1;
+
+	if (!spec) {
+		spec = alloca_bytes(cg, sizeof(struct bo_foreach_spec), "spec");
+		cg->fn->foreach_spec = spec;
+	}
 
 	if (fe->array_sort) {
 		col = 0;
@@ -205,11 +212,9 @@ static LLVMValueRef foreach_spec(struct cg *cg, struct foreach_stmt *fe)
 		}
 	store32(cg, spec, 0, col);
 	store32(cg, spec, 4, dir);
-	LLVMBuildStore(cg->b, fe->limit ? cg_expr(cg, fe->limit).v :
-					  cg_i64(cg, 0),
-		       at(cg, spec, 8));
+	LLVMBuildStore(cg->b, limit, at(cg, spec, 8));
 	store32(cg, spec, 16, fe->has_sort_stat ? (int32_t)fe->sort_stat : 0);
-	store32(cg, spec, 20, 0);
+	store32(cg, spec, 20, fe->limit ? BO_FOREACH_LIMITED : 0);
 	return spec;
 }
 
@@ -488,11 +493,8 @@ static void callback_body(struct cg *cg, struct foreach_stmt *fe,
 	if (lim) {
 		c = cg_load_var(cg, cnt).v;
 		l = cg_load_var(cg, lim).v;
-		over = LLVMBuildAnd(cg->b,
-				    LLVMBuildICmp(cg->b, LLVMIntSGT, l,
-						  cg_i64(cg, 0), ""),
-				    LLVMBuildICmp(cg->b, LLVMIntSGE, c, l, ""),
-				    "");
+		/* stap: if (count++ >= limit) break; limit <= 0 runs none */
+		over = LLVMBuildICmp(cg->b, LLVMIntSGE, c, l, "");
 		LLVMBasicBlockRef under = cg_block(cg, "under");
 		LLVMBuildCondBr(cg->b, over, brk, under);
 		LLVMPositionBuilderAtEnd(cg->b, under);
