@@ -11,6 +11,42 @@
  * unknowns, so the paths of one test meet again and are pruned.
  */
 
+#include "syscall_tables.h"
+
+/*
+ * errno_str() and syscall_name(): a table lookup. A chain of ifs in the
+ * script language, one per name, gave the verifier one path per name
+ * through the rest of the program.
+ */
+#define NELEM(t) (sizeof(t) / sizeof((t)[0]))
+
+RT s64 bstap_errno_str(char *dst, s64 e)
+{
+	if (e < 0)
+		e = -e;
+	dst[0] = 0;
+	if (e < NELEM(bstap_errno_names) && bstap_errno_names[e][0]) {
+		bstap_strcat(dst, dst, bstap_errno_names[e]);
+	} else {
+		bstap_strcat(dst, dst, "E");
+		bstap_append_long(dst, e, 'd', 0, -1, -1);
+	}
+	return 0;
+}
+
+RT s64 bstap_syscall_name(char *dst, s64 nr)
+{
+	dst[0] = 0;
+	if (nr >= 0 && nr < NELEM(bstap_syscall_names) &&
+	    bstap_syscall_names[nr][0]) {
+		bstap_strcat(dst, dst, bstap_syscall_names[nr]);
+	} else {
+		bstap_strcat(dst, dst, "sys_");
+		bstap_append_long(dst, nr, 'd', 0, -1, -1);
+	}
+	return 0;
+}
+
 struct bstap_flag {
 	u64 mask;		/* bits tested, all set */
 	u64 unless;		/* bits that must be clear */

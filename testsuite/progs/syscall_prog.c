@@ -1,0 +1,44 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * Traced activity for the syscall tapset's live tests: system calls with
+ * known arguments, straight through syscall(), between two getppid()
+ * marks (the dynamic loader's own opens and reads come before the first).
+ * The buffer is mapped at a fixed address so that argstr is the same on
+ * every run.
+ */
+#include <fcntl.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#define BUF_ADDR 0x10000000UL
+
+int main(void)
+{
+	/* on the stack: a path in a page not yet touched cannot be read */
+	char null[] = "/dev/null", none[] = "/nonexistent/bstap";
+	char *buf;
+	long fd;
+
+	syscall(SYS_getppid);
+	buf = (char *)syscall(SYS_mmap, BUF_ADDR, 4096,
+			      PROT_READ | PROT_WRITE,
+			      MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED_NOREPLACE,
+			      -1, 0);
+	if (buf != (char *)BUF_ADDR)
+		return 1;
+	fd = syscall(SYS_openat, AT_FDCWD, null, O_RDWR | O_CLOEXEC);
+	syscall(SYS_read, fd, buf, 16);
+	memcpy(buf, "hello", 5);
+	syscall(SYS_write, fd, buf, 5);
+	syscall(SYS_close, fd);
+	syscall(SYS_openat, AT_FDCWD, none, O_RDONLY);
+	syscall(SYS_openat, AT_FDCWD, none,
+		O_WRONLY | O_CREAT | O_TRUNC, 0640);
+	syscall(SYS_close, -1);
+	syscall(SYS_mprotect, buf, 4096, PROT_READ);
+	syscall(SYS_munmap, buf, 4096);
+	syscall(SYS_getppid);
+	return 0;
+}
