@@ -49,6 +49,29 @@ NEWER_CALLS = {
     "open_tree_attr": 467, "file_getattr": 468, "file_setattr": 469,
 }
 
+# Calls with neither a tracefs event nor a BTF prototype on x86_64 (from
+# their SYSCALL_DEFINE in the kernel sources).
+NO_EVENT_ARGS = {
+    "delete_module": [("name_user", "const char *"), ("flags", "unsigned int")],
+    "init_module": [("umod", "void *"), ("len", "unsigned long"),
+                    ("uargs", "const char *")],
+    "finit_module": [("fd", "int"), ("uargs", "const char *"),
+                     ("flags", "int")],
+    "kexec_load": [("entry", "unsigned long"),
+                   ("nr_segments", "unsigned long"),
+                   ("segments", "struct kexec_segment *"),
+                   ("flags", "unsigned long")],
+    "kexec_file_load": [("kernel_fd", "int"), ("initrd_fd", "int"),
+                        ("cmdline_len", "unsigned long"),
+                        ("cmdline_ptr", "const char *"),
+                        ("flags", "unsigned long")],
+    "get_thread_area": [("u_info", "struct user_desc *")],
+    "set_thread_area": [("u_info", "struct user_desc *")],
+    "map_shadow_stack": [("addr", "unsigned long"), ("size", "unsigned long"),
+                         ("flags", "unsigned int")],
+    "uselib": [("library", "const char *")],
+}
+
 # Kernel entry names whose system call has another name (stap's).
 RENAMED = {
     "newstat": "stat", "newfstat": "fstat", "newlstat": "lstat",
@@ -173,14 +196,17 @@ def alias_doc(name, nr, args, generated):
 
 
 def gen_call(name, nr, args):
-    lines = alias_doc(name, nr, [], True)
-    body, fmts, vals = [], [], []
+    body, fmts, vals, doc = [], [], [], []
     for i, (a, ctype) in enumerate(args[:6]):
         vs, fmt, val = arg_code(a, ctype, i)
         for v, e in vs:
             body.append("\t%s = %s" % (v, e))
+            doc.append((v, "the string at %s_uaddr, quoted" % a
+                        if e.startswith("user_string_quoted") else
+                        "argument %d (%s)" % (i + 1, ctype)))
         fmts.append(fmt)
         vals.append(val)
+    lines = alias_doc(name, nr, doc, True)
     lines += ["probe syscall.%s = kernel.trace(\"raw_syscalls:sys_enter\")"
               % name, "{", "\tif ($id != %d)" % nr, "\t\tnext",
               "\tname = \"%s\"" % name]
@@ -279,7 +305,7 @@ def main():
         table[name] = (nrs[name], args)
     for name, nr in nrs.items():
         if name not in table:
-            table[name] = (nr, btf.get(name, []))
+            table[name] = (nr, btf.get(name, NO_EVENT_ARGS.get(name, [])))
     hand = hand_written(os.path.join(opt.out, "syscalls.stp"))
 
     out = ["// syscall tapset, generated part: every system call of the kernel",
