@@ -4,9 +4,14 @@
  * known arguments, straight through syscall(), between two getppid()
  * marks (the dynamic loader's own opens and reads come before the first).
  * The buffer is mapped at a fixed address so that argstr is the same on
- * every run.
+ * every run, and descriptors from 3 up are closed first.
  */
 #include <fcntl.h>
+#include <linux/futex.h>
+#include <signal.h>
+#include <sys/ioctl.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/syscall.h>
@@ -21,6 +26,9 @@ int main(void)
 	char *buf;
 	long fd;
 
+	/* whatever the caller left open: the first open gets 3 */
+	for (int i = 3; i < 1024; i++)
+		close(i);
 	syscall(SYS_getppid);
 	buf = (char *)syscall(SYS_mmap, BUF_ADDR, 4096,
 			      PROT_READ | PROT_WRITE,
@@ -37,6 +45,18 @@ int main(void)
 	syscall(SYS_openat, AT_FDCWD, none,
 		O_WRONLY | O_CREAT | O_TRUNC, 0640);
 	syscall(SYS_close, -1);
+	fd = syscall(SYS_socket, AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	syscall(SYS_close, fd);
+	syscall(SYS_kill, 2147483647, SIGCONT);
+	syscall(SYS_pipe2, buf, O_CLOEXEC);
+	syscall(SYS_dup3, ((int *)buf)[0], 40, O_CLOEXEC);
+	syscall(SYS_ioctl, 40, TCGETS, buf + 64);
+	syscall(SYS_newfstatat, AT_FDCWD, null, buf + 512, AT_SYMLINK_NOFOLLOW);
+	syscall(SYS_wait4, -1, NULL, WNOHANG, NULL);
+	syscall(SYS_futex, buf + 256, FUTEX_WAKE_PRIVATE, 1, NULL, NULL, 0);
+	((long *)buf)[40] = 0;
+	((long *)buf)[41] = 1000;
+	syscall(SYS_nanosleep, buf + 320, NULL);
 	syscall(SYS_mprotect, buf, 4096, PROT_READ);
 	syscall(SYS_munmap, buf, 4096);
 	syscall(SYS_getppid);
