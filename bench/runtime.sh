@@ -101,6 +101,11 @@ median() {	# numbers on stdin -> median (or "-")
 # for the untraced syscall's rounds; they may be concatenated)
 per_call() { awk '$1 ~ /^[0-9]+$/ && $1 > 0 && NF == 2 { printf "%.3f\n", $2 / $1 }' "$@"; }
 per_call_other() { awk '$1 ~ /^[0-9]+$/ && $1 > 0 && $3 == "getpid" { printf "%.3f\n", $2 / $1 }' "$@"; }
+# per round: getppid ns/call - the getpid ns/call of the round right after it
+per_pair() {
+	awk '$1 ~ /^[0-9]+$/ && $1 > 0 && NF == 2 { p = $2 / $1; have = 1; next }
+	     $1 ~ /^[0-9]+$/ && $1 > 0 && $3 == "getpid" && have { printf "%.3f\n", p - $2 / $1; have = 0 }' "$@"
+}
 calls_of() { awk '$1 ~ /^[0-9]+$/ && NF == 2 { n += $1 } END { print n + 0 }' "$@"; }
 ns_of() { awk '$1 ~ /^[0-9]+$/ && NF == 2 { n += $2 } END { print n + 0 }' "$@"; }
 pid_of() { sed -n 's/^pid //p' "$1"; }
@@ -236,13 +241,13 @@ if [ -e "$tmp/count.hw_raw.all" ]; then
 fi
 
 printf '\n1. count per pid on syscalls:sys_enter_getppid (%s passes x %s rounds of %s calls; ns/call medians)\n\n' "$passes" "$rounds" "$calls"
-row "tool	untraced ns/call	traced ns/call	overhead ns/event	events/s	x raw tp	overhead p10	x raw tp p10	counted / sent	getpid() overhead ns, p10"
-row "---	---	---	---	---	---	---	---	---	---"
+row "tool	untraced ns/call	traced ns/call	overhead ns/event	events/s	x raw tp	overhead p10	x raw tp p10	paired overhead (traced call only)	getpid() overhead ns, p10	counted / sent"
+row "---	---	---	---	---	---	---	---	---	---	---"
 echo "$count_tools" | while IFS='|' read -r k label; do
 	s=$(skip_tool "$k")
-	if [ -n "$s" ]; then row "$label	$s	-	-	-	-	-	-	-	-"; continue; fi
+	if [ -n "$s" ]; then row "$label	$s	-	-	-	-	-	-	-	-	-"; continue; fi
 	if [ ! -e "$tmp/count.$k.all" ]; then
-		row "$label	fails: $(cat "$tmp/count.$k.fail" 2>/dev/null)	-	-	-	-	-	-	-	-"
+		row "$label	fails: $(cat "$tmp/count.$k.fail" 2>/dev/null)	-	-	-	-	-	-	-	-	-"
 		continue
 	fi
 	u=$(per_call "$tmp/count.$k.base" | median)
@@ -256,7 +261,8 @@ echo "$count_tools" | while IFS='|' read -r k label; do
 	[ -e "$tmp/count.$k.fail" ] && cs="$cs (a run failed: $(cat "$tmp/count.$k.fail"))"
 	g=$(echo "$(per_call_other "$tmp/count.$k.all" | median) $(per_call_other "$tmp/count.$k.base" | median) $(per_call_other "$tmp/count.$k.all" | pct 10) $(per_call_other "$tmp/count.$k.base" | pct 10)" |
 		awk 'NF == 4 { printf "%.1f, %.1f", $1 - $2, $3 - $4; exit } { printf "-" }')
-	row "$label	$u	$t	$o	$eps	$x	$o10	$x10	$cs	$g"
+	op=$(echo "$(per_pair "$tmp/count.$k.all" | median) $(per_pair "$tmp/count.$k.base" | median)" | awk 'NF == 2 { printf "%.1f", $1 - $2; exit } { printf "-" }')
+	row "$label	$u	$t	$o	$eps	$x	$o10	$x10	$op	$g	$cs"
 	[ "$k" = bstap ] && echo "$x $x10" >"$tmp/count.verdict"
 done
 cat "$tmp"/count.*.base 2>/dev/null | per_call >"$tmp/base.all"
@@ -265,8 +271,8 @@ printf '\nuntraced ns/call over all baseline rounds: p10 %s, median %s, p90 %s (
 print_others count
 printf 'target (issue 3): bstap overhead at most 1.2x the hand-written raw tracepoint: '
 if [ -s "$tmp/count.verdict" ]; then
-	awk '{ m = ($1 != "-" && $1 <= 1.2); p = ($2 != "-" && $2 <= 1.2)
-		printf "%s by the medians (%sx), %s by the 10th percentiles (%sx)\n", m ? "met" : "not met", $1, p ? "met" : "not met", $2 }' "$tmp/count.verdict"
+	awk 'function v(x) { return (x != "-" && x <= 1.2) ? "met" : "not met" }
+		{ printf "%s by the medians (%sx), %s by the 10th percentiles (%sx)\n", v($1), $1, v($2), $2 }' "$tmp/count.verdict"
 else
 	echo "not measured"
 fi
