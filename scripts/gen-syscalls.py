@@ -241,8 +241,20 @@ def hand_written(path):
     return names
 
 
+# Kernel-internal errors a system call's exit can still show (a restart
+# pending a signal), from include/linux/errno.h.
+KERNEL_ERRNOS = {
+    512: "ERESTARTSYS", 513: "ERESTARTNOINTR", 514: "ERESTARTNOHAND",
+    515: "ENOIOCTLCMD", 516: "ERESTART_RESTARTBLOCK", 517: "EPROBE_DEFER",
+    518: "EOPENSTALE", 519: "ENOPARAM", 521: "EBADHANDLE", 522: "ENOTSYNC",
+    523: "EBADCOOKIE", 524: "ENOTSUPP", 525: "ETOOSMALL",
+    526: "ESERVERFAULT", 527: "EBADTYPE", 528: "EJUKEBOX",
+    529: "EIOCBQUEUED", 530: "ERECALLCONFLICT", 531: "ENOGRACE",
+}
+
+
 def read_errno(headers):
-    errs = {}
+    errs = dict(KERNEL_ERRNOS)
     for h in headers:
         with open(h) as f:
             for line in f:
@@ -270,7 +282,7 @@ def gen_tables(errs, table, path):
              " * errno names (<asm-generic/errno*.h>) and x86_64 system call",
              " * names by number, for runtime/bpf/syscall_decode.c.",
              " */", ""]
-    lines += c_table("bstap_errno_names", 16, errs)
+    lines += c_table("bstap_errno_names", 24, errs)
     lines.append("")
     lines += c_table("bstap_syscall_names", 28,
                      {nr: name for name, (nr, _) in table.items()})

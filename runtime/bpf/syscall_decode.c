@@ -25,12 +25,9 @@ RT s64 bstap_errno_str(char *dst, s64 e)
 	if (e < 0)
 		e = -e;
 	dst[0] = 0;
-	if (e < NELEM(bstap_errno_names) && bstap_errno_names[e][0]) {
+	/* an unknown error is "", as in stap */
+	if (e < NELEM(bstap_errno_names) && bstap_errno_names[e][0])
 		bstap_strcat(dst, dst, bstap_errno_names[e]);
-	} else {
-		bstap_strcat(dst, dst, "E");
-		bstap_append_long(dst, e, 'd', 0, -1, -1);
-	}
 	return 0;
 }
 

@@ -5,7 +5,7 @@
  * names by number, for runtime/bpf/syscall_decode.c.
  */
 
-static const char bstap_errno_names[134][16] = {
+static const char bstap_errno_names[532][24] = {
 	[1] = "EPERM",
 	[2] = "ENOENT",
 	[3] = "ESRCH",
@@ -137,6 +137,25 @@ static const char bstap_errno_names[134][16] = {
 	[131] = "ENOTRECOVERABLE",
 	[132] = "ERFKILL",
 	[133] = "EHWPOISON",
+	[512] = "ERESTARTSYS",
+	[513] = "ERESTARTNOINTR",
+	[514] = "ERESTARTNOHAND",
+	[515] = "ENOIOCTLCMD",
+	[516] = "ERESTART_RESTARTBLOCK",
+	[517] = "EPROBE_DEFER",
+	[518] = "EOPENSTALE",
+	[519] = "ENOPARAM",
+	[521] = "EBADHANDLE",
+	[522] = "ENOTSYNC",
+	[523] = "EBADCOOKIE",
+	[524] = "ENOTSUPP",
+	[525] = "ETOOSMALL",
+	[526] = "ESERVERFAULT",
+	[527] = "EBADTYPE",
+	[528] = "EJUKEBOX",
+	[529] = "EIOCBQUEUED",
+	[530] = "ERECALLCONFLICT",
+	[531] = "ENOGRACE",
 };
 
 static const char bstap_syscall_names[470][28] = {
