@@ -95,6 +95,13 @@ LLVMValueRef cg_alloca(struct cg *cg, LLVMTypeRef t, const char *name)
 	return LLVMBuildAlloca(cg->alloca_b, t, name);
 }
 
+LLVMValueRef cg_value_tmp(struct cg *cg)
+{
+	if (!cg->fn->value_tmp)
+		cg->fn->value_tmp = cg_alloca(cg, cg->i64, "val");
+	return cg->fn->value_tmp;
+}
+
 /* BPF helpers are calls to the helper id cast to a function pointer. */
 LLVMValueRef cg_helper(struct cg *cg, int id, LLVMTypeRef ret,
 		       LLVMValueRef *args, int n)
@@ -222,6 +229,29 @@ static bool cg_target_init(struct cg *cg)
 	return true;
 }
 
+/*
+ * The BPF backend reports a stack past 512 bytes once per stack access;
+ * one line per program says it (with the first place it noticed).
+ */
+static bool stack_overflow(struct cg *cg, const char *msg)
+{
+	const char *fn = strstr(msg, "in function "), *end;
+	char *name;
+
+	if (!strstr(msg, "BPF stack limit is exceeded") || !fn)
+		return false;
+	fn += strlen("in function ");
+	end = strchr(fn, ' ');
+	name = arena_strndup(cg->a, fn, end ? (size_t)(end - fn) : strlen(fn));
+	if (strmap_get(&cg->stack_reported, name))
+		return true;
+	strmap_put(cg->a, &cg->stack_reported, name, name);
+	fprintf(stderr, "bstap: %.*s: program %s needs more than 512 bytes of BPF stack; split the handler's work over more probes\n",
+		(int)(strstr(msg, ": in function") ? strstr(msg, ": in function") - msg : 0),
+		msg, name);
+	return true;
+}
+
 static void diag_handler(LLVMDiagnosticInfoRef di, void *user)
 {
 	struct cg *cg = user;
@@ -230,9 +260,13 @@ static void diag_handler(LLVMDiagnosticInfoRef di, void *user)
 	if (LLVMGetDiagInfoSeverity(di) != LLVMDSError)
 		return;
 	msg = LLVMGetDiagInfoDescription(di);
+	cg->failed = true;
+	if (stack_overflow(cg, msg)) {
+		LLVMDisposeMessage(msg);
+		return;
+	}
 	fprintf(stderr, "bstap: LLVM: %s\n", msg);
 	LLVMDisposeMessage(msg);
-	cg->failed = true;
 }
 
 static void cg_init(struct cg *cg, struct session *s)
@@ -258,6 +292,7 @@ static void cg_init(struct cg *cg, struct session *s)
 	strmap_init(&cg->strtab, false);
 	strmap_init(&cg->di_files, true);
 	strmap_init(&cg->rt_uses, false);
+	strmap_init(&cg->stack_reported, false);
 }
 
 static void cg_dispose(struct cg *cg)

@@ -528,16 +528,23 @@ void cg_data_finish(struct cg *cg)
 
 /*
  * Keys of longs only go on the stack: the common counting probe then needs
- * no scratch at all, and its program skips the scratch lookup.
+ * no scratch at all, and its program skips the scratch lookup. A key is
+ * built from values already computed and read by the next helper, as the
+ * scratch key area is: one per size serves the whole program.
  */
 static LLVMValueRef stack_key(struct cg *cg, struct cg_global *g,
 			      struct cg_val *keys, int n)
 {
+	uint32_t words = (g->key_size + 7) / 8;
 	LLVMValueRef key;
 
-	key = cg_alloca(cg,
-			      LLVMArrayType(cg->i64, (g->key_size + 7) / 8),
-			      "key");
+	if (words < 1 || words > 8)
+		words = words < 1 ? 1 : 8;
+	key = cg->fn->stack_keys[words - 1];
+	if (!key) {
+		key = cg_alloca(cg, LLVMArrayType(cg->i64, words), "key");
+		cg->fn->stack_keys[words - 1] = key;
+	}
 	for (int i = 0; i < n; i++) {
 		LLVMValueRef idx = cg_i64(cg, g->key_off[i]);
 

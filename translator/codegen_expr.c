@@ -355,7 +355,7 @@ static void write_element(struct cg *cg, struct expr *e, struct cg_val v)
 		/* a slot or a literal: both have value_size bytes behind */
 		val = v.v;
 	} else {
-		val = cg_alloca(cg, cg->i64, "val");
+		val = cg_value_tmp(cg);
 		LLVMBuildStore(cg->b, v.v, val);
 	}
 	rc = map_update(cg, g, key, val, BPF_ANY);
@@ -388,7 +388,7 @@ static LLVMValueRef add_element(struct cg *cg, struct expr *e,
 	LLVMBuildBr(cg->b, done);
 
 	LLVMPositionBuilderAtEnd(cg->b, insert);
-	tmp = cg_alloca(cg, cg->i64, "val");
+	tmp = cg_value_tmp(cg);
 	LLVMBuildStore(cg->b, delta, tmp);
 	rc = map_update(cg, g, key, tmp, BPF_ANY);
 	check_update(cg, g, rc, e->loc, g->sym->name);

@@ -165,6 +165,8 @@ struct cg_fn {
 	LLVMValueRef zero_key;		/* i32 0, the scratch map's key */
 	LLVMValueRef stat_out;		/* i64 an extractor's result */
 	LLVMValueRef foreach_spec;	/* a runner-tier foreach's order */
+	LLVMValueRef stack_keys[8];	/* long keys of 1..8 words */
+	LLVMValueRef value_tmp;		/* i64 a map update's value */
 
 	/* a foreach body in a bpf_for_each_map_elem callback */
 	struct cg_fn *caller;		/* NULL: the program itself */
@@ -198,6 +200,7 @@ struct cg {
 	LLVMTargetMachineRef tm;
 	LLVMTypeRef i1, i8, i16, i32, i64, ptr, void_t;
 	bool failed;			/* an LLVM-level error was reported */
+	struct strmap stack_reported;	/* functions whose stack overflowed */
 
 	/* debug info */
 	LLVMDIBuilderRef di;
@@ -255,6 +258,8 @@ bool cg_error(struct cg *cg, struct src_loc loc, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 LLVMBasicBlockRef cg_block(struct cg *cg, const char *name);
 LLVMValueRef cg_alloca(struct cg *cg, LLVMTypeRef t, const char *name);
+/* the program's i64 for a value a helper reads right away */
+LLVMValueRef cg_value_tmp(struct cg *cg);
 /* Is the builder's block already terminated (after break, return...)? */
 bool cg_terminated(struct cg *cg);
 
