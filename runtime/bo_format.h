@@ -149,6 +149,11 @@ enum bo_value_type {
 #define BO_GLOBAL_TARGET "__target"
 #define BO_GLOBAL_REALTIME "__realtime_offset"
 #define BO_GLOBAL_RUNNER_PID "__runner_pid"
+/*
+ * BO_GLOBAL_STOPPING (long): set by exit() in a kernel probe; kernel
+ * probes then do nothing, as stap's handlers once the session stops.
+ */
+#define BO_GLOBAL_STOPPING "__stopping"
 
 #define BO_G_ARRAY	(1u << 0)
 #define BO_G_WRAP	(1u << 1)	/* a% : LRU map, never overflows */

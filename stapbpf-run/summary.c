@@ -121,7 +121,8 @@ static bool runner_set(const char *name)
 	return name[0] == '$' || name[0] == '@' ||
 	       !strcmp(name, BO_GLOBAL_TARGET) ||
 	       !strcmp(name, BO_GLOBAL_REALTIME) ||
-	       !strcmp(name, BO_GLOBAL_RUNNER_PID);
+	       !strcmp(name, BO_GLOBAL_RUNNER_PID) ||
+	       !strcmp(name, BO_GLOBAL_STOPPING);
 }
 
 void summary_print_globals(struct runner *r)

@@ -101,6 +101,8 @@ static struct cg_val exit_call(struct cg *cg)
 		};
 
 		cg_note_record(cg, 16);
+		LLVMBuildStore(cg->b, cg_i64(cg, 1),
+			       cg_bss_at(cg, CG_BSS_STOPPING));
 		cg_runtime(cg, "bstap_send_exit", cg->void_t, args, 2);
 	} else {
 		cg_helper(cg, BO_RH_EXIT, cg->i64, NULL, 0);

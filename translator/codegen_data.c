@@ -380,6 +380,7 @@ bool cg_data_layout(struct cg *cg)
 	}
 	hidden_global(cg, BO_GLOBAL_TARGET, 0);
 	hidden_global(cg, BO_GLOBAL_REALTIME, 8);
+	hidden_global(cg, BO_GLOBAL_STOPPING, CG_BSS_STOPPING);
 	stats_layouts(cg);
 	for (int i = 0; i < cg->globals.n; i++)
 		if (cg->globals.v[i]->map_name)

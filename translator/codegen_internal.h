@@ -51,7 +51,8 @@
 #include "bo_format.h"
 
 /* Hidden .bss slots in front of the script's globals (bo_format.h). */
-#define CG_BSS_HIDDEN	16
+#define CG_BSS_HIDDEN	24
+#define CG_BSS_STOPPING	16	/* BO_GLOBAL_STOPPING */
 
 /* Largest per-CPU array value the kernel accepts (PCPU_MIN_UNIT_SIZE). */
 #define CG_SCRATCH_MAX	32768

@@ -419,6 +419,19 @@ LLVMValueRef cg_scratch_lookup(struct cg *cg)
 	return cg_helper(cg, BPF_FUNC_map_lookup_elem, cg->ptr, args, 2);
 }
 
+/* After exit() in a kernel probe, kernel probes do nothing (stap). */
+static void stopping_filter(struct cg *cg)
+{
+	LLVMBasicBlockRef go = cg_block(cg, "running");
+	LLVMValueRef v = LLVMBuildLoad2(cg->b, cg->i64,
+					cg_bss_at(cg, CG_BSS_STOPPING), "");
+
+	LLVMBuildCondBr(cg->b, LLVMBuildICmp(cg->b, LLVMIntNE, v,
+					     cg_i64(cg, 0), ""),
+			cg->fn->exit_bb, go);
+	LLVMPositionBuilderAtEnd(cg->b, go);
+}
+
 /* process(PID).function(...): the uprobe sees every process. */
 static void pid_filter(struct cg *cg, long pid)
 {
@@ -556,6 +569,8 @@ static void gen_point(struct cg *cg, struct elab_probe *ep, int j,
 		cg_local_var(cg, ep->locals.v[i]);
 
 	LLVMPositionBuilderAtEnd(cg->b, body);
+	if (fn.tier == TIER_KERNEL)
+		stopping_filter(cg);
 	if (bp.kind == BO_PROBE_PROCESS_BEGIN || bp.kind == BO_PROBE_PROCESS_END)
 		process_filter(cg, rp);
 	if ((bp.kind == BO_PROBE_UPROBE || bp.kind == BO_PROBE_USDT) &&
