@@ -99,6 +99,10 @@ void cg_raise(struct cg *cg, int kind, struct src_loc loc, const char *token,
 		LLVMBuildCondBr(cg->b, LLVMBuildIsNull(cg->b, scr, ""),
 				fn->exit_bb, send);
 		LLVMPositionBuilderAtEnd(cg->b, send);
+		/* the first uncaught error ends the run: stop kernel probes */
+		if (fn->tier == TIER_KERNEL && cg->maxerrors == 0)
+			LLVMBuildStore(cg->b, cg_i64(cg, 1),
+				       cg_bss_at(cg, CG_BSS_STOPPING));
 		off = LLVMBuildZExt(cg->b, LLVMBuildLoad2(cg->b, cg->i32,
 							  cg->cfg_rec_off, ""),
 				    cg->i64, "");
