@@ -287,6 +287,17 @@ enum bo_runner_helper {
 	/* long sprint_stats(u32 global, const void *key, u32 hist_kind,
 	 *		     char *dst, u32 size) */
 	BO_RH_SPRINT_STATS,
+	/* long task(u32 what, char *dst, u32 size): the runner's own task,
+	 * as pid() is: what = BO_TASK_* (a long), or its parent's name in
+	 * dst for BO_TASK_PEXECNAME */
+	BO_RH_TASK,
+};
+
+enum bo_task_info {
+	BO_TASK_PPID,
+	BO_TASK_EUID,
+	BO_TASK_EGID,
+	BO_TASK_PEXECNAME,
 };
 
 struct bo_foreach_spec {

@@ -26,7 +26,7 @@
 #include "runner.h"
 
 #define RH_SLOT		400	/* above every kernel helper id */
-#define RH_COUNT	8
+#define RH_COUNT	16
 #define N_HELPERS	(RH_SLOT + RH_COUNT)
 #define MAP_HANDLE	0xbf5a000000000000ULL
 #define MAP_HANDLE_MASK	0xffff000000000000ULL
@@ -572,6 +572,40 @@ static uint64_t h_exit(struct interp_ctx *c, uint64_t a1, uint64_t a2,
 	return 0;
 }
 
+/* ppid(), euid(), egid(), pexecname() of the runner, as pid() is */
+static uint64_t h_task(struct interp_ctx *c, uint64_t what, uint64_t buf,
+		       uint64_t size, uint64_t a4, uint64_t a5)
+{
+	char path[64], *dst;
+	FILE *f;
+
+	(void)a4, (void)a5;
+	switch (what) {
+	case BO_TASK_PPID:
+		return (uint64_t)getppid();
+	case BO_TASK_EUID:
+		return (uint64_t)geteuid();
+	case BO_TASK_EGID:
+		return (uint64_t)getegid();
+	case BO_TASK_PEXECNAME:
+		break;
+	default:
+		return 0;
+	}
+	dst = interp_mem(c, buf, size, true);
+	if (!dst || !size)
+		return (uint64_t)-EFAULT;
+	memset(dst, 0, size);
+	snprintf(path, sizeof(path), "/proc/%d/comm", (int)getppid());
+	f = fopen(path, "re");
+	if (!f)
+		return 0;
+	if (fgets(dst, (int)(size < 16 ? size : 16), f))
+		dst[strcspn(dst, "\n")] = '\0';
+	fclose(f);
+	return 0;
+}
+
 #define RH(id) (RH_SLOT + (id) - BO_RH_BASE)
 
 static const struct interp_helper helpers[N_HELPERS] = {
@@ -608,9 +642,10 @@ static const struct interp_helper helpers[N_HELPERS] = {
 	[RH(BO_RH_PRINT_STATS)] = { h_print_stats, "print_stats" },
 	[RH(BO_RH_EXIT)] = { h_exit, "exit" },
 	[RH(BO_RH_SPRINT_STATS)] = { h_sprint_stats, "sprint_stats" },
+	[RH(BO_RH_TASK)] = { h_task, "task" },
 };
 
-_Static_assert(BO_RH_SPRINT_STATS - BO_RH_BASE < RH_COUNT,
+_Static_assert(BO_RH_TASK - BO_RH_BASE < RH_COUNT,
 	       "RH_COUNT too small");
 
 static int reloc_map(void *user, const char *name, int32_t *idx)

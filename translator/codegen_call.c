@@ -123,11 +123,23 @@ static bool task_call(struct cg *cg, const char *rt, struct src_loc loc,
 	    strcmp(rt, "bstap_egid") && strcmp(rt, "bstap_pexecname"))
 		return false;
 	if (!kernel_tier(cg)) {
-		/* the runner's interpreter has no kernel task to read */
-		cg_error(cg, loc, "%s() reads the current task and only works in kernel probes",
-			 rt + 6);
-		*out = cg_default(cg, !strcmp(rt, "bstap_pexecname") ?
-					      TYPE_STRING : TYPE_LONG);
+		/* the runner's own task, as pid() there */
+		LLVMValueRef a[3];
+
+		a[0] = cg_i64(cg, !strcmp(rt, "bstap_ppid") ? BO_TASK_PPID :
+				  !strcmp(rt, "bstap_euid") ? BO_TASK_EUID :
+				  !strcmp(rt, "bstap_egid") ? BO_TASK_EGID :
+							      BO_TASK_PEXECNAME);
+		a[1] = LLVMConstNull(cg->ptr);
+		a[2] = cg_i64(cg, 0);
+		if (!strcmp(rt, "bstap_pexecname")) {
+			a[1] = cg_new_slot(cg);
+			a[2] = cg_i64(cg, cg->msl);
+			cg_helper(cg, BO_RH_TASK, cg->i64, a, 3);
+			*out = str(a[1]);
+		} else {
+			*out = lng(cg_helper(cg, BO_RH_TASK, cg->i64, a, 3));
+		}
 		return true;
 	}
 	if (!strcmp(rt, "bstap_ppid"))
