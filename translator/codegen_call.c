@@ -262,24 +262,6 @@ static const char *synth_format(struct cg *cg, struct expr *e, int first,
 	return fmt;
 }
 
-/* Is argument i the value of a %b conversion? */
-static bool binary_arg(const struct fmt *f, size_t i)
-{
-	size_t ai = 0;
-
-	for (size_t k = 0; k < f->nspecs; k++) {
-		const struct fmt_spec *s = &f->specs[k];
-
-		if (s->conv == FMT_LITERAL)
-			continue;
-		ai += (s->width == FMT_STAR) + (s->precision == FMT_STAR);
-		if (ai == i)
-			return s->conv == FMT_BINARY;
-		ai++;
-	}
-	return false;
-}
-
 static bool check_args(struct cg *cg, struct expr *e, const char *text,
 		       struct cg_val *vals, int first, int n, struct fmt *f)
 {
@@ -294,12 +276,6 @@ static bool check_args(struct cg *cg, struct expr *e, const char *text,
 	for (int i = first; i < n; i++) {
 		int k = fmt_arg_kind_at(f, (size_t)(i - first));
 
-		if (is_sprint(e->print) && i - first < (int)f->nargs &&
-		    binary_arg(f, (size_t)(i - first))) {
-			fmt_release(f);
-			return cg_error(cg, e->args.v[i]->loc,
-					"%%b only works in printf, not in sprintf");
-		}
 		if (k == FMT_ARG_BYTES && is_sprint(e->print)) {
 			fmt_release(f);
 			return cg_error(cg, e->args.v[i]->loc,
@@ -410,6 +386,7 @@ static struct cg_val build_string(struct cg *cg, const struct fmt *f,
 				  struct cg_val *vals, int first)
 {
 	LLVMValueRef dst = cg_new_slot(cg);
+	LLVMBasicBlockRef done = NULL;
 	size_t ai = (size_t)first;
 
 	LLVMBuildStore(cg->b, LLVMConstInt(cg->i8, 0, false), dst);
@@ -445,6 +422,23 @@ static struct cg_val build_string(struct cg *cg, const struct fmt *f,
 			a[3] = width;
 			a[4] = prec;
 			cg_runtime(cg, "bstap_append_str", cg->void_t, a, 5);
+		} else if (s->conv == FMT_BINARY) {
+			/* a NUL byte ends stap's string: nothing more goes in */
+			LLVMValueRef ended;
+			LLVMBasicBlockRef go = cg_block(cg, "sprintf_more");
+
+			a[2] = flags;
+			a[3] = width;
+			a[4] = prec;
+			ended = cg_runtime(cg, "bstap_append_binary", cg->i64,
+					   a, 5);
+			if (!done)
+				done = cg_block(cg, "sprintf_done");
+			LLVMBuildCondBr(cg->b,
+					LLVMBuildICmp(cg->b, LLVMIntNE, ended,
+						      cg_i64(cg, 0), ""),
+					done, go);
+			LLVMPositionBuilderAtEnd(cg->b, go);
 		} else {
 			a[2] = cg_i64(cg, conv[s->conv]);
 			a[3] = flags;
@@ -452,6 +446,10 @@ static struct cg_val build_string(struct cg *cg, const struct fmt *f,
 			a[5] = prec;
 			cg_runtime(cg, "bstap_append_long", cg->void_t, a, 6);
 		}
+	}
+	if (done) {
+		LLVMBuildBr(cg->b, done);
+		LLVMPositionBuilderAtEnd(cg->b, done);
 	}
 	return str(dst);
 }

@@ -644,6 +644,49 @@ RT void bstap_append(char *dst, const char *s)
 #define F_LEFT		0x10
 #define F_SPECIAL	0x20
 
+static RT s64 binary_size(s64 n)
+{
+	return n == 1 || n == 2 || n == 4 || n == 8 ? n : -1;
+}
+
+/*
+ * sprintf's %b: the value's low bytes, host order, NUL-padded to the
+ * width, as runtime/format.c writes them. stap's string ends at the first
+ * NUL byte: returns 1 when one was written (the caller appends no more).
+ */
+RT s64 bstap_append_binary(char *dst, s64 v, s64 flags, s64 width, s64 prec)
+{
+	u32 pos = bstap_strlen(dst);
+	s64 n = binary_size(prec);
+	s64 ended = 1;
+
+	if (width < 0) {
+		if (n < 0)
+			n = 8;
+		width = n;
+	} else if (n < 0) {
+		n = binary_size(width);
+		if (n < 0)
+			n = 8;
+	}
+	if ((flags & F_LEFT) || width <= n) {
+		ended = width > n;
+		for (int i = 0; i < 8; i++) {
+			char c = (char)((u64)v >> (8 * i));
+
+			if (i >= n)
+				break;
+			if (!c) {
+				ended = 1;
+				break;
+			}
+			pos = put(dst, pos, c);
+		}
+	}
+	dst[pos & bstap_cfg_str_mask] = 0;
+	return ended;
+}
+
 RT void bstap_append_long(char *dst, s64 v, s64 conv, s64 flags, s64 width,
 			  s64 prec)
 {
