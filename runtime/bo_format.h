@@ -238,6 +238,8 @@ enum bo_record_kind {
 	/* print(@hist_log(g[k])) in a kernel probe: the key, packed as the
 	 * map key; the runner reads the map and prints */
 	BO_REC_PRINT_STATS = 4,
+	/* warn("msg"): the message (u32 length + bytes) as for PRINTF */
+	BO_REC_WARN = 5,
 };
 
 /* Script errors, with stap's wording (the runner adds "near ... at ..."). */

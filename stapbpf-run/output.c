@@ -297,6 +297,33 @@ static int record_error(struct runner *r, const struct bo_record *h,
 	return 0;
 }
 
+/* warn(): stap's "WARNING: msg" on stderr, in event order; not with -w */
+static int record_warn(struct runner *r, const uint8_t *p,
+		       const uint8_t *end)
+{
+	const char *msg = "";
+	size_t len = 0;
+
+	if (take_string(&p, end, &msg, &len))
+		return -1;
+	if (r->opt.no_warnings)
+		return 0;
+	len = strnlen(msg, len);
+	output_flush(r);
+	if (r->opt.json) {
+		struct strbuf sb = STRBUF_INIT;
+
+		strbuf_addstr(&sb, "{\"type\":\"warning\",\"message\":");
+		json_string(&sb, msg, len);
+		strbuf_addstr(&sb, "}\n");
+		fwrite(sb.data, 1, sb.len, r->out ? r->out : stderr);
+		strbuf_release(&sb);
+	} else {
+		fprintf(stderr, "WARNING: %.*s\n", (int)len, msg);
+	}
+	return 0;
+}
+
 static int record_print_stats(struct runner *r, const struct bo_record *h,
 			      const uint8_t *p, const uint8_t *end)
 {
@@ -345,6 +372,9 @@ int output_record(struct runner *r, const void *data, size_t len)
 	case BO_REC_EXIT:
 		r->exiting = true;
 		rc = 0;
+		break;
+	case BO_REC_WARN:
+		rc = record_warn(r, p, end);
 		break;
 	case BO_REC_PRINT_STATS:
 		rc = record_print_stats(r, h, p, end);

@@ -110,6 +110,19 @@ static struct cg_val exit_call(struct cg *cg)
 	return lng(cg_i64(cg, 0));
 }
 
+/* warn(msg): a record in both tiers; the runner prints "WARNING: msg". */
+static struct cg_val warn_call(struct cg *cg, struct expr *e)
+{
+	struct cg_val v = cg_expr(cg, e->args.v[0]);
+	LLVMValueRef args[3] = {
+		cg_rec_area(cg), cg_i32(cg, (uint32_t)cg->fn->probe_index), v.v
+	};
+
+	cg_note_record(cg, 16 + 8 + cg->msl);
+	cg_runtime(cg, "bstap_send_warn", cg->void_t, args, 3);
+	return lng(cg_i64(cg, 0));
+}
+
 /* Context functions that read the current task through CO-RE. */
 static bool task_call(struct cg *cg, const char *rt, struct src_loc loc,
 		      struct cg_val *out)
@@ -167,6 +180,8 @@ static struct cg_val runtime_call(struct cg *cg, struct expr *e,
 		return str(cg_literal(cg, cg->fn->point->text));
 	if (!strcmp(rt, "bstap_exit"))
 		return exit_call(cg);
+	if (!strcmp(rt, "bstap_warn"))
+		return warn_call(cg, e);
 	if (!strcmp(rt, "bstap_error")) {
 		v = cg_expr(cg, e->args.v[0]);
 		cg_raise(cg, BO_ERR_USER_ERROR, e->loc,

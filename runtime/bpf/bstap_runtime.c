@@ -492,6 +492,14 @@ RT void bstap_raise(char *rec, u32 probe, u32 kind, u32 loc,
 	bstap_rec_send(rec, off, probe, 0);
 }
 
+RT void bstap_send_warn(char *rec, u32 probe, const char *msg)
+{
+	u32 off = bstap_rec_begin(rec, BO_REC_WARN, 0, ~0u);
+
+	off = bstap_rec_str(rec, off, msg);
+	bstap_rec_send(rec, off, probe, 0);
+}
+
 RT void bstap_send_exit(char *rec, u32 probe)
 {
 	u32 off = bstap_rec_begin(rec, BO_REC_EXIT, 0, ~0u);
