@@ -180,6 +180,13 @@ static struct cg_val runtime_call(struct cg *cg, struct expr *e,
 		return str(cg_literal(cg, cg->fn->point->text));
 	if (!strcmp(rt, "bstap_exit"))
 		return exit_call(cg);
+	if (!strcmp(rt, "bstap_abort")) {
+		/* exit(), then out of the handler as `next` (no catch) */
+		exit_call(cg);
+		LLVMBuildBr(cg->b, cg->fn->exit_bb);
+		LLVMPositionBuilderAtEnd(cg->b, cg_block(cg, "aborted"));
+		return lng(cg_i64(cg, 0));
+	}
 	if (!strcmp(rt, "bstap_warn"))
 		return warn_call(cg, e);
 	if (!strcmp(rt, "bstap_error")) {
