@@ -210,34 +210,49 @@ bool cg_uprobe_var(struct cg *cg, const struct context_var *v,
 
 /* -------------------------------------------------------- offsets */
 
-/* The file offset of an ELF virtual address, through PT_LOAD segments. */
-bool cg_file_offset(struct cg *cg, const char *path, uint64_t addr,
-		    uint64_t *off, struct src_loc loc)
+/*
+ * The file offset of an ELF virtual address, through its PT_LOAD segment;
+ * code must be in an executable one. *found tells whether one held it.
+ */
+static bool elf_offset(struct cg *cg, const char *path, uint64_t addr,
+		       bool code, uint64_t *off, bool *found,
+		       struct src_loc loc)
 {
 	int fd = open(path, O_RDONLY | O_CLOEXEC);
 	Elf *elf;
 	size_t n = 0;
-	bool found = false;
 
+	*found = false;
 	if (fd < 0)
 		return cg_error(cg, loc, "cannot open %s", path);
 	elf_version(EV_CURRENT);
 	elf = elf_begin(fd, ELF_C_READ, NULL);
 	if (elf && !elf_getphdrnum(elf, &n)) {
-		for (size_t i = 0; i < n && !found; i++) {
+		for (size_t i = 0; i < n && !*found; i++) {
 			GElf_Phdr ph;
 
 			if (!gelf_getphdr(elf, (int)i, &ph) ||
-			    ph.p_type != PT_LOAD || !(ph.p_flags & PF_X) ||
+			    ph.p_type != PT_LOAD ||
+			    (code && !(ph.p_flags & PF_X)) ||
 			    addr < ph.p_vaddr || addr >= ph.p_vaddr + ph.p_memsz)
 				continue;
 			*off = addr - ph.p_vaddr + ph.p_offset;
-			found = true;
+			*found = true;
 		}
 	}
 	if (elf)
 		elf_end(elf);
 	close(fd);
+	return true;
+}
+
+bool cg_file_offset(struct cg *cg, const char *path, uint64_t addr,
+		    uint64_t *off, struct src_loc loc)
+{
+	bool found;
+
+	if (!elf_offset(cg, path, addr, true, off, &found, loc))
+		return false;
 	if (!found)
 		return cg_error(cg, loc, "address 0x%llx is in no loadable segment of %s",
 				(unsigned long long)addr, path);
@@ -248,30 +263,10 @@ bool cg_file_offset(struct cg *cg, const char *path, uint64_t addr,
 bool cg_data_offset(struct cg *cg, const char *path, uint64_t addr,
 		    uint64_t *off, struct src_loc loc)
 {
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-	Elf *elf;
-	size_t n = 0;
-	bool found = false;
+	bool found;
 
-	if (fd < 0)
-		return cg_error(cg, loc, "cannot open %s", path);
-	elf_version(EV_CURRENT);
-	elf = elf_begin(fd, ELF_C_READ, NULL);
-	if (elf && !elf_getphdrnum(elf, &n)) {
-		for (size_t i = 0; i < n && !found; i++) {
-			GElf_Phdr ph;
-
-			if (!gelf_getphdr(elf, (int)i, &ph) ||
-			    ph.p_type != PT_LOAD || addr < ph.p_vaddr ||
-			    addr >= ph.p_vaddr + ph.p_memsz)
-				continue;
-			*off = addr - ph.p_vaddr + ph.p_offset;
-			found = true;
-		}
-	}
-	if (elf)
-		elf_end(elf);
-	close(fd);
+	if (!elf_offset(cg, path, addr, false, off, &found, loc))
+		return false;
 	if (!found)
 		return cg_error(cg, loc, "semaphore 0x%llx is in no loadable segment of %s",
 				(unsigned long long)addr, path);
