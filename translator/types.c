@@ -507,21 +507,29 @@ static void lvalue_check(struct tctx *t, struct expr *e, struct expr *target)
 			   op_text(e->op));
 }
 
+/*
+ * x <<< v and @count(x): a global (or an element of one) named there holds
+ * statistics. False when x is not such a name.
+ */
+static bool as_stats(struct tctx *t, struct expr *x)
+{
+	if (!x->sym || (x->kind != EXPR_IDENT && x->kind != EXPR_INDEX))
+		return false;
+	if (x->kind == EXPR_IDENT)
+		check_shape(t, x, x->sym, false);
+	else
+		infer_index(t, x, TYPE_UNKNOWN);
+	set_sym(t, x->sym, TYPE_STATS, x->loc);
+	x->type = x->sym->type;
+	return true;
+}
+
 static enum type_kind infer_aggregate(struct tctx *t, struct expr *e)
 {
 	struct expr *l = e->left;
 
-	if (l && l->kind == EXPR_IDENT && l->sym) {
-		check_shape(t, l, l->sym, false);
-		set_sym(t, l->sym, TYPE_STATS, l->loc);
-		l->type = l->sym->type;
-	} else if (l && l->kind == EXPR_INDEX && l->sym) {
-		infer_index(t, l, TYPE_UNKNOWN);
-		set_sym(t, l->sym, TYPE_STATS, l->loc);
-		l->type = l->sym->type;
-	} else if (l) {
+	if (l && !as_stats(t, l))
 		lvalue_check(t, e, l);
-	}
 	infer(t, e->right, TYPE_LONG);
 	if (t->report && l && known(l->type) && l->type != TYPE_STATS) {
 		struct diag *d = diag_error(t->cx->s, l->loc,
@@ -582,17 +590,8 @@ static enum type_kind infer_stat(struct tctx *t, struct expr *e)
 	struct expr *o = e->operand;
 	struct diag *d;
 
-	if (o && o->kind == EXPR_IDENT && o->sym) {
-		check_shape(t, o, o->sym, false);
-		set_sym(t, o->sym, TYPE_STATS, o->loc);
-		o->type = o->sym->type;
-	} else if (o && o->kind == EXPR_INDEX && o->sym) {
-		infer_index(t, o, TYPE_UNKNOWN);
-		set_sym(t, o->sym, TYPE_STATS, o->loc);
-		o->type = o->sym->type;
-	} else if (o) {
+	if (o && !as_stats(t, o))
 		infer(t, o, TYPE_UNKNOWN);
-	}
 	for (int i = 0; i < e->args.n; i++) {
 		infer(t, e->args.v[i], TYPE_LONG);
 		expect(t, e->args.v[i], TYPE_LONG,
