@@ -20,6 +20,7 @@
 #include <bpf/libbpf.h>
 
 #include "config.h"
+#include "ring.h"
 #include "runner.h"
 
 static void usage(FILE *f)
@@ -172,12 +173,33 @@ static double ms_since(const struct timespec *t0)
 	return (t.tv_sec - t0->tv_sec) * 1e3 + (t.tv_nsec - t0->tv_nsec) / 1e6;
 }
 
-/* -v: where the start-up time goes */
+/* VmRSS and VmHWM from /proc/self/status, in kB; 0 when unknown. */
+static void memory_use(long *rss, long *hwm)
+{
+	char line[128];
+	FILE *f = fopen("/proc/self/status", "r");
+
+	*rss = *hwm = 0;
+	while (f && fgets(line, sizeof(line), f)) {
+		if (!strncmp(line, "VmRSS:", 6))
+			*rss = atol(line + 6);
+		else if (!strncmp(line, "VmHWM:", 6))
+			*hwm = atol(line + 6);
+	}
+	if (f)
+		fclose(f);
+}
+
+/* -v: where the start-up time and the memory go */
 static void phase(struct runner *r, const char *what)
 {
-	if (r->opt.verbose)
-		fprintf(stderr, RUNNER_NAME ": %s at %.1f ms\n", what,
-			ms_since(&r->t0));
+	long rss, hwm;
+
+	if (!r->opt.verbose)
+		return;
+	memory_use(&rss, &hwm);
+	fprintf(stderr, RUNNER_NAME ": %s at %.1f ms (RSS %ld kB, peak %ld "
+		"kB)\n", what, ms_since(&r->t0), rss, hwm);
 }
 
 /* Everything before the event loop; -1 ends the run at once. */
@@ -186,6 +208,7 @@ static int start(struct runner *r)
 	r->ncpus = libbpf_num_possible_cpus();
 	if (r->ncpus <= 0 || object_open(r) || output_open(r))
 		return -1;
+	phase(r, "opened");
 	mount_tracefs_if_needed(r);
 	if (child_spawn(r)) {
 		fprintf(stderr, RUNNER_NAME ": cannot start '%s': %s\n",
@@ -195,8 +218,12 @@ static int start(struct runner *r)
 	if (loop_setup_signals(r) || object_load(r))
 		return -1;
 	phase(r, "loaded");
-	if (object_init_globals(r) || tier_prepare(r) || output_ring_open(r))
+	if (object_init_globals(r) || tier_prepare(r))
 		return -1;
+	phase(r, "runner tier prepared");
+	if (output_ring_open(r))
+		return -1;
+	phase(r, "ring buffer mapped");
 	return 0;
 }
 
@@ -243,8 +270,7 @@ static void teardown(struct runner *r)
 {
 	child_reap(r);
 	detach_all(r);
-	if (r->rb)
-		ring_buffer__free(r->rb);
+	ring_free(r->rb);
 	r->rb = NULL;
 	tier_release(r);
 	object_close(r);

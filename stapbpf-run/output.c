@@ -14,6 +14,7 @@
 
 #include <bpf/libbpf.h>
 
+#include "ring.h"
 #include "runner.h"
 
 int output_open(struct runner *r)
@@ -395,16 +396,28 @@ out:
 	return 0;
 }
 
-static int ring_cb(void *ctx, void *data, size_t len)
+static void ring_cb(void *ctx, const void *data, size_t len)
 {
-	return output_record(ctx, data, len);
+	output_record(ctx, data, len);
+}
+
+/* Only kernel programs write into the ring buffer: without one loaded,
+ * it is not mapped at all. */
+static bool kernel_probes_loaded(struct runner *r)
+{
+	for (uint32_t i = 0; i < r->meta.n_probes; i++)
+		if (r->probes[i].meta->tier == BO_TIER_KERNEL &&
+		    !r->probes[i].disabled)
+			return true;
+	return false;
 }
 
 int output_ring_open(struct runner *r)
 {
-	if (r->rb_map < 0)
+	if (r->rb_map < 0 || !kernel_probes_loaded(r))
 		return 0;
-	r->rb = ring_buffer__new(r->maps[r->rb_map].fd, ring_cb, r, NULL);
+	r->rb = ring_open(r->maps[r->rb_map].fd,
+			  r->maps[r->rb_map].max_entries);
 	if (!r->rb) {
 		fprintf(stderr, RUNNER_NAME ": cannot read the ring buffer: "
 			"%s\n", strerror(errno));
@@ -416,7 +429,5 @@ int output_ring_open(struct runner *r)
 /* Returns the number of records read. */
 int output_drain(struct runner *r)
 {
-	int n = r->rb ? ring_buffer__consume(r->rb) : 0;
-
-	return n > 0 ? n : 0;
+	return r->rb ? ring_consume(r->rb, ring_cb, r) : 0;
 }

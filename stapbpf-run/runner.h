@@ -32,7 +32,7 @@ struct bpf_object;
 struct bpf_program;
 struct bpf_map;
 struct bpf_link;
-struct ring_buffer;
+struct ring;
 struct interp_ctx;
 struct interp_prog;
 struct reloc_obj;
@@ -129,7 +129,7 @@ struct runner {
 
 	int rb_map;			/* index of BO_MAP_RINGBUF or -1 */
 	int err_map;			/* index of BO_MAP_ERRORS or -1 */
-	struct ring_buffer *rb;
+	struct ring *rb;		/* NULL: no kernel program loaded */
 
 	struct interp_ctx *ictx;
 	struct mapcache *cache;
