@@ -214,8 +214,11 @@ static bool cg_target_init(struct cg *cg)
 		LLVMDisposeMessage(err);
 		return false;
 	}
+	/* Less, not Default: the BPF objects come out byte for byte the
+	 * same, pass 4 takes about 15% less time (Less is also the least
+	 * the BPF backend needs, see the notes) */
 	cg->tm = LLVMCreateTargetMachine(t, "bpfel", cg->cpu_v4 ? "v4" : "v3",
-					 "", LLVMCodeGenLevelDefault,
+					 "", LLVMCodeGenLevelLess,
 					 LLVMRelocStatic,
 					 LLVMCodeModelDefault);
 	if (!cg->tm) {
@@ -335,6 +338,56 @@ static void debug_callback(struct cg *cg, LLVMValueRef f, const char *name)
 			LLVMInstructionSetDebugLoc(i, md);
 }
 
+/* Is name declared (used, not defined) by the program? */
+static bool program_uses(struct cg *cg, const char *name)
+{
+	LLVMValueRef f = LLVMGetNamedFunction(cg->mod, name);
+	LLVMValueRef g = f ? NULL : LLVMGetNamedGlobal(cg->mod, name);
+
+	return (f && LLVMIsDeclaration(f)) || (g && LLVMIsDeclaration(g));
+}
+
+static void make_internal_unless_used(struct cg *cg, LLVMValueRef v)
+{
+	size_t len;
+	const char *name = LLVMGetValueName2(v, &len);
+
+	if (LLVMIsDeclaration(v) || !strncmp(name, "llvm.", 5) ||
+	    program_uses(cg, name))
+		return;
+	LLVMSetLinkage(v, LLVMInternalLinkage);
+}
+
+/*
+ * Only what the program calls, and what that calls, of the runtime: the
+ * rest is dropped before linking, so the optimizer does not work on it
+ * (for a one-liner that work was most of pass 3).
+ */
+static bool prune_runtime(struct cg *cg, LLVMModuleRef rt)
+{
+	LLVMPassBuilderOptionsRef po = LLVMCreatePassBuilderOptions();
+	LLVMErrorRef err;
+	struct src_loc none = { 0 };
+
+	for (LLVMValueRef f = LLVMGetFirstFunction(rt); f;
+	     f = LLVMGetNextFunction(f))
+		make_internal_unless_used(cg, f);
+	for (LLVMValueRef g = LLVMGetFirstGlobal(rt); g;
+	     g = LLVMGetNextGlobal(g))
+		make_internal_unless_used(cg, g);
+	err = LLVMRunPasses(rt, "globaldce", cg->tm, po);
+	LLVMDisposePassBuilderOptions(po);
+	if (err) {
+		char *msg = LLVMGetErrorMessage(err);
+
+		diag_error(cg->s, none, "cannot prepare the BPF runtime: %s",
+			   msg);
+		LLVMDisposeErrorMessage(msg);
+		return false;
+	}
+	return true;
+}
+
 static bool link_runtime(struct cg *cg)
 {
 	LLVMMemoryBufferRef buf;
@@ -359,6 +412,10 @@ static bool link_runtime(struct cg *cg)
 	}
 	LLVMSetTarget(rt, "bpfel");
 	LLVMSetDataLayout(rt, LLVMGetDataLayoutStr(cg->mod));
+	if (!prune_runtime(cg, rt)) {
+		LLVMDisposeModule(rt);
+		return false;
+	}
 	if (LLVMLinkModules2(cg->mod, rt)) {
 		diag_error(cg->s, none, "cannot link the BPF runtime into the program");
 		return false;
