@@ -109,6 +109,7 @@ int object_open(struct runner *r)
 		fprintf(stderr, RUNNER_NAME ": %s: %s\n", r->opt.object, why);
 		return -1;
 	}
+	lean_prepare(r);
 	r->log_size = LOG_BUF_SIZE;
 	r->log_buf = malloc(r->log_size);
 	return r->log_buf ? 0 : -1;
@@ -122,7 +123,13 @@ static int open_bpf_object(struct runner *r)
 	int err;
 
 	r->log_buf[0] = '\0';
-	r->obj = bpf_object__open_file(r->opt.object, &oo);
+	if (r->image) {
+		/* btf_lean.c's copy: libbpf needs no kernel BTF for it */
+		oo.object_name = r->opt.object;
+		r->obj = bpf_object__open_mem(r->image, r->image_len, &oo);
+	} else {
+		r->obj = bpf_object__open_file(r->opt.object, &oo);
+	}
 	err = libbpf_get_error(r->obj);
 	if (err) {
 		r->obj = NULL;
@@ -751,6 +758,7 @@ void object_close(struct runner *r)
 	free(ids);
 	reloc_close(r->relo);
 	r->relo = NULL;
+	lean_release(r);
 	for (uint32_t i = 0; r->fmts && i < r->meta.n_formats; i++)
 		fmt_release(&r->fmts[i]);
 	free(r->fmts);

@@ -36,6 +36,7 @@ struct ring;
 struct interp_ctx;
 struct interp_prog;
 struct reloc_obj;
+struct lean;
 
 #define RUNNER_NAME "stapbpf-run"
 
@@ -115,6 +116,10 @@ struct runner {
 	struct fmt *fmts;
 	struct bpf_object *obj;
 	struct reloc_obj *relo;
+	struct lean *lean;		/* btf_lean.c, or NULL */
+	void *image;			/* the object libbpf opens, or NULL:
+					 * the file */
+	size_t image_len;
 	char *log_buf;
 	size_t log_size;
 	struct strbuf libbpf_msgs;	/* libbpf's warnings while loading */
@@ -166,6 +171,10 @@ void object_close(struct runner *r);
 int runner_map_index(struct runner *r, const char *name);
 struct rdata *runner_data_by_section(struct runner *r, const char *section);
 int mount_tracefs_if_needed(struct runner *r);
+
+/* btf_lean.c */
+void lean_prepare(struct runner *r);
+void lean_release(struct runner *r);
 
 /* attach.c */
 int attach_all(struct runner *r);
