@@ -481,6 +481,9 @@ static bool optimize(struct cg *cg)
 	LLVMErrorRef err;
 	struct src_loc none = { 0 };
 
+	/* BPF has no vector registers: the vectorizers only cost time */
+	LLVMPassBuilderOptionsSetLoopVectorization(po, 0);
+	LLVMPassBuilderOptionsSetSLPVectorization(po, 0);
 	err = LLVMRunPasses(cg->mod, "default<O2>", cg->tm, po);
 	LLVMDisposePassBuilderOptions(po);
 	if (err) {
