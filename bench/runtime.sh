@@ -15,6 +15,7 @@
 #   RT_QUIET_WAIT  seconds to wait at the start for other users' programs on
 #               sys_enter* to go (default 60)
 #   BPFTRACE    bpftrace command (default: bpftrace from PATH)
+#   RT_NO_LOCK  set: do not hold the live-test lock while measuring
 set -u
 cd "$(dirname "$0")/.."
 top=$(pwd)
@@ -68,6 +69,15 @@ fi
 	echo "bench/runtime.sh: the load generator does not build; no runtime benchmarks" >&2
 	exit 1
 }
+# Measure holding the live-test lock (testsuite/lib/tap.sh's): test suites
+# of this tree, or of others on the machine, then load no programs of their
+# own on the syscall tracepoints while the figures are taken (their
+# programs slow every system call), and nothing loaded here shows up in
+# their leak checks. RT_NO_LOCK=1 to measure without it.
+if [ -z "${RT_NO_LOCK:-}" ] && command -v flock >/dev/null 2>&1; then
+	exec 9>"${TMPDIR:-/tmp}/bstap-live-tests.lock"
+	flock 9
+fi
 have_loader=no
 [ -x "$b/loader" ] && have_loader=yes
 have_bpftrace=no
