@@ -240,6 +240,40 @@ enum bo_record_kind {
 	BO_REC_PRINT_STATS = 4,
 	/* warn("msg"): the message (u32 length + bytes) as for PRINTF */
 	BO_REC_WARN = 5,
+	/* print_backtrace()/print_ubacktrace(): id = BO_STACK_* flags;
+	 * payload: u32 pid, u32 frames, then the addresses (u64 each) */
+	BO_REC_STACK = 6,
+	/* a user symbol token was made for this process: payload u64 pid;
+	 * the runner reads its mappings now, while it lives */
+	BO_REC_PID = 7,
+};
+
+#define BO_STACK_USER	1u	/* BO_REC_STACK: user addresses */
+
+/* Frames a stack capture keeps (stap's MAXBACKTRACE). */
+#define BO_MAXBACKTRACE	20
+
+/*
+ * Symbol tokens. A kernel probe cannot name an address: symname(),
+ * sprint_ubacktrace() and the like return a token the runner expands
+ * wherever it prints a string (printf records, unread globals):
+ *   BO_SYM_MARK, kind (enum bo_sym_kind), the pid in decimal, ';',
+ *   addresses as 0x%016llx separated by spaces, BO_SYM_MARK.
+ */
+#define BO_SYM_MARK	'\x1d'
+
+enum bo_sym_kind {
+	BO_SYM_NAME = 'n',		/* symname(a): name, else the address */
+	BO_SYM_DATA = 'd',		/* symdata(a): name+0xoff/0xsize [mod] */
+	BO_SYM_STACK = 's',		/* sprint_backtrace(): a line each,
+					 * name+0xoff [mod] */
+	BO_SYM_USER_NAME = 'N',		/* the same for user addresses */
+	BO_SYM_USER_DATA = 'D',
+	BO_SYM_USER_STACK = 'S',
+	BO_SYM_LINES = 'p',		/* print_stack(): a line each,
+					 * " 0x%016llx : symdata\n" */
+	BO_SYM_USER_LINES = 'P',
+	BO_SYM_FUNC = 'f',		/* probefunc(): name, else "" */
 };
 
 /* Script errors, with stap's wording (the runner adds "near ... at ..."). */
@@ -254,6 +288,8 @@ enum bo_error_kind {
 	BO_ERR_PROBE_SKIPPED,		/* fired on a CPU where a probe was
 					 * running (NMI, preemption): skipped,
 					 * counted, not fatal */
+	BO_ERR_STACK_FAILED,		/* bpf_get_stack() failed: counted,
+					 * not fatal; the stack is empty */
 	BO_ERR_KIND_COUNT
 };
 
@@ -293,6 +329,9 @@ enum bo_runner_helper {
 	 * as pid() is: what = BO_TASK_* (a long), or its parent's name in
 	 * dst for BO_TASK_PEXECNAME */
 	BO_RH_TASK,
+	/* long symbols(char *dst, const char *src, u32 size): dst = src with
+	 * its symbol tokens expanded (runner-tier symname() and the like) */
+	BO_RH_SYMBOLS,
 };
 
 enum bo_task_info {

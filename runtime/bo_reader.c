@@ -463,6 +463,8 @@ const char *bo_error_kind_message(uint32_t kind)
 		return "output record lost";
 	case BO_ERR_PROBE_SKIPPED:
 		return "skipped (fired while a probe ran on its CPU)";
+	case BO_ERR_STACK_FAILED:
+		return "stack capture failed";
 	default:
 		return "unknown error";
 	}
@@ -471,7 +473,7 @@ const char *bo_error_kind_message(uint32_t kind)
 bool bo_error_kind_fatal(uint32_t kind)
 {
 	return kind != BO_ERR_STRING_TRUNCATED && kind != BO_ERR_RECORD_LOST &&
-	       kind != BO_ERR_PROBE_SKIPPED;
+	       kind != BO_ERR_PROBE_SKIPPED && kind != BO_ERR_STACK_FAILED;
 }
 
 int bo_key_column(const struct bo_global *g, unsigned int col,

@@ -2,7 +2,9 @@
 /*
  * The event loop: one poll() over a signalfd, one timerfd per timer probe
  * and one for -T. Kernel probes write with BPF_RB_NO_WAKEUP, so the ring
- * buffer is drained on a 10 ms tick rather than woken per record.
+ * buffer is drained on a 10 ms tick rather than woken per record; the few
+ * records that must be read at once (a user stack, whose process may be
+ * about to exit) wake the ring buffer's epoll fd, which is polled too.
  *
  * The -c command is forked before anything is loaded (it inherits no BPF
  * file descriptor) and waits on a pipe until every probe is attached.
@@ -317,8 +319,8 @@ int loop_run(struct runner *r)
 	int n = 0, deadline = open_deadline(r);
 	struct watch w = { 0 };
 	int got = BUSY_RECORDS;	/* a -c command starts now: look at once */
-	struct pollfd *pfd = calloc(r->meta.n_probes + 2, sizeof(*pfd));
-	int *map = calloc(r->meta.n_probes + 2, sizeof(int));
+	struct pollfd *pfd = calloc(r->meta.n_probes + 3, sizeof(*pfd));
+	int *map = calloc(r->meta.n_probes + 3, sizeof(int));
 
 	if (!pfd || !map)
 		goto out;
@@ -327,6 +329,11 @@ int loop_run(struct runner *r)
 	if (deadline >= 0) {
 		pfd[n] = (struct pollfd){ .fd = deadline, .events = POLLIN };
 		map[n++] = -2;
+	}
+	if (r->rb) {	/* ready when records wait; read by the drain below */
+		pfd[n] = (struct pollfd){ .fd = r->maps[r->rb_map].fd,
+					  .events = POLLIN };
+		map[n++] = -3;
 	}
 	n = open_timers(r, pfd, map, n);
 	if (n < 0) {
@@ -351,6 +358,8 @@ int loop_run(struct runner *r)
 				handle_signals(r);
 			else if (map[i] == -2)
 				r->exiting = true;
+			else if (map[i] == -3)
+				continue;
 			else
 				fire_timer(r, map[i]);
 		}

@@ -22,6 +22,7 @@
 #include "config.h"
 #include "ring.h"
 #include "runner.h"
+#include "symbols.h"
 
 static void usage(FILE *f)
 {
@@ -275,6 +276,7 @@ static void teardown(struct runner *r)
 	tier_release(r);
 	object_close(r);
 	output_close(r);
+	symbolizer_free(r->sym);
 	if (r->signal_fd >= 0)
 		close(r->signal_fd);
 	for (int i = 0; i < r->opt.n_gopts; i++)
@@ -302,6 +304,7 @@ int main(int argc, char **argv)
 		r.failed = true;
 	else
 		run(&r);
+	symbolize_report(&r);
 	if (r.obj)
 		summary_print(&r);
 	teardown(&r);

@@ -16,6 +16,7 @@
 
 #include "ring.h"
 #include "runner.h"
+#include "symbols.h"
 
 int output_open(struct runner *r)
 {
@@ -235,7 +236,11 @@ static int record_printf(struct runner *r, const struct bo_record *h,
 			 const uint8_t *p, const uint8_t *end)
 {
 	struct fmt_arg args[64];
+	/* strings with symbol tokens (symname() in a kernel probe), named */
+	struct strbuf named[64] = { 0 };
+	size_t msl = r->meta.header.maxstringlen;
 	const struct fmt *f;
+	int rc = 0;
 
 	if (h->id >= r->meta.n_formats)
 		return -1;
@@ -252,14 +257,23 @@ static int record_printf(struct runner *r, const struct bo_record *h,
 			memcpy(&args[i].l, p, 8);
 			p += 8;
 		} else if (take_string(&p, end, &args[i].s, &args[i].len)) {
-			return -1;
+			rc = -1;
+			goto out;
+		} else if (symbolize_expand(r, &named[i], args[i].s,
+					    args[i].len, msl ? msl - 1 : 0)) {
+			args[i].s = named[i].data;
+			args[i].len = named[i].len;
 		}
 	}
 	strbuf_reset(&r->line);
 	if (fmt_format(&r->line, f, args, f->nargs, FMT_PRINT_LIMIT) < 0)
-		return -1;
-	output_text(r, r->line.data, r->line.len);
-	return 0;
+		rc = -1;
+	else
+		output_text(r, r->line.data, r->line.len);
+out:
+	for (size_t i = 0; i < f->nargs; i++)
+		strbuf_release(&named[i]);
+	return rc;
 }
 
 static int record_error(struct runner *r, const struct bo_record *h,
@@ -350,6 +364,18 @@ static int record_print_stats(struct runner *r, const struct bo_record *h,
 	return 0;
 }
 
+/* A user symbol token was made: read the process's mappings while it lives */
+static int record_pid(struct runner *r, const uint8_t *p, const uint8_t *end)
+{
+	uint64_t pid;
+
+	if (end - p < 8)
+		return -1;
+	memcpy(&pid, p, 8);
+	symbolize_note_pid(r, (pid_t)pid);
+	return 0;
+}
+
 int output_record(struct runner *r, const void *data, size_t len)
 {
 	struct bo_record hdr = { 0 }, *h = &hdr;	/* data may be unaligned */
@@ -379,6 +405,12 @@ int output_record(struct runner *r, const void *data, size_t len)
 		break;
 	case BO_REC_PRINT_STATS:
 		rc = record_print_stats(r, h, p, end);
+		break;
+	case BO_REC_STACK:
+		rc = symbolize_stack_record(r, h->id, p, end);
+		break;
+	case BO_REC_PID:
+		rc = record_pid(r, p, end);
 		break;
 	default:
 		rc = -1;

@@ -13,6 +13,7 @@
  *	aggr.c		sorted foreach snapshots, statistics
  *	loop.c		signals, timers, -c, -T: the event loop
  *	summary.c	unread globals, the end-of-run summary
+ *	ksyms.c, usyms.c, symbolize.c	naming addresses (symbols.h)
  */
 #ifndef STAPBPF_RUN_RUNNER_H
 #define STAPBPF_RUN_RUNNER_H
@@ -109,6 +110,7 @@ struct rglobal {
 struct mapcache;
 struct aggr_iter;
 struct tier_state;
+struct symbolizer;
 
 struct runner {
 	struct options opt;
@@ -145,6 +147,7 @@ struct runner {
 
 	FILE *out;
 	struct strbuf line;		/* scratch for one record */
+	struct symbolizer *sym;		/* symbols.h; NULL until needed */
 
 	struct timespec t0;		/* start, for -v */
 

@@ -24,6 +24,7 @@
 #include "interp.h"
 #include "relocate.h"
 #include "runner.h"
+#include "symbols.h"
 
 #define RH_SLOT		400	/* above every kernel helper id */
 #define RH_COUNT	16
@@ -606,6 +607,30 @@ static uint64_t h_task(struct interp_ctx *c, uint64_t what, uint64_t buf,
 	return 0;
 }
 
+/* symname() and the like in the runner tier: the token, named at once */
+static uint64_t h_symbols(struct interp_ctx *c, uint64_t dst, uint64_t src,
+			  uint64_t size, uint64_t a4, uint64_t a5)
+{
+	struct strbuf sb = STRBUF_INIT;
+	size_t len, n;
+	const char *s = interp_str(c, src, size, &len);
+	char *d = size ? interp_mem(c, dst, size, true) : NULL;
+
+	(void)a4, (void)a5;
+	if (!s || !d)
+		return (uint64_t)-EFAULT;
+	before_output(R(c));	/* the pids of pending records first */
+	if (symbolize_expand(R(c), &sb, s, len, size - 1)) {
+		s = sb.data;
+		len = sb.len;
+	}
+	n = len < size - 1 ? len : size - 1;
+	memmove(d, s, n);
+	d[n] = '\0';
+	strbuf_release(&sb);
+	return n;
+}
+
 #define RH(id) (RH_SLOT + (id) - BO_RH_BASE)
 
 static const struct interp_helper helpers[N_HELPERS] = {
@@ -643,9 +668,10 @@ static const struct interp_helper helpers[N_HELPERS] = {
 	[RH(BO_RH_EXIT)] = { h_exit, "exit" },
 	[RH(BO_RH_SPRINT_STATS)] = { h_sprint_stats, "sprint_stats" },
 	[RH(BO_RH_TASK)] = { h_task, "task" },
+	[RH(BO_RH_SYMBOLS)] = { h_symbols, "symbols" },
 };
 
-_Static_assert(BO_RH_TASK - BO_RH_BASE < RH_COUNT,
+_Static_assert(BO_RH_SYMBOLS - BO_RH_BASE < RH_COUNT,
 	       "RH_COUNT too small");
 
 static int reloc_map(void *user, const char *name, int32_t *idx)

@@ -178,6 +178,8 @@ static struct cg_val runtime_call(struct cg *cg, struct expr *e,
 
 	if (!strcmp(rt, "bstap_pp"))
 		return str(cg_literal(cg, cg->fn->point->text));
+	if (!strncmp(rt, "bstap_stk_", 10))
+		return cg_stack_call(cg, e, rt);
 	if (!strcmp(rt, "bstap_exit"))
 		return exit_call(cg);
 	if (!strcmp(rt, "bstap_abort")) {

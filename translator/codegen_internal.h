@@ -15,6 +15,7 @@
  *	codegen_core.c		kernel memory through CO-RE, @cast
  *	codegen_uprobe.c	uprobes and USDT: registers, file offsets
  *	codegen_hist.c		histogram layouts (runtime/hist.c)
+ *	codegen_stack.c		stacks and symbols (tapsets/stacks.stp)
  *	bo_writer.c		the .bstap.meta section
  *
  * Choices, where stap or the design left them open:
@@ -355,6 +356,10 @@ bool cg_file_offset(struct cg *cg, const char *path, uint64_t addr,
 		    uint64_t *off, struct src_loc loc);
 bool cg_data_offset(struct cg *cg, const char *path, uint64_t addr,
 		    uint64_t *off, struct src_loc loc);
+
+/* ------------------------------------------------- codegen_stack.c */
+/* backtrace(), symname()...: the @runtime("bstap_stk_*") functions */
+struct cg_val cg_stack_call(struct cg *cg, struct expr *e, const char *rt);
 
 /* -------------------------------------------------- codegen_hist.c */
 int cg_hist_buckets(int linear, int64_t lo, int64_t hi, int64_t step,

@@ -1,0 +1,312 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * stap's text for addresses: print_backtrace() records, and the symbol
+ * tokens (bo_format.h) that symname(), sprint_ubacktrace() and the rest
+ * leave in strings, expanded wherever the runner prints a string.
+ *
+ * The forms follow stap's runtime (_stp_snprint_addr):
+ *   print_backtrace line   " 0x%016llx : name+0xoff/0xsize [module]\n"
+ *   sprint_backtrace line  "name+0xoff [module]\n"
+ *   symdata                "name+0xoff/0xsize [module]"
+ *   symname                "name"
+ * an address without a symbol but in a known module prints as
+ * "0x%016llx [module+0xoff]", one in nothing known as "0x%016llx".
+ *
+ * C++ names are demangled with __cxa_demangle from libstdc++.so.6, opened
+ * with dlopen() the first time a mangled name is printed: no build or
+ * link dependency, and no cost for C programs. Without libstdc++ the
+ * mangled name is printed.
+ */
+#define _GNU_SOURCE
+#include <dlfcn.h>
+#include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "runner.h"
+#include "symbols.h"
+
+typedef char *(*demangle_fn)(const char *name, char *buf, size_t *len,
+			     int *status);
+
+struct symbolizer {
+	struct ksyms *kernel;
+	bool kernel_tried;
+	struct usyms *user;
+	void *cxx;
+	demangle_fn demangle;
+	bool cxx_tried;
+	uint64_t unnamed_user;	/* frames of processes gone unseen */
+	uint64_t kernel_missing;	/* kernel frames, no kallsyms */
+};
+
+enum {
+	F_OFFSET = 1,		/* +0xoff */
+	F_SIZE = 2,		/* /0xsize */
+	F_MODULE = 4,		/* [module] */
+	F_HEX = 8,		/* "0x... : " in front */
+	F_LINE = 16,		/* " " in front, "\n" behind */
+	F_EMPTY = 32,		/* "" instead of the address when unknown */
+};
+
+static struct symbolizer *sym(struct runner *r)
+{
+	if (!r->sym)
+		r->sym = calloc(1, sizeof(*r->sym));
+	return r->sym;
+}
+
+void symbolizer_free(struct symbolizer *s)
+{
+	if (!s)
+		return;
+	ksyms_free(s->kernel);
+	usyms_free(s->user);
+	if (s->cxx)
+		dlclose(s->cxx);
+	free(s);
+}
+
+static bool lookup(struct runner *r, bool user, pid_t pid, uint64_t addr,
+		   struct sym_info *si)
+{
+	struct symbolizer *s = sym(r);
+
+	memset(si, 0, sizeof(*si));
+	if (!s)
+		return false;
+	if (!user) {
+		if (!s->kernel_tried) {
+			s->kernel_tried = true;
+			s->kernel = ksyms_load(NULL);
+			if (!s->kernel)
+				runner_warn(r, "cannot read kernel symbols "
+					    "(/proc/kallsyms): kernel "
+					    "addresses print in hex");
+		}
+		if (!s->kernel)
+			s->kernel_missing++;
+		return ksyms_lookup(s->kernel, addr, si);
+	}
+	if (!s->user)
+		s->user = usyms_new();
+	if (pid <= 0)
+		pid = r->opt.target > 0 ? r->opt.target :
+		      r->child > 0 ? r->child : usyms_last_pid(s->user);
+	if (usyms_lookup(s->user, pid, addr, si))
+		return true;
+	if (usyms_note_pid(s->user, pid))
+		s->unnamed_user++;
+	return false;
+}
+
+static void add_name(struct runner *r, struct strbuf *sb, const char *name)
+{
+	struct symbolizer *s = sym(r);
+	char *d;
+	int status = -1;
+
+	if (name[0] == '_' && name[1] == 'Z' && s && !s->cxx_tried) {
+		s->cxx_tried = true;
+		s->cxx = dlopen("libstdc++.so.6", RTLD_LAZY | RTLD_LOCAL);
+		if (s->cxx)
+			s->demangle = (demangle_fn)dlsym(s->cxx,
+							 "__cxa_demangle");
+	}
+	if (name[0] == '_' && name[1] == 'Z' && s && s->demangle) {
+		d = s->demangle(name, NULL, NULL, &status);
+		if (d && !status) {
+			strbuf_addstr(sb, d);
+			free(d);
+			return;
+		}
+		free(d);
+	}
+	strbuf_addstr(sb, name);
+}
+
+/* One address in the form flags ask for. */
+static void add_addr(struct runner *r, struct strbuf *sb, bool user,
+		     pid_t pid, uint64_t addr, int flags)
+{
+	struct sym_info si;
+	bool known = addr && lookup(r, user, pid, addr, &si);
+
+	if (flags & F_LINE)
+		strbuf_addch(sb, ' ');
+	if (known && si.name) {
+		if (flags & F_HEX)
+			strbuf_addf(sb, "0x%016" PRIx64 " : ", addr);
+		add_name(r, sb, si.name);
+		if (flags & F_OFFSET)
+			strbuf_addf(sb, "+0x%" PRIx64, si.offset);
+		if (flags & F_SIZE)
+			strbuf_addf(sb, "/0x%" PRIx64, si.size);
+		if (flags & F_MODULE)
+			strbuf_addf(sb, " [%s]", si.module);
+	} else if (flags & F_EMPTY) {
+		/* probefunc(): "" */
+	} else if (known && si.module && (flags & F_MODULE)) {
+		strbuf_addf(sb, "0x%016" PRIx64 " [%s+0x%" PRIx64 "]", addr,
+			    si.module, si.module_offset);
+	} else {
+		strbuf_addf(sb, "0x%016" PRIx64, addr);
+	}
+	if (flags & F_LINE)
+		strbuf_addch(sb, '\n');
+}
+
+int symbolize_stack_record(struct runner *r, uint32_t flags,
+			   const uint8_t *p, const uint8_t *end)
+{
+	uint32_t pid, n;
+	struct strbuf sb = STRBUF_INIT;
+	bool user = flags & BO_STACK_USER;
+
+	if (end - p < 8)
+		return -1;
+	memcpy(&pid, p, 4);
+	memcpy(&n, p + 4, 4);
+	p += 8;
+	if (n > BO_MAXBACKTRACE || (size_t)(end - p) < (size_t)n * 8)
+		return -1;
+	if (user && n && sym(r)) {
+		if (!r->sym->user)
+			r->sym->user = usyms_new();
+		usyms_note_pid(r->sym->user, (pid_t)pid);
+	}
+	for (uint32_t i = 0; i < n; i++) {
+		uint64_t a;
+
+		memcpy(&a, p + 8 * i, 8);
+		add_addr(r, &sb, user, (pid_t)pid, a,
+			 F_LINE | F_HEX | F_OFFSET | F_SIZE | F_MODULE);
+	}
+	output_text(r, sb.data, sb.len);
+	strbuf_release(&sb);
+	return 0;
+}
+
+void symbolize_note_pid(struct runner *r, pid_t pid)
+{
+	if (!sym(r))
+		return;
+	if (!r->sym->user)
+		r->sym->user = usyms_new();
+	usyms_note_pid(r->sym->user, pid);
+}
+
+/* The form of each token kind; false for a kind this runner lacks. */
+static bool kind_form(char kind, bool *user, bool *list, int *flags)
+{
+	*user = kind >= 'A' && kind <= 'Z';
+	*list = false;
+	switch (kind) {
+	case BO_SYM_NAME:
+	case BO_SYM_USER_NAME:
+		*flags = 0;
+		return true;
+	case BO_SYM_DATA:
+	case BO_SYM_USER_DATA:
+		*flags = F_OFFSET | F_SIZE | F_MODULE;
+		return true;
+	case BO_SYM_STACK:
+	case BO_SYM_USER_STACK:
+		*list = true;
+		*flags = F_OFFSET | F_MODULE;
+		return true;
+	case BO_SYM_LINES:
+	case BO_SYM_USER_LINES:
+		*list = true;
+		*flags = F_LINE | F_HEX | F_OFFSET | F_SIZE | F_MODULE;
+		return true;
+	case BO_SYM_FUNC:
+		*flags = F_EMPTY;
+		return true;
+	default:
+		return false;
+	}
+}
+
+/*
+ * One token, s pointing past its opening mark; returns its length
+ * (through the closing mark, or to the end when the string was cut).
+ */
+static size_t expand_token(struct runner *r, struct strbuf *out,
+			   const char *s, size_t len)
+{
+	const char *end = memchr(s, BO_SYM_MARK, len);
+	size_t n = end ? (size_t)(end - s) + 1 : len;
+	const char *p = s + 1, *stop = s + (end ? n - 1 : n);
+	bool user, list, first = true;
+	int flags;
+	char *e;
+	long pid;
+
+	if (!len || !kind_form(s[0], &user, &list, &flags))
+		return n;
+	pid = strtol(p, &e, 10);
+	if (e >= stop || *e != ';')
+		return n;
+	p = e + 1;
+	while (p < stop) {
+		uint64_t a;
+
+		while (p < stop && *p == ' ')
+			p++;
+		if (p >= stop)
+			break;
+		a = strtoull(p, &e, 16);
+		if (e == p || e > stop)
+			break;
+		p = e;
+		if (!first && !list)
+			break;
+		add_addr(r, out, user, (pid_t)pid, a, flags);
+		if (list && !(flags & F_LINE))
+			strbuf_addch(out, '\n');
+		first = false;
+	}
+	return n;
+}
+
+bool symbolize_expand(struct runner *r, struct strbuf *out, const char *s,
+		      size_t len, size_t maxlen)
+{
+	const char *m = memchr(s, BO_SYM_MARK, len);
+
+	if (!m)
+		return false;
+	strbuf_reset(out);
+	while (m) {
+		strbuf_add(out, s, (size_t)(m - s));
+		len -= (size_t)(m - s) + 1;
+		s = m + 1;
+		{
+			size_t used = expand_token(r, out, s, len);
+
+			s += used;
+			len -= used;
+		}
+		m = memchr(s, BO_SYM_MARK, len);
+	}
+	strbuf_add(out, s, len);
+	if (maxlen && out->len > maxlen) {
+		out->len = maxlen;
+		out->data[maxlen] = '\0';
+	}
+	return true;
+}
+
+void symbolize_report(struct runner *r)
+{
+	struct symbolizer *s = r->sym;
+
+	if (!s)
+		return;
+	if (s->unnamed_user)
+		runner_warn(r, "%" PRIu64 " user addresses could not be "
+			    "named: their process was gone before the "
+			    "runner could read its mappings",
+			    s->unnamed_user);
+}
