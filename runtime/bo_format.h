@@ -241,10 +241,12 @@ enum bo_record_kind {
 	/* warn("msg"): the message (u32 length + bytes) as for PRINTF */
 	BO_REC_WARN = 5,
 	/* print_backtrace()/print_ubacktrace(): id = BO_STACK_* flags;
-	 * payload: u32 pid, u32 frames, then the addresses (u64 each) */
+	 * payload: u32 pid, u32 frames, u32 build-id frames, u32 pad,
+	 * BO_MAXBACKTRACE u64 addresses; user stacks then BO_MAXBACKTRACE
+	 * struct bo_stack_build_id (at BO_STACK_BUILD_IDS) */
 	BO_REC_STACK = 6,
-	/* a user symbol token was made for this process: payload u64 pid;
-	 * the runner reads its mappings now, while it lives */
+	/* a user symbol token was made in this process: a BO_REC_STACK
+	 * payload the runner learns from (mappings, build-ids), no output */
 	BO_REC_PID = 7,
 };
 
@@ -252,6 +254,14 @@ enum bo_record_kind {
 
 /* Frames a stack capture keeps (stap's MAXBACKTRACE). */
 #define BO_MAXBACKTRACE	20
+#define BO_STACK_BUILD_IDS	(16 + BO_MAXBACKTRACE * 8)	/* payload offset */
+
+/* The kernel's struct bpf_stack_build_id (BPF_F_USER_BUILD_ID) */
+struct bo_stack_build_id {
+	int32_t status;		/* 1: build_id and offset valid, 2: ip only */
+	uint8_t build_id[20];
+	uint64_t offset;	/* in the file; or the ip when status is 2 */
+};
 
 /*
  * Symbol tokens. A kernel probe cannot name an address: symname(),

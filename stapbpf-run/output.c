@@ -364,18 +364,6 @@ static int record_print_stats(struct runner *r, const struct bo_record *h,
 	return 0;
 }
 
-/* A user symbol token was made: read the process's mappings while it lives */
-static int record_pid(struct runner *r, const uint8_t *p, const uint8_t *end)
-{
-	uint64_t pid;
-
-	if (end - p < 8)
-		return -1;
-	memcpy(&pid, p, 8);
-	symbolize_note_pid(r, (pid_t)pid);
-	return 0;
-}
-
 int output_record(struct runner *r, const void *data, size_t len)
 {
 	struct bo_record hdr = { 0 }, *h = &hdr;	/* data may be unaligned */
@@ -407,10 +395,8 @@ int output_record(struct runner *r, const void *data, size_t len)
 		rc = record_print_stats(r, h, p, end);
 		break;
 	case BO_REC_STACK:
-		rc = symbolize_stack_record(r, h->id, p, end);
-		break;
 	case BO_REC_PID:
-		rc = record_pid(r, p, end);
+		rc = symbolize_stack_record(r, h->kind, h->id, p, end);
 		break;
 	default:
 		rc = -1;

@@ -37,7 +37,6 @@ struct symbolizer {
 	demangle_fn demangle;
 	bool cxx_tried;
 	uint64_t unnamed_user;	/* frames of processes gone unseen */
-	uint64_t kernel_missing;	/* kernel frames, no kallsyms */
 };
 
 enum {
@@ -67,6 +66,42 @@ void symbolizer_free(struct symbolizer *s)
 	free(s);
 }
 
+/*
+ * The user symbol tables, created on first use with the files a
+ * build-id may name: the probed binaries and the runner's own libraries
+ * (the C library and loader every process maps).
+ */
+static struct usyms *user_syms(struct runner *r)
+{
+	struct symbolizer *s = sym(r);
+	char line[4096 + 128];
+	FILE *f;
+
+	if (!s || s->user)
+		return s ? s->user : NULL;
+	s->user = usyms_new();
+	if (!s->user)
+		return NULL;
+	for (uint32_t i = 0; i < r->meta.n_probes; i++)
+		if (r->meta.probes[i].kind == BO_PROBE_UPROBE ||
+		    r->meta.probes[i].kind == BO_PROBE_USDT)
+			usyms_add_candidate(s->user,
+					    bo_str(&r->meta,
+						   r->meta.probes[i].path));
+	f = fopen("/proc/self/maps", "re");
+	while (f && fgets(line, sizeof(line), f)) {
+		char *path = strchr(line, '/');
+
+		if (path && strstr(line, " r-xp ")) {
+			path[strcspn(path, "\n")] = '\0';
+			usyms_add_candidate(s->user, path);
+		}
+	}
+	if (f)
+		fclose(f);
+	return s->user;
+}
+
 static bool lookup(struct runner *r, bool user, pid_t pid, uint64_t addr,
 		   struct sym_info *si)
 {
@@ -84,12 +119,10 @@ static bool lookup(struct runner *r, bool user, pid_t pid, uint64_t addr,
 					    "(/proc/kallsyms): kernel "
 					    "addresses print in hex");
 		}
-		if (!s->kernel)
-			s->kernel_missing++;
 		return ksyms_lookup(s->kernel, addr, si);
 	}
-	if (!s->user)
-		s->user = usyms_new();
+	if (!user_syms(r))
+		return false;
 	if (pid <= 0)
 		pid = r->opt.target > 0 ? r->opt.target :
 		      r->child > 0 ? r->child : usyms_last_pid(s->user);
@@ -156,44 +189,50 @@ static void add_addr(struct runner *r, struct strbuf *sb, bool user,
 		strbuf_addch(sb, '\n');
 }
 
-int symbolize_stack_record(struct runner *r, uint32_t flags,
+int symbolize_stack_record(struct runner *r, uint32_t kind, uint32_t flags,
 			   const uint8_t *p, const uint8_t *end)
 {
-	uint32_t pid, n;
+	uint32_t pid, n, nb;
 	struct strbuf sb = STRBUF_INIT;
 	bool user = flags & BO_STACK_USER;
+	struct usyms *u = user ? user_syms(r) : NULL;
+	size_t need = user ? BO_STACK_BUILD_IDS +
+		      BO_MAXBACKTRACE * sizeof(struct bo_stack_build_id) :
+		      BO_STACK_BUILD_IDS;
 
-	if (end - p < 8)
+	if ((size_t)(end - p) < need)
 		return -1;
 	memcpy(&pid, p, 4);
 	memcpy(&n, p + 4, 4);
-	p += 8;
-	if (n > BO_MAXBACKTRACE || (size_t)(end - p) < (size_t)n * 8)
+	memcpy(&nb, p + 8, 4);
+	if (n > BO_MAXBACKTRACE || nb > BO_MAXBACKTRACE)
 		return -1;
-	if (user && n && sym(r)) {
-		if (!r->sym->user)
-			r->sym->user = usyms_new();
-		usyms_note_pid(r->sym->user, (pid_t)pid);
+	if (u && n) {
+		usyms_note_pid(u, (pid_t)pid);	/* while it lives */
+		for (uint32_t i = 0; i < n && i < nb; i++) {
+			struct bo_stack_build_id b;
+			uint64_t ip;
+
+			memcpy(&b, p + BO_STACK_BUILD_IDS + i * sizeof(b),
+			       sizeof(b));
+			memcpy(&ip, p + 16 + 8 * i, 8);
+			if (b.status == 1)
+				usyms_learn(u, (pid_t)pid, ip, b.build_id,
+					    b.offset);
+		}
 	}
+	if (kind != BO_REC_STACK)
+		return 0;
 	for (uint32_t i = 0; i < n; i++) {
 		uint64_t a;
 
-		memcpy(&a, p + 8 * i, 8);
+		memcpy(&a, p + 16 + 8 * i, 8);
 		add_addr(r, &sb, user, (pid_t)pid, a,
 			 F_LINE | F_HEX | F_OFFSET | F_SIZE | F_MODULE);
 	}
 	output_text(r, sb.data, sb.len);
 	strbuf_release(&sb);
 	return 0;
-}
-
-void symbolize_note_pid(struct runner *r, pid_t pid)
-{
-	if (!sym(r))
-		return;
-	if (!r->sym->user)
-		r->sym->user = usyms_new();
-	usyms_note_pid(r->sym->user, pid);
 }
 
 /* The form of each token kind; false for a kind this runner lacks. */

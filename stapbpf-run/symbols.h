@@ -49,16 +49,19 @@ bool usyms_lookup(struct usyms *u, pid_t pid, uint64_t addr,
 		  struct sym_info *out);
 /* The pid seen last (usyms_note_pid), for runner-tier lookups. */
 pid_t usyms_last_pid(const struct usyms *u);
+/* A frame of pid that BPF named by build-id and file offset. */
+void usyms_learn(struct usyms *u, pid_t pid, uint64_t ip,
+		 const unsigned char *build_id, uint64_t offset);
+/* A file that may be the one of a build-id (probed binaries...). */
+void usyms_add_candidate(struct usyms *u, const char *path);
 
 /* symbolize.c */
 struct runner;
 struct symbolizer;
 void symbolizer_free(struct symbolizer *s);
-/* print_backtrace()/print_ubacktrace() records */
-int symbolize_stack_record(struct runner *r, uint32_t flags,
+/* BO_REC_STACK (printed) and BO_REC_PID (learned from) records */
+int symbolize_stack_record(struct runner *r, uint32_t kind, uint32_t flags,
 			   const uint8_t *p, const uint8_t *end);
-/* A process that made a user symbol token: read its mappings now. */
-void symbolize_note_pid(struct runner *r, pid_t pid);
 /*
  * s (len bytes) with its symbol tokens expanded into out, at most
  * maxlen bytes (0: no limit). Returns false (out untouched) when s has

@@ -12,6 +12,14 @@
  * are shared between processes by build-id (by device and inode when they
  * have none): a binary rebuilt under the same path is another file.
  *
+ * A process may still exit before the runner gets to it. User stack
+ * records therefore also carry each frame's build-id and file offset
+ * (BPF_F_USER_BUILD_ID), learned here (usyms_learn): the file is then
+ * found by its build-id among the files already read, the probed
+ * binaries and the runner's own libraries (usyms_add_candidate), and a
+ * learned frame also tells where its file was mapped, for other
+ * addresses of the same file.
+ *
  * A file's table is .symtab, else .dynsym: functions and objects with an
  * address. An address maps to the file offset through its mapping, and
  * the offset to the ELF address through the PT_LOAD headers.
@@ -25,12 +33,14 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/sysmacros.h>
 #include <unistd.h>
 
 #include "symbols.h"
 
 #define MAX_PROCS 4096		/* past this, the oldest are forgotten */
 #define MAX_REREADS 8		/* maps re-read on a miss (dlopen), per pid */
+#define MAX_LEARNED 256		/* build-id frames kept per pid */
 
 struct usym {
 	uint64_t addr, size;
@@ -57,11 +67,22 @@ struct umap {
 	struct ufile *file;
 };
 
+/* A frame BPF named by build-id and file offset. */
+struct learned {
+	uint64_t ip, offset;
+	unsigned char build_id[20];
+	struct ufile *file;	/* once found */
+	bool tried;
+};
+
 struct uproc {
 	pid_t pid;
 	struct umap *maps;
 	size_t n;
 	int rereads;
+	bool gone;		/* its mappings could not be read */
+	struct learned *learned;
+	size_t nlearned;
 };
 
 struct usyms {
@@ -70,6 +91,8 @@ struct usyms {
 	struct uproc *procs;
 	size_t nprocs;
 	pid_t last;
+	char **candidates;	/* paths that may hold a build-id */
+	size_t ncandidates;
 };
 
 struct usyms *usyms_new(void)
@@ -94,8 +117,13 @@ void usyms_free(struct usyms *u)
 		return;
 	for (size_t i = 0; i < u->nfiles; i++)
 		file_free(u->files[i]);
-	for (size_t i = 0; i < u->nprocs; i++)
+	for (size_t i = 0; i < u->nprocs; i++) {
 		free(u->procs[i].maps);
+		free(u->procs[i].learned);
+	}
+	for (size_t i = 0; i < u->ncandidates; i++)
+		free(u->candidates[i]);
+	free(u->candidates);
 	free(u->files);
 	free(u->procs);
 	free(u);
@@ -324,7 +352,7 @@ static void read_map_line(struct usyms *u, struct uproc *p, char *line)
 		return;
 	line[strcspn(line, "\n")] = '\0';
 	f = file_of(u, p->pid, start, end,
-		    (uint64_t)major << 32 | minor, ino, line + path_at);
+		    (uint64_t)makedev(major, minor), ino, line + path_at);
 	if (!f)
 		return;
 	v = realloc(p->maps, (p->n + 1) * sizeof(*v));
@@ -359,17 +387,11 @@ static int read_maps(struct usyms *u, struct uproc *p)
 	return 0;
 }
 
-int usyms_note_pid(struct usyms *u, pid_t pid)
+static struct uproc *new_proc(struct usyms *u, pid_t pid)
 {
-	struct uproc *p;
-
-	if (!u || pid <= 0)
-		return -1;
-	u->last = pid;
-	if (proc_of(u, pid))
-		return 0;
 	if (u->nprocs == MAX_PROCS) {
 		free(u->procs[0].maps);
+		free(u->procs[0].learned);
 		memmove(u->procs, u->procs + 1,
 			(u->nprocs - 1) * sizeof(*u->procs));
 		u->nprocs--;
@@ -378,15 +400,105 @@ int usyms_note_pid(struct usyms *u, pid_t pid)
 					  (u->nprocs + 1) * sizeof(*v));
 
 		if (!v)
-			return -1;
+			return NULL;
 		u->procs = v;
 	}
-	p = &u->procs[u->nprocs];
-	*p = (struct uproc){ .pid = pid };
-	if (read_maps(u, p))
-		return -1;	/* gone: not kept, a later record may retry */
-	u->nprocs++;
-	return 0;
+	u->procs[u->nprocs] = (struct uproc){ .pid = pid };
+	return &u->procs[u->nprocs++];
+}
+
+int usyms_note_pid(struct usyms *u, pid_t pid)
+{
+	struct uproc *p;
+
+	if (!u || pid <= 0)
+		return -1;
+	u->last = pid;
+	p = proc_of(u, pid);
+	if (p)
+		return p->gone ? -1 : 0;
+	p = new_proc(u, pid);
+	if (!p)
+		return -1;
+	p->gone = read_maps(u, p) != 0;
+	return p->gone ? -1 : 0;
+}
+
+void usyms_learn(struct usyms *u, pid_t pid, uint64_t ip,
+		 const unsigned char *build_id, uint64_t offset)
+{
+	struct uproc *p = u ? proc_of(u, pid) : NULL;
+	struct learned *v;
+
+	if (!p && u && pid > 0)
+		p = new_proc(u, pid);
+	if (!p || p->nlearned >= MAX_LEARNED)
+		return;
+	for (size_t i = 0; i < p->nlearned; i++)
+		if (p->learned[i].ip == ip)
+			return;
+	v = realloc(p->learned, (p->nlearned + 1) * sizeof(*v));
+	if (!v)
+		return;
+	p->learned = v;
+	v[p->nlearned] = (struct learned){ .ip = ip, .offset = offset };
+	memcpy(v[p->nlearned].build_id, build_id, 20);
+	p->nlearned++;
+}
+
+void usyms_add_candidate(struct usyms *u, const char *path)
+{
+	char **v;
+
+	if (!u || !path || path[0] != '/')
+		return;
+	for (size_t i = 0; i < u->ncandidates; i++)
+		if (!strcmp(u->candidates[i], path))
+			return;
+	v = realloc(u->candidates, (u->ncandidates + 1) * sizeof(*v));
+	if (!v)
+		return;
+	u->candidates = v;
+	v[u->ncandidates] = strdup(path);
+	if (v[u->ncandidates])
+		u->ncandidates++;
+}
+
+static bool same_build_id(const struct ufile *f, const unsigned char *b)
+{
+	char hex[41];
+
+	for (int i = 0; i < 20; i++)
+		sprintf(hex + 2 * i, "%02x", b[i]);
+	return f->build_id[0] && !strncmp(f->build_id, hex,
+					  strlen(f->build_id));
+}
+
+/* The file with this build-id: one read already, else a candidate. */
+static struct ufile *file_by_build_id(struct usyms *u,
+				      const unsigned char *b)
+{
+	struct stat st;
+
+	for (size_t i = 0; i < u->nfiles; i++)
+		if (same_build_id(u->files[i], b))
+			return u->files[i];
+	for (size_t i = 0; i < u->ncandidates; i++) {
+		struct ufile *f;
+
+		if (stat(u->candidates[i], &st))
+			continue;
+		f = file_of(u, 0, 0, 0, (uint64_t)st.st_dev, st.st_ino,
+			    u->candidates[i]);
+		if (!f) {	/* not an ELF file: never again */
+			free(u->candidates[i]);
+			u->candidates[i--] = u->candidates[--u->ncandidates];
+			continue;
+		}
+		if (same_build_id(f, b))
+			return f;
+	}
+	return NULL;
 }
 
 static const struct usym *find_symbol(const struct ufile *f, uint64_t a)
@@ -420,26 +532,86 @@ static const struct umap *map_of(const struct uproc *p, uint64_t addr)
 	return NULL;
 }
 
+/* The symbol at file offset off of f, into out (name NULL if none). */
+static void name_offset(const struct ufile *f, uint64_t off,
+			struct sym_info *out)
+{
+	for (size_t i = 0; i < f->nloads; i++) {
+		const struct load *l = &f->loads[i];
+		const struct usym *s;
+
+		if (off < l->offset || off >= l->offset + l->filesz)
+			continue;
+		s = find_symbol(f, off - l->offset + l->vaddr);
+		if (!s)
+			return;
+		out->name = f->names + s->name;
+		out->offset = off - l->offset + l->vaddr - s->addr;
+		out->size = s->size;
+		return;
+	}
+}
+
+static bool in_file(const struct ufile *f, uint64_t off)
+{
+	for (size_t i = 0; i < f->nloads; i++)
+		if (off >= f->loads[i].offset &&
+		    off < f->loads[i].offset + f->loads[i].filesz)
+			return true;
+	return false;
+}
+
+/*
+ * A process whose mappings were not read: the frames BPF named by
+ * build-id, the address itself or another of the same file (same load
+ * address: ip - offset).
+ */
+static bool lookup_learned(struct usyms *u, struct uproc *p, uint64_t addr,
+			   struct sym_info *out)
+{
+	for (int pass = 0; pass < 2; pass++) {
+		for (size_t i = 0; i < p->nlearned; i++) {
+			struct learned *l = &p->learned[i];
+			uint64_t off = addr - (l->ip - l->offset);
+
+			if (!l->tried) {
+				l->tried = true;
+				l->file = file_by_build_id(u, l->build_id);
+			}
+			if (!l->file || (pass == 0 && l->ip != addr) ||
+			    !in_file(l->file, off))
+				continue;
+			out->module = l->file->path;
+			out->module_offset = off;
+			name_offset(l->file, off, out);
+			return true;
+		}
+	}
+	return false;
+}
+
 bool usyms_lookup(struct usyms *u, pid_t pid, uint64_t addr,
 		  struct sym_info *out)
 {
 	struct uproc *p;
 	const struct umap *m;
-	const struct usym *s;
-	uint64_t off, base;
+	uint64_t base;
 
 	memset(out, 0, sizeof(*out));
-	if (!u || usyms_note_pid(u, pid))
+	if (!u)
 		return false;
+	usyms_note_pid(u, pid);
 	p = proc_of(u, pid);
+	if (!p)
+		return false;
 	m = map_of(p, addr);
-	if (!m && p->rereads < MAX_REREADS) {	/* dlopen since? */
+	if (!m && !p->gone && p->rereads < MAX_REREADS) { /* dlopen since? */
 		p->rereads++;
 		if (!read_maps(u, p))
 			m = map_of(p, addr);
 	}
 	if (!m)
-		return false;
+		return lookup_learned(u, p, addr, out);
 	base = m->start - m->pgoff;
 	for (size_t i = 0; i < p->n; i++)
 		if (p->maps[i].file == m->file &&
@@ -447,19 +619,6 @@ bool usyms_lookup(struct usyms *u, pid_t pid, uint64_t addr,
 			base = p->maps[i].start - p->maps[i].pgoff;
 	out->module = m->file->path;
 	out->module_offset = addr - base;
-	off = addr - m->start + m->pgoff;
-	for (size_t i = 0; i < m->file->nloads; i++) {
-		const struct load *l = &m->file->loads[i];
-
-		if (off < l->offset || off >= l->offset + l->filesz)
-			continue;
-		s = find_symbol(m->file, off - l->offset + l->vaddr);
-		if (!s)
-			break;
-		out->name = m->file->names + s->name;
-		out->offset = off - l->offset + l->vaddr - s->addr;
-		out->size = s->size;
-		break;
-	}
+	name_offset(m->file, addr - m->start + m->pgoff, out);
 	return true;
 }

@@ -114,22 +114,42 @@ static void sym_open(struct cg *cg, LLVMValueRef dst, int kind)
 	cg_runtime(cg, "bstap_sym_open", cg->void_t, a, 3);
 }
 
+/* Size of a stack record (bo_format.h) */
+static uint32_t stack_record_size(bool user)
+{
+	return 16 + BO_STACK_BUILD_IDS +
+	       (user ? BO_MAXBACKTRACE * sizeof(struct bo_stack_build_id) : 0);
+}
+
+static void send_stack(struct cg *cg, int kind, bool user,
+		       struct src_loc loc)
+{
+	LLVMValueRef a[6];
+
+	a[0] = cg->fn->ctx;
+	a[1] = cg_rec_area(cg);
+	a[2] = cg_i64(cg, kind);
+	a[3] = cg_i64(cg, user);
+	a[4] = cg_i32(cg, (uint32_t)cg->fn->probe_index);
+	a[5] = cg_i32(cg, cg_location(cg, loc, NULL));
+	cg_note_record(cg, stack_record_size(user));
+	cg_runtime(cg, "bstap_send_stack", cg->void_t, a, 6);
+}
+
 /*
- * Closes the token in dst. Kernel tier: a user token tells the runner the
- * pid (it reads the mappings now); runner tier: expanded at once.
+ * Closes the token in dst. Kernel tier: a user token sends the user stack
+ * (BO_REC_PID), from which the runner learns the process's mappings and
+ * build-ids while it lives; runner tier: expanded at once.
  */
-static struct cg_val sym_close(struct cg *cg, LLVMValueRef dst, int kind)
+static struct cg_val sym_close(struct cg *cg, LLVMValueRef dst, int kind,
+			       struct src_loc loc)
 {
 	LLVMValueRef out, a[3];
 
 	cg_runtime(cg, "bstap_sym_close", cg->void_t, &dst, 1);
 	if (kernel_tier(cg)) {
-		if (kind >= 'A' && kind <= 'Z') {
-			a[0] = cg_rec_area(cg);
-			a[1] = cg_i32(cg, (uint32_t)cg->fn->probe_index);
-			cg_note_record(cg, 24);
-			cg_runtime(cg, "bstap_send_pid", cg->void_t, a, 2);
-		}
+		if (kind >= 'A' && kind <= 'Z' && !cg->fn->caller)
+			send_stack(cg, BO_REC_PID, true, loc);
 		return str(dst);
 	}
 	out = empty_slot(cg);
@@ -141,25 +161,27 @@ static struct cg_val sym_close(struct cg *cg, LLVMValueRef dst, int kind)
 }
 
 /* A token naming one address. */
-static struct cg_val sym_of_addr(struct cg *cg, int kind, LLVMValueRef addr)
+static struct cg_val sym_of_addr(struct cg *cg, int kind, LLVMValueRef addr,
+				 struct src_loc loc)
 {
 	LLVMValueRef dst = cg_new_slot(cg);
 
 	sym_open(cg, dst, kind);
 	cg_runtime(cg, "bstap_sym_addr", cg->void_t,
 		   (LLVMValueRef[]){ dst, addr }, 2);
-	return sym_close(cg, dst, kind);
+	return sym_close(cg, dst, kind, loc);
 }
 
 /* A token over a string of hex addresses (backtrace() style). */
-static struct cg_val sym_of_list(struct cg *cg, int kind, LLVMValueRef list)
+static struct cg_val sym_of_list(struct cg *cg, int kind, LLVMValueRef list,
+				 struct src_loc loc)
 {
 	LLVMValueRef dst = cg_new_slot(cg);
 
 	sym_open(cg, dst, kind);
 	cg_runtime(cg, "bstap_append", cg->void_t,
 		   (LLVMValueRef[]){ dst, list }, 2);
-	return sym_close(cg, dst, kind);
+	return sym_close(cg, dst, kind, loc);
 }
 
 /* A token over the current stack. */
@@ -171,7 +193,7 @@ static struct cg_val sym_of_stack(struct cg *cg, int kind, bool user,
 
 	sym_open(cg, dst, kind);
 	append_hex(cg, dst, s, 0, cg_i64(cg, -1));
-	return sym_close(cg, dst, kind);
+	return sym_close(cg, dst, kind, loc);
 }
 
 /* print(s) through a one-string printf record. */
@@ -196,21 +218,13 @@ static void print_string(struct cg *cg, struct cg_val s, struct src_loc loc)
 
 static void print_stack_record(struct cg *cg, bool user, struct src_loc loc)
 {
-	LLVMValueRef a[5];
-
 	if (!kernel_tier(cg))
 		return;		/* no stack in begin/end/timer probes */
 	if (cg->fn->caller) {
 		cg_error(cg, loc, "stacks cannot be taken inside a foreach loop of a kernel probe: take it before the loop");
 		return;
 	}
-	a[0] = cg->fn->ctx;
-	a[1] = cg_rec_area(cg);
-	a[2] = cg_i64(cg, user);
-	a[3] = cg_i32(cg, (uint32_t)cg->fn->probe_index);
-	a[4] = cg_i32(cg, cg_location(cg, loc, NULL));
-	cg_note_record(cg, 16 + 8 + BO_MAXBACKTRACE * 8);
-	cg_runtime(cg, "bstap_send_stack", cg->void_t, a, 5);
+	send_stack(cg, BO_REC_STACK, user, loc);
 }
 
 /* The function named in pp(): function("NAME@file:line") -> NAME. */
@@ -300,23 +314,23 @@ struct cg_val cg_stack_call(struct cg *cg, struct expr *e, const char *rt)
 	if (!strcmp(f, "sprint_ubacktrace"))
 		return sym_of_stack(cg, BO_SYM_USER_STACK, true, loc);
 	if (!strcmp(f, "sprint_stack"))
-		return sym_of_list(cg, BO_SYM_STACK, arg.v);
+		return sym_of_list(cg, BO_SYM_STACK, arg.v, loc);
 	if (!strcmp(f, "sprint_ustack"))
-		return sym_of_list(cg, BO_SYM_USER_STACK, arg.v);
+		return sym_of_list(cg, BO_SYM_USER_STACK, arg.v, loc);
 	if (!strcmp(f, "print_stack") || !strcmp(f, "print_ustack")) {
 		int kind = f[6] == 'u' ? BO_SYM_USER_LINES : BO_SYM_LINES;
 
-		print_string(cg, sym_of_list(cg, kind, arg.v), loc);
+		print_string(cg, sym_of_list(cg, kind, arg.v, loc), loc);
 		return lng(cg_i64(cg, 0));
 	}
 	if (!strcmp(f, "symname"))
-		return sym_of_addr(cg, BO_SYM_NAME, arg.v);
+		return sym_of_addr(cg, BO_SYM_NAME, arg.v, loc);
 	if (!strcmp(f, "symdata"))
-		return sym_of_addr(cg, BO_SYM_DATA, arg.v);
+		return sym_of_addr(cg, BO_SYM_DATA, arg.v, loc);
 	if (!strcmp(f, "usymname"))
-		return sym_of_addr(cg, BO_SYM_USER_NAME, arg.v);
+		return sym_of_addr(cg, BO_SYM_USER_NAME, arg.v, loc);
 	if (!strcmp(f, "usymdata"))
-		return sym_of_addr(cg, BO_SYM_USER_DATA, arg.v);
+		return sym_of_addr(cg, BO_SYM_USER_DATA, arg.v, loc);
 	if (!strcmp(f, "ppfunc"))
 		return str(cg_literal(cg, pp_function(cg)));
 	if (!strcmp(f, "probefunc")) {
@@ -324,7 +338,7 @@ struct cg_val cg_stack_call(struct cg *cg, struct expr *e, const char *rt)
 
 		if (*name || !kernel_tier(cg) || !has_kernel_pc(cg))
 			return str(cg_literal(cg, name));
-		return sym_of_addr(cg, BO_SYM_FUNC, kernel_pc(cg, loc));
+		return sym_of_addr(cg, BO_SYM_FUNC, kernel_pc(cg, loc), loc);
 	}
 	if (!strcmp(f, "addr"))
 		return lng(kernel_pc(cg, loc));

@@ -12,14 +12,15 @@
  *  - symname(), sprint_ubacktrace() and the others that return symbol
  *    text return a symbol token (BO_SYM_MARK ... BO_SYM_MARK) that the
  *    runner expands wherever it prints a string, as it formats printf
- *    records. A user token also sends a BO_REC_PID record, waking the
- *    runner, so that it reads the process's mappings while it lives.
+ *    records. A user token also sends the user stack in a BO_REC_PID
+ *    record, so that the runner can name its addresses (bstap_send_stack).
  */
 
 static long (*bpf_get_stack)(void *ctx, void *buf, u32 size,
 			     u64 flags) = (void *)67;
 
 #define BPF_F_USER_STACK	(1ULL << 8)
+#define BPF_F_USER_BUILD_ID	(1ULL << 11)
 
 /*
  * Up to size bytes of return addresses into buf; the number of frames.
@@ -131,33 +132,35 @@ RT void bstap_sym_close(char *dst)
 }
 
 /*
- * The runner must see a process's mappings while it lives: a small record
- * that wakes it (flags 0), sent with each user symbol token.
+ * A stack record (layout: bo_format.h, BO_REC_STACK): print_backtrace()
+ * and print_ubacktrace() send one of kind BO_REC_STACK; a user symbol
+ * token sends one of kind BO_REC_PID, which the runner does not print but
+ * learns from. User stacks carry each frame's build-id and file offset
+ * too (BPF_F_USER_BUILD_ID), so the runner can name them after the
+ * process is gone, and wake the runner (flags 0) so that it reads the
+ * process's mappings while it lives.
  */
-RT void bstap_send_pid(char *rec, u32 probe)
+RT void bstap_send_stack(void *ctx, char *rec, s64 kind, s64 user,
+			 u32 probe, u32 loc)
 {
-	u32 off = bstap_rec_begin(rec, BO_REC_PID, 0, ~0u);
-
-	*(u64 *)(rec + off) = bpf_get_current_pid_tgid() >> 32;
-	off += 8;
-	bstap_rec_send(rec, off, probe, 0);
-}
-
-/*
- * print_backtrace() / print_ubacktrace(): a BO_REC_STACK record, id the
- * BO_STACK_* flags, payload: u32 pid, u32 frames, the addresses. Woken
- * at once for user stacks, so the mappings are read in time.
- */
-RT void bstap_send_stack(void *ctx, char *rec, s64 user, u32 probe,
-			 u32 loc)
-{
-	u32 off = bstap_rec_begin(rec, BO_REC_STACK,
-				  user ? BO_STACK_USER : 0, loc);
-	s64 n = bstap_stack_get(ctx, (u64 *)(rec + off + 8), user,
+	u32 off = bstap_rec_begin(rec, (u32)kind, user ? BO_STACK_USER : 0,
+				  loc);
+	char *p = rec + off;
+	s64 n = bstap_stack_get(ctx, (u64 *)(p + 16), user,
 				BO_MAXBACKTRACE * 8, probe);
+	long nb = 0;
 
-	*(u32 *)(rec + off) = bpf_get_current_pid_tgid() >> 32;
-	*(u32 *)(rec + off + 4) = (u32)n;
-	off += 8 + (u32)(n & 31) * 8;
+	*(u32 *)p = bpf_get_current_pid_tgid() >> 32;
+	*(u32 *)(p + 4) = (u32)n;
+	if (user) {
+		nb = bpf_get_stack(ctx, p + BO_STACK_BUILD_IDS,
+				   BO_MAXBACKTRACE * 32,
+				   BPF_F_USER_STACK | BPF_F_USER_BUILD_ID);
+		nb = nb > 0 ? nb / 32 : 0;
+	}
+	*(u32 *)(p + 8) = (u32)nb;
+	*(u32 *)(p + 12) = 0;
+	off += user ? BO_STACK_BUILD_IDS + BO_MAXBACKTRACE * 32 :
+		      BO_STACK_BUILD_IDS;
 	bstap_rec_send(rec, off, probe, user ? 0 : BPF_RB_NO_WAKEUP);
 }
