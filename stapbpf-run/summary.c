@@ -13,6 +13,7 @@
 #include <bpf/bpf.h>
 
 #include "runner.h"
+#include "symbols.h"
 
 static void add_long(struct strbuf *sb, const void *p)
 {
@@ -22,11 +23,20 @@ static void add_long(struct strbuf *sb, const void *p)
 	strbuf_addf(sb, "%" PRId64, v);
 }
 
-static void add_string(struct strbuf *sb, const void *p, size_t max)
+/* a string value, its symbol tokens (symname() in a kernel probe) named */
+static void add_string(struct runner *r, struct strbuf *sb, const void *p,
+		       size_t max)
 {
+	struct strbuf named = STRBUF_INIT;
+	size_t len = strnlen(p, max);
+
 	strbuf_addch(sb, '"');
-	strbuf_add(sb, p, strnlen(p, max));
+	if (symbolize_expand(r, &named, p, len, 0))
+		strbuf_add(sb, named.data, named.len);
+	else
+		strbuf_add(sb, p, len);
 	strbuf_addch(sb, '"');
+	strbuf_release(&named);
 }
 
 static void add_stats(struct strbuf *sb, const struct stats_data *d)
@@ -63,7 +73,7 @@ static void print_scalar(struct runner *r, int g, struct strbuf *sb)
 	if (gl->value_type == BO_TYPE_LONG)
 		add_long(sb, (char *)d->mem + gl->offset);
 	else
-		add_string(sb, (char *)d->mem + gl->offset, gl->size);
+		add_string(r, sb, (char *)d->mem + gl->offset, gl->size);
 	strbuf_addch(sb, '\n');
 }
 
@@ -80,7 +90,7 @@ static void print_element(struct runner *r, int g, const uint8_t *key,
 		if (c)
 			strbuf_addch(sb, ',');
 		if (gl->key_types[c] == BO_TYPE_STRING)
-			add_string(sb, key + off, size);
+			add_string(r, sb, key + off, size);
 		else
 			add_long(sb, key + off);
 	}
@@ -96,7 +106,7 @@ static void print_element(struct runner *r, int g, const uint8_t *key,
 		if (gl->value_type == BO_TYPE_LONG)
 			add_long(sb, value);
 		else
-			add_string(sb, value, gl->value_size);
+			add_string(r, sb, value, gl->value_size);
 	}
 	strbuf_addch(sb, '\n');
 }
