@@ -316,6 +316,10 @@ bool symbolize_expand(struct runner *r, struct strbuf *out, const char *s,
 
 	if (!m)
 		return false;
+	/* print_stack() prints its lines whole: they are no string value */
+	if (m == s && len > 1 &&
+	    (s[1] == BO_SYM_LINES || s[1] == BO_SYM_USER_LINES))
+		maxlen = 0;
 	strbuf_reset(out);
 	while (m) {
 		strbuf_add(out, s, (size_t)(m - s));

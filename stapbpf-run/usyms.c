@@ -201,7 +201,7 @@ static int read_symbols(Elf *e, struct ufile *f, uint32_t type)
 	size_t names_len = 0;
 
 	while ((scn = elf_nextscn(e, scn))) {
-		GElf_Shdr sh;
+		GElf_Shdr sh, str;
 		Elf_Data *d;
 		size_t n;
 
@@ -213,6 +213,10 @@ static int read_symbols(Elf *e, struct ufile *f, uint32_t type)
 			return -1;
 		n = sh.sh_size / sh.sh_entsize;
 		f->syms = calloc(n ? n : 1, sizeof(*f->syms));
+		/* the names fit in the size of the string table */
+		if (!gelf_getshdr(elf_getscn(e, sh.sh_link), &str) ||
+		    !(f->names = malloc(str.sh_size + 1)))
+			return -1;
 		if (!f->syms)
 			return -1;
 		for (size_t i = 0; i < n; i++) {
@@ -220,7 +224,6 @@ static int read_symbols(Elf *e, struct ufile *f, uint32_t type)
 			const char *name;
 			size_t len;
 			int t;
-			char *nn;
 
 			if (!gelf_getsym(d, (int)i, &s))
 				continue;
@@ -233,10 +236,8 @@ static int read_symbols(Elf *e, struct ufile *f, uint32_t type)
 			if (!name || !*name)
 				continue;
 			len = strlen(name);
-			nn = realloc(f->names, names_len + len + 1);
-			if (!nn)
-				return -1;
-			f->names = nn;
+			if (names_len + len + 1 > str.sh_size + 1)
+				continue;
 			memcpy(f->names + names_len, name, len + 1);
 			f->syms[f->nsyms++] = (struct usym){
 				s.st_value, s.st_size, (uint32_t)names_len

@@ -27,7 +27,8 @@ static struct cg_val str(LLVMValueRef v)
 	return (struct cg_val){ TYPE_STRING, v };
 }
 
-static bool kernel_tier(struct cg *cg)
+/* Kernel probes have a context and a stack; runner-tier ones have not. */
+static bool in_kernel(struct cg *cg)
 {
 	return cg->fn->tier == TIER_KERNEL;
 }
@@ -66,7 +67,7 @@ static struct stack capture(struct cg *cg, bool user, struct src_loc loc)
 
 	if (size > BO_MAXBACKTRACE * 8)
 		size = BO_MAXBACKTRACE * 8;
-	if (!kernel_tier(cg) || !size)
+	if (!in_kernel(cg) || !size)
 		return s;
 	if (cg->fn->caller) {
 		cg_error(cg, loc, "stacks cannot be taken inside a foreach loop of a kernel probe: take it before the loop");
@@ -102,7 +103,7 @@ static LLVMValueRef hex_string(struct cg *cg, bool user, LLVMValueRef max,
 
 static LLVMValueRef current_pid(struct cg *cg)
 {
-	if (!kernel_tier(cg))
+	if (!in_kernel(cg))
 		return cg_i64(cg, 0);	/* the runner picks: target() ... */
 	return cg_runtime(cg, "bstap_pid", cg->i64, NULL, 0);
 }
@@ -139,7 +140,8 @@ static void send_stack(struct cg *cg, int kind, bool user,
 /*
  * Closes the token in dst. Kernel tier: a user token sends the user stack
  * (BO_REC_PID), from which the runner learns the process's mappings and
- * build-ids while it lives; runner tier: expanded at once.
+ * build-ids while it lives; runner tier: expanded at once, but for
+ * print_stack()'s lines, which only go to output.
  */
 static struct cg_val sym_close(struct cg *cg, LLVMValueRef dst, int kind,
 			       struct src_loc loc)
@@ -147,11 +149,14 @@ static struct cg_val sym_close(struct cg *cg, LLVMValueRef dst, int kind,
 	LLVMValueRef out, a[3];
 
 	cg_runtime(cg, "bstap_sym_close", cg->void_t, &dst, 1);
-	if (kernel_tier(cg)) {
+	if (in_kernel(cg)) {
 		if (kind >= 'A' && kind <= 'Z' && !cg->fn->caller)
 			send_stack(cg, BO_REC_PID, true, loc);
 		return str(dst);
 	}
+	/* print_stack(): the record's string is expanded whole on output */
+	if (kind == BO_SYM_LINES || kind == BO_SYM_USER_LINES)
+		return str(dst);
 	out = empty_slot(cg);
 	a[0] = out;
 	a[1] = dst;
@@ -160,27 +165,17 @@ static struct cg_val sym_close(struct cg *cg, LLVMValueRef dst, int kind,
 	return str(out);
 }
 
-/* A token naming one address. */
-static struct cg_val sym_of_addr(struct cg *cg, int kind, LLVMValueRef addr,
-				 struct src_loc loc)
+/*
+ * A token over one value: an address (sym_addr, "bstap_sym_addr") or a
+ * string of hex addresses as backtrace() returns ("bstap_append").
+ */
+static struct cg_val sym_of(struct cg *cg, int kind, const char *append,
+			    LLVMValueRef v, struct src_loc loc)
 {
 	LLVMValueRef dst = cg_new_slot(cg);
 
 	sym_open(cg, dst, kind);
-	cg_runtime(cg, "bstap_sym_addr", cg->void_t,
-		   (LLVMValueRef[]){ dst, addr }, 2);
-	return sym_close(cg, dst, kind, loc);
-}
-
-/* A token over a string of hex addresses (backtrace() style). */
-static struct cg_val sym_of_list(struct cg *cg, int kind, LLVMValueRef list,
-				 struct src_loc loc)
-{
-	LLVMValueRef dst = cg_new_slot(cg);
-
-	sym_open(cg, dst, kind);
-	cg_runtime(cg, "bstap_append", cg->void_t,
-		   (LLVMValueRef[]){ dst, list }, 2);
+	cg_runtime(cg, append, cg->void_t, (LLVMValueRef[]){ dst, v }, 2);
 	return sym_close(cg, dst, kind, loc);
 }
 
@@ -212,13 +207,13 @@ static void print_string(struct cg *cg, struct cg_val s, struct src_loc loc)
 	cg_note_record(cg, 16 + ((4 + cg->msl + 7) & ~7u));
 	a[1] = off;
 	a[2] = cg_i32(cg, (uint32_t)cg->fn->probe_index);
-	a[3] = cg_i64(cg, kernel_tier(cg) ? BPF_RB_NO_WAKEUP : 0);
+	a[3] = cg_i64(cg, in_kernel(cg) ? BPF_RB_NO_WAKEUP : 0);
 	cg_runtime(cg, "bstap_rec_send", cg->void_t, a, 4);
 }
 
 static void print_stack_record(struct cg *cg, bool user, struct src_loc loc)
 {
-	if (!kernel_tier(cg))
+	if (!in_kernel(cg))
 		return;		/* no stack in begin/end/timer probes */
 	if (cg->fn->caller) {
 		cg_error(cg, loc, "stacks cannot be taken inside a foreach loop of a kernel probe: take it before the loop");
@@ -250,7 +245,7 @@ static LLVMValueRef kernel_pc(struct cg *cg, struct src_loc loc)
 {
 	struct stack s;
 
-	if (!kernel_tier(cg) || !has_kernel_pc(cg))
+	if (!in_kernel(cg) || !has_kernel_pc(cg))
 		return cg_i64(cg, 0);
 	s = capture(cg, false, loc);
 	return cg_runtime(cg, "bstap_stack_top", cg->i64,
@@ -261,7 +256,7 @@ static LLVMValueRef user_pc(struct cg *cg, struct src_loc loc)
 {
 	struct stack s = capture(cg, true, loc);
 
-	if (!kernel_tier(cg))
+	if (!in_kernel(cg))
 		return cg_i64(cg, 0);
 	return cg_runtime(cg, "bstap_stack_top", cg->i64,
 			  (LLVMValueRef[]){ s.ips, s.n }, 2);
@@ -274,7 +269,7 @@ static LLVMValueRef frame_at(struct cg *cg, bool user, LLVMValueRef n,
 	struct stack s = capture(cg, user, loc);
 	LLVMValueRef a[5] = { s.ips, s.n, n };
 
-	if (!kernel_tier(cg))
+	if (!in_kernel(cg))
 		return cg_i64(cg, 0);
 	return cg_runtime(cg, "bstap_stack_at", cg->i64, a, 3);
 }
@@ -314,31 +309,33 @@ struct cg_val cg_stack_call(struct cg *cg, struct expr *e, const char *rt)
 	if (!strcmp(f, "sprint_ubacktrace"))
 		return sym_of_stack(cg, BO_SYM_USER_STACK, true, loc);
 	if (!strcmp(f, "sprint_stack"))
-		return sym_of_list(cg, BO_SYM_STACK, arg.v, loc);
+		return sym_of(cg, BO_SYM_STACK, "bstap_append", arg.v, loc);
 	if (!strcmp(f, "sprint_ustack"))
-		return sym_of_list(cg, BO_SYM_USER_STACK, arg.v, loc);
+		return sym_of(cg, BO_SYM_USER_STACK, "bstap_append", arg.v, loc);
 	if (!strcmp(f, "print_stack") || !strcmp(f, "print_ustack")) {
 		int kind = f[6] == 'u' ? BO_SYM_USER_LINES : BO_SYM_LINES;
 
-		print_string(cg, sym_of_list(cg, kind, arg.v, loc), loc);
+		print_string(cg, sym_of(cg, kind, "bstap_append", arg.v,
+					loc), loc);
 		return lng(cg_i64(cg, 0));
 	}
 	if (!strcmp(f, "symname"))
-		return sym_of_addr(cg, BO_SYM_NAME, arg.v, loc);
+		return sym_of(cg, BO_SYM_NAME, "bstap_sym_addr", arg.v, loc);
 	if (!strcmp(f, "symdata"))
-		return sym_of_addr(cg, BO_SYM_DATA, arg.v, loc);
+		return sym_of(cg, BO_SYM_DATA, "bstap_sym_addr", arg.v, loc);
 	if (!strcmp(f, "usymname"))
-		return sym_of_addr(cg, BO_SYM_USER_NAME, arg.v, loc);
+		return sym_of(cg, BO_SYM_USER_NAME, "bstap_sym_addr", arg.v, loc);
 	if (!strcmp(f, "usymdata"))
-		return sym_of_addr(cg, BO_SYM_USER_DATA, arg.v, loc);
+		return sym_of(cg, BO_SYM_USER_DATA, "bstap_sym_addr", arg.v, loc);
 	if (!strcmp(f, "ppfunc"))
 		return str(cg_literal(cg, pp_function(cg)));
 	if (!strcmp(f, "probefunc")) {
 		const char *name = pp_function(cg);
 
-		if (*name || !kernel_tier(cg) || !has_kernel_pc(cg))
+		if (*name || !in_kernel(cg) || !has_kernel_pc(cg))
 			return str(cg_literal(cg, name));
-		return sym_of_addr(cg, BO_SYM_FUNC, kernel_pc(cg, loc), loc);
+		return sym_of(cg, BO_SYM_FUNC, "bstap_sym_addr",
+			      kernel_pc(cg, loc), loc);
 	}
 	if (!strcmp(f, "addr"))
 		return lng(kernel_pc(cg, loc));
