@@ -199,6 +199,8 @@ static struct cg_val runtime_call(struct cg *cg, struct expr *e,
 	}
 	if (task_call(cg, rt, e->loc, &v))
 		return v;
+	if (cg_uprobe_call(cg, rt, e, &v))
+		return v;
 	if (!strcmp(rt, "bstap_target"))
 		cg->flags |= BO_F_NEEDS_TARGET;
 	if (e->args.n > 6)

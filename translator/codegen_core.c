@@ -394,8 +394,7 @@ struct cg_val cg_cast(struct cg *cg, struct expr *e)
 		return (cg_error(cg, e->loc, "this kind of @cast is not supported by the BPF code generator yet"),
 			cg_default(cg, e->type));
 	if (e->module && strcmp(e->module, "kernel"))
-		return (cg_error(cg, e->loc, "@cast to a type of '%s' is not supported by the BPF code generator yet (only \"kernel\")",
-				 e->module), cg_default(cg, e->type));
+		return cg_dwarf_cast(cg, e);	/* a program's DWARF */
 	if (cg->fn->tier != TIER_KERNEL)
 		return (cg_error(cg, e->loc, "@cast reads kernel memory and only works in kernel probes"),
 			cg_default(cg, e->type));

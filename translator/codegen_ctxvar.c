@@ -279,11 +279,12 @@ static struct cg_val dollar_vars(struct cg *cg, struct expr *e)
 	struct var_list l = { cg, { 0 } };
 	bool parms = !strcmp(e->name, "$$parms");
 	bool ret = !strcmp(e->name, "$$return");
+	bool locals = !strcmp(e->name, "$$locals");
 	LLVMValueRef dst = cg_new_slot(cg);
 	int n = 0;
 
 	LLVMBuildStore(cg->b, LLVMConstInt(cg->i8, 0, false), dst);
-	if (!strcmp(e->name, "$$locals") || !rp->provider->variables)
+	if (!rp->provider->variables)
 		return (struct cg_val){ TYPE_STRING, dst };
 	rp->provider->variables(cg->s, rp, collect_var, &l);
 	for (int i = 0; i < l.v.n; i++) {
@@ -291,6 +292,10 @@ static struct cg_val dollar_vars(struct cg *cg, struct expr *e)
 		struct expr ve = *e;
 		struct cg_val val;
 
+		/* $$locals: DWARF locals only; $$parms: no locals */
+		if ((locals || parms) &&
+		    locals != (v->source == CTXVAR_LOCAL))
+			continue;
 		if (ret != (v->source == CTXVAR_RETURN) ||
 		    !readable_here(cg, v, parms) ||
 		    !strncmp(v->name, "__", 2))
@@ -326,6 +331,13 @@ struct cg_val cg_target(struct cg *cg, struct expr *e)
 	if (e->name[1] == '$' && !e->chain.n && e->pretty == PRETTY_NONE &&
 	    cg->fn->tier == TIER_KERNEL)
 		return dollar_vars(cg, e);
+	if (cg->fn->tier == TIER_KERNEL && cg->fn->ctx && e->name[1] != '$') {
+		/* process() points with DWARF: location expressions */
+		int r = cg_dwarf_var(cg, e, &base);
+
+		if (r)
+			return base;
+	}
 	v = var_of(cg, e);
 	if (e->pretty)
 		return (cg_error(cg, e->loc, "pretty printing a structure ('%s$') is not supported by the BPF code generator yet; print its members",

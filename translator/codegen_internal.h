@@ -356,6 +356,22 @@ bool cg_file_offset(struct cg *cg, const char *path, uint64_t addr,
 		    uint64_t *off, struct src_loc loc);
 bool cg_data_offset(struct cg *cg, const char *path, uint64_t addr,
 		    uint64_t *off, struct src_loc loc);
+LLVMValueRef cg_uprobe_reg(struct cg *cg, int pt_regs_off);
+LLVMValueRef cg_uprobe_arg_reg(struct cg *cg, int i);
+LLVMValueRef cg_uprobe_narrow(struct cg *cg, LLVMValueRef v, int bytes,
+			      bool is_signed);
+LLVMValueRef cg_uprobe_load_bias(struct cg *cg);
+/* int_arg(), returnval(), user_long()...: true when rt was one of them */
+bool cg_uprobe_call(struct cg *cg, const char *rt, struct expr *e,
+		    struct cg_val *out);
+
+/* ------------------------------------------------- codegen_dwarf.c */
+/* $var of a process() point from DWARF: 0 not one, 1 done, -1 error */
+int cg_dwarf_var(struct cg *cg, struct expr *e, struct cg_val *out);
+struct cg_val cg_dwarf_cast(struct cg *cg, struct expr *e);
+LLVMValueRef cg_user_read(struct cg *cg, LLVMValueRef addr, int bytes,
+			  bool is_signed, bool raise, struct src_loc loc,
+			  const char *what);
 
 /* ------------------------------------------------- codegen_stack.c */
 /* backtrace(), symname()...: the @runtime("bstap_stk_*") functions */

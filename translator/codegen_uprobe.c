@@ -50,6 +50,7 @@ static const struct {
 
 static const int arg_regs[6] = { 112, 104, 96, 88, 72, 64 };
 #define REG_AX 80
+#define REG_IP 128
 
 static int reg_offset(const char *name, size_t len)
 {
@@ -61,7 +62,7 @@ static int reg_offset(const char *name, size_t len)
 	return -1;
 }
 
-static LLVMValueRef load_reg(struct cg *cg, int off)
+LLVMValueRef cg_uprobe_reg(struct cg *cg, int off)
 {
 	LLVMValueRef idx = cg_i64(cg, off);
 	LLVMValueRef v = LLVMBuildLoad2(cg->b, cg->i64,
@@ -74,8 +75,8 @@ static LLVMValueRef load_reg(struct cg *cg, int off)
 }
 
 /* A value of `bytes` bytes in a 64-bit register, sign- or zero-extended. */
-static LLVMValueRef narrow(struct cg *cg, LLVMValueRef v, int bytes,
-			   bool is_signed)
+LLVMValueRef cg_uprobe_narrow(struct cg *cg, LLVMValueRef v, int bytes,
+			      bool is_signed)
 {
 	int shift = 64 - 8 * bytes;
 
@@ -91,6 +92,22 @@ static bool signed_text(const char *type)
 	return !strchr(type, '*') && strncmp(type, "unsigned", 8) &&
 	       strncmp(type, "u", 1) && strncmp(type, "bool", 4) &&
 	       strncmp(type, "_Bool", 5) && strncmp(type, "size_t", 6);
+}
+
+/* The i-th (0-based) integer argument register at a function's entry. */
+LLVMValueRef cg_uprobe_arg_reg(struct cg *cg, int i)
+{
+	return cg_uprobe_reg(cg, arg_regs[i]);
+}
+
+/*
+ * Where the probed file is mapped, less its link-time addresses: at a
+ * uprobe the instruction pointer is the probed address, relocated.
+ */
+LLVMValueRef cg_uprobe_load_bias(struct cg *cg)
+{
+	return LLVMBuildSub(cg->b, cg_uprobe_reg(cg, REG_IP),
+			    cg_i64(cg, (int64_t)cg->fn->point->address), "");
 }
 
 /* ----------------------------------------------------------- USDT */
@@ -135,7 +152,7 @@ static bool sdt_arg(struct cg *cg, const char *spec, struct src_loc loc,
 		if (off < 0)
 			return cg_error(cg, loc, "USDT operand '%s' uses an unknown register",
 					spec);
-		*out = narrow(cg, load_reg(cg, off), bytes, is_signed);
+		*out = cg_uprobe_narrow(cg, cg_uprobe_reg(cg, off), bytes, is_signed);
 		return true;
 	}
 	disp = strtol(op, &end, 10);
@@ -148,7 +165,7 @@ static bool sdt_arg(struct cg *cg, const char *spec, struct src_loc loc,
 		return cg_error(cg, loc, "USDT operand '%s' is not supported by the BPF code generator yet",
 				spec);
 	{
-		LLVMValueRef addr = LLVMBuildAdd(cg->b, load_reg(cg, off),
+		LLVMValueRef addr = LLVMBuildAdd(cg->b, cg_uprobe_reg(cg, off),
 						 cg_i64(cg, disp), "");
 		LLVMValueRef tmp = cg_alloca(cg, cg->i64, "usdt");
 		LLVMValueRef args[3] = {
@@ -158,7 +175,7 @@ static bool sdt_arg(struct cg *cg, const char *spec, struct src_loc loc,
 
 		LLVMBuildStore(cg->b, cg_i64(cg, 0), tmp);
 		cg_helper(cg, 112 /* probe_read_user */, cg->i64, args, 3);
-		*out = narrow(cg, LLVMBuildLoad2(cg->b, cg->i64, tmp, ""),
+		*out = cg_uprobe_narrow(cg, LLVMBuildLoad2(cg->b, cg->i64, tmp, ""),
 			      bytes, is_signed);
 	}
 	return true;
@@ -185,10 +202,10 @@ bool cg_uprobe_var(struct cg *cg, const struct context_var *v,
 		if (v->index < 0 || v->index >= 6)
 			return cg_error(cg, e->loc, "'%s' is not passed in a register (only the first 6 arguments are)",
 					e->name);
-		x = load_reg(cg, arg_regs[v->index]);
+		x = cg_uprobe_reg(cg, arg_regs[v->index]);
 		break;
 	case CTXVAR_RETURN:
-		x = load_reg(cg, REG_AX);
+		x = cg_uprobe_reg(cg, REG_AX);
 		break;
 	case CTXVAR_SDT_ARG: {
 		const char *spec = sdt_arg_spec(rp, v->index);
@@ -204,7 +221,7 @@ bool cg_uprobe_var(struct cg *cg, const struct context_var *v,
 	default:
 		return cg_error(cg, e->loc, "'%s' cannot be read here", e->name);
 	}
-	out->v = narrow(cg, x, v->size, signed_text(v->type));
+	out->v = cg_uprobe_narrow(cg, x, v->size, signed_text(v->type));
 	return true;
 }
 
@@ -270,5 +287,109 @@ bool cg_data_offset(struct cg *cg, const char *path, uint64_t addr,
 	if (!found)
 		return cg_error(cg, loc, "semaphore 0x%llx is in no loadable segment of %s",
 				(unsigned long long)addr, path);
+	return true;
+}
+
+/* ------------------------------------------ register and user reads */
+
+/* Is the program's context the probed thread's registers? */
+static bool regs_context(struct cg *cg)
+{
+	const struct resolved_point *rp = cg->fn->point;
+
+	if (cg->fn->tier != TIER_KERNEL || !cg->fn->ctx || !rp ||
+	    !rp->provider)
+		return false;
+	if (!strcmp(rp->provider->name, "process"))
+		return rp->address && rp->path;
+	return !strcmp(rp->provider->name, "kernel.function") &&
+	       cg->fn->variant;
+}
+
+static bool const_arg(struct expr *e, int i, int64_t *v)
+{
+	if (i >= e->args.n || e->args.v[i]->kind != EXPR_NUMBER)
+		return false;
+	*v = e->args.v[i]->num;
+	return true;
+}
+
+/*
+ * _uarg(N, BYTES, SIGNED): the N-th integer argument at a function's
+ * entry (x86-64 System V: six registers, then the stack above the return
+ * address), BYTES wide, sign- or zero-extended.
+ */
+static struct cg_val uarg(struct cg *cg, struct expr *e)
+{
+	int64_t n, bytes = 8, sign = 1;
+	LLVMValueRef v;
+
+	if (!const_arg(e, 1, &bytes) || !const_arg(e, 2, &sign))
+		return (cg_error(cg, e->loc, "%s: size and signedness must be constants",
+				 e->name), cg_default(cg, TYPE_LONG));
+	if (const_arg(e, 0, &n)) {
+		if (n < 1)
+			return (cg_error(cg, e->loc, "%s(%lld): arguments count from 1",
+					 e->name, (long long)n),
+				cg_default(cg, TYPE_LONG));
+		if (n <= 6)
+			v = cg_uprobe_arg_reg(cg, (int)n - 1);
+		else
+			v = cg_user_read(cg, LLVMBuildAdd(cg->b,
+				cg_uprobe_reg(cg, 152),
+				cg_i64(cg, 8 * (n - 6)), ""), 8, false, true,
+				e->loc, e->name);
+	} else {
+		LLVMValueRef idx = cg_expr(cg, e->args.v[0]).v;
+
+		/* a computed N: one of the six registers, else 0 */
+		v = cg_i64(cg, 0);
+		for (int i = 6; i >= 1; i--)
+			v = LLVMBuildSelect(cg->b,
+					    LLVMBuildICmp(cg->b, LLVMIntEQ, idx,
+							  cg_i64(cg, i), ""),
+					    cg_uprobe_arg_reg(cg, i - 1), v, "");
+	}
+	return (struct cg_val){ TYPE_LONG,
+				cg_uprobe_narrow(cg, v, (int)bytes, sign) };
+}
+
+/* _user_read(ADDR, BYTES, SIGNED, RAISE): user_long() and friends. */
+static struct cg_val user_read_call(struct cg *cg, struct expr *e)
+{
+	int64_t bytes, sign, raise;
+	LLVMValueRef addr;
+
+	if (!const_arg(e, 1, &bytes) || !const_arg(e, 2, &sign) ||
+	    !const_arg(e, 3, &raise) || bytes < 1 || bytes > 8)
+		return (cg_error(cg, e->loc, "%s: size, signedness and error mode must be constants",
+				 e->name), cg_default(cg, TYPE_LONG));
+	addr = cg_expr(cg, e->args.v[0]).v;
+	return (struct cg_val){ TYPE_LONG,
+		cg_user_read(cg, addr, (int)bytes, sign, raise, e->loc,
+			     arena_printf(cg->a, "%s at an address", e->name)) };
+}
+
+bool cg_uprobe_call(struct cg *cg, const char *rt, struct expr *e,
+		    struct cg_val *out)
+{
+	bool regs = !strcmp(rt, "bstap_uarg") || !strcmp(rt, "bstap_uret");
+
+	if (!regs && strcmp(rt, "bstap_user_read"))
+		return false;
+	if (regs && !regs_context(cg)) {
+		cg_error(cg, e->loc, "'%s' reads the probed thread's registers: only in process(...).function, .statement and .plt probes",
+			 e->name);
+		*out = cg_default(cg, TYPE_LONG);
+		return true;
+	}
+	if (!strcmp(rt, "bstap_uret")) {
+		if (!cg->fn->point->is_return)
+			cg_error(cg, e->loc, "'%s' is the value a function returns: only in a .return probe",
+				 e->name);
+		*out = (struct cg_val){ TYPE_LONG, cg_uprobe_reg(cg, REG_AX) };
+		return true;
+	}
+	*out = !strcmp(rt, "bstap_uarg") ? uarg(cg, e) : user_read_call(cg, e);
 	return true;
 }

@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "arena.h"
+#include "dwarf_loc.h"
 #include "providers/provider_impl.h"
 #include "session.h"
 
@@ -29,6 +30,7 @@ struct elf_priv {
 	Elf *elf;
 	Dwfl *dwfl;
 	Dwarf *dwarf;		/* owned by dwfl */
+	Dwfl_Module *mod;	/* the file in dwfl, for its CFI */
 };
 
 struct elf_cache {
@@ -502,6 +504,7 @@ static void read_dwarf(struct arena *a, struct elf_priv *p,
 	dwfl_report_end(p->dwfl, NULL, NULL);
 	if (!mod || !(p->dwarf = dwfl_module_getdwarf(mod, &bias)))
 		return;
+	p->mod = mod;
 	ef->has_dwarf = true;
 	while (dwarf_nextcu(p->dwarf, off, &next, &hsize, NULL, NULL,
 			    NULL) == 0) {
@@ -853,4 +856,35 @@ ELF_INDEX_API struct elf_file *elf_file_get(struct session *s, const char *path,
 	if (ef)
 		c->files[c->n++] = ef;
 	return ef;
+}
+
+ELF_INDEX_API struct Dwarf *elf_dwarf_handle(const struct elf_file *ef)
+{
+	const struct elf_priv *p = ef->priv;
+
+	return p ? p->dwarf : NULL;
+}
+
+ELF_INDEX_API struct Dwfl_Module *elf_dwarf_module(const struct elf_file *ef)
+{
+	const struct elf_priv *p = ef->priv;
+
+	return p && p->dwarf ? p->mod : NULL;
+}
+
+ELF_INDEX_API const char *elf_dwarf_type_text(struct session *s,
+					      Dwarf_Die *type)
+{
+	return type ? type_text(&s->arena, type, 0) : "void";
+}
+
+ELF_INDEX_API void elf_dwarf_var_info(struct session *s, Dwarf_Die *var,
+				      struct dwarf_var *out)
+{
+	const char *name = dwarf_diename(var);
+
+	out->name = arena_strdup(&s->arena, name ? name : "?");
+	out->type = type_of(&s->arena, var, 0);
+	out->script_type = script_type_of(var);
+	out->size = size_of(var);
 }

@@ -117,4 +117,15 @@ void elf_dwarf_lines(const struct elf_file *ef,
 				uint64_t addr),
 		     void *ctx);
 
+/*
+ * The libdw handles behind a file whose DWARF is loaded (NULL before
+ * elf_load_dwarf() or without debuginfo), for dwarf_loc.c. The Dwarf may
+ * be a separate debuginfo file; its addresses are the file's.
+ */
+struct Dwarf;
+struct Dwfl_Module;
+/* elf_dwarf_type_text() and elf_dwarf_var_info(): see dwarf_loc.h */
+struct Dwarf *elf_dwarf_handle(const struct elf_file *ef);
+struct Dwfl_Module *elf_dwarf_module(const struct elf_file *ef);
+
 #endif

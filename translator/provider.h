@@ -32,6 +32,7 @@ enum context_var_source {
 			 * index: byte offset in the record */
 	CTXVAR_RETURN,	/* $return of a .return probe */
 	CTXVAR_SDT_ARG,	/* USDT $argN; index: N (1-based) */
+	CTXVAR_LOCAL,	/* a DWARF local variable of a process() point */
 };
 
 /* A context variable a probe point offers ($name) and its type. */

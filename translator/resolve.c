@@ -23,6 +23,7 @@
 
 #include "btf_index.h"
 #include "diag.h"
+#include "dwarf_loc.h"
 #include "elab_internal.h"
 #include "session.h"
 
@@ -831,7 +832,13 @@ static int chain_type(struct scope *sc, const struct expr *e,
 {
 	struct btf_index *ix;
 	struct btf_cursor c;
+	int r;
 
+	/* process() points: the types of the program's DWARF */
+	if (v && sc->probe->points.n &&
+	    (r = dwarf_chain_type(sc->cx->s, sc->probe->points.v[0], e, quiet,
+				  whole_ok, out)) >= 0)
+		return r;
 	if (!v || !v->type || !from_kernel_btf(sc->probe))
 		return -1;
 	ix = btf_vmlinux(sc->cx->s);
@@ -853,9 +860,10 @@ static int cast_type(struct scope *sc, struct expr *e, bool quiet)
 	bool whole = e->addr_of || e->pretty != PRETTY_NONE;
 	int r;
 
-	if (e->kind != EXPR_CAST || !e->str ||
-	    (e->module && strcmp(e->module, "kernel")))
+	if (e->kind != EXPR_CAST || !e->str)
 		return -1;
+	if (e->module && strcmp(e->module, "kernel"))
+		return dwarf_cast_type(sc->cx->s, e, quiet, whole);
 	ix = btf_vmlinux(sc->cx->s);
 	if (!ix)
 		return -1;

@@ -38,6 +38,7 @@
 #include <unistd.h>
 
 #include "diag.h"
+#include "dwarf_loc.h"
 #include "elf_index.h"
 #include "provider_impl.h"
 #include "session.h"
@@ -1066,6 +1067,22 @@ static int process_expand(struct session *s, const struct probe_point *pp,
 
 /* ------------------------------------------------------------ variables */
 
+struct scope_emit {
+	struct session *s;
+	void (*emit)(void *ctx, const struct context_var *v);
+	void *ctx;
+};
+
+static void scope_var(void *ctx, Dwarf_Die *var, bool is_param, int index)
+{
+	struct scope_emit *se = ctx;
+	struct dwarf_var dv;
+
+	elf_dwarf_var_info(se->s, var, &dv);
+	var_emit(se->emit, se->ctx, dv.name, dv.type, dv.script_type,
+		 is_param ? CTXVAR_ARG : CTXVAR_LOCAL, index, dv.size);
+}
+
 static void function_vars(struct session *s, const struct resolved_point *rp,
 			  void (*emit)(void *ctx, const struct context_var *v),
 			  void *ctx)
@@ -1093,6 +1110,13 @@ static void function_vars(struct session *s, const struct resolved_point *rp,
 			var_emit(emit, ctx, "return", "long", TYPE_LONG,
 				 CTXVAR_RETURN, 0, 8);
 		return;
+	}
+	if (!rp->is_return) {
+		struct scope_emit se = { s, emit, ctx };
+
+		/* parameters and locals in scope where the probe is */
+		if (dwarf_scope_vars(s, ef, rp->address, scope_var, &se) > 0)
+			return;
 	}
 	n = elf_dwarf_params(s, ef, df, vars, MAX_DWARF_PARAMS, &ret);
 	for (int i = 0; i < n; i++)
