@@ -120,7 +120,9 @@ struct bo_probe {
 	 * until one succeeds. */
 	uint32_t group;
 	uint32_t location;	/* index into BO_TABLE_LOCATIONS: the probe */
-	uint32_t reserved;
+	uint32_t build_id;	/* str: uprobe/usdt: path's GNU build-id in
+				 * hex when translated, "" when it had none;
+				 * the runner refuses a file that differs */
 };
 
 enum bo_value_type {

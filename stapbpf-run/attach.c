@@ -15,6 +15,7 @@
 
 #include <bpf/libbpf.h>
 
+#include "build_id.h"
 #include "runner.h"
 
 static int add_link(struct rprobe *rp, struct bpf_link *l)
@@ -125,7 +126,28 @@ static int attach_perf(struct runner *r, struct rprobe *rp)
 	return err;
 }
 
-static int attach_uprobe(struct rprobe *rp, const char *path, bool usdt)
+/*
+ * Offsets in the object are for the binary as it was translated: refuse
+ * one rebuilt since (another build-id), naming it, rather than patch a
+ * breakpoint into the middle of some other instruction.
+ */
+static bool refuse_rebuilt(struct runner *r, struct rprobe *rp,
+			   const char *path)
+{
+	const char *want = bo_str(&r->meta, rp->meta->build_id);
+	char have[BUILD_ID_HEX_MAX];
+
+	if (!want || !*want || build_id_of_file(path, have) < 0 ||
+	    !strcmp(have, want))
+		return false;
+	snprintf(rp->why, sizeof(rp->why),
+		 "%s has build-id %s, but the object was translated for build-id %s: translate the script again",
+		 path, *have ? have : "(none)", want);
+	return true;
+}
+
+static int attach_uprobe(struct runner *r, struct rprobe *rp,
+			 const char *path, bool usdt)
 {
 	const struct bo_probe *p = rp->meta;
 	LIBBPF_OPTS(bpf_uprobe_opts, uo,
@@ -134,6 +156,8 @@ static int attach_uprobe(struct rprobe *rp, const char *path, bool usdt)
 
 	if (!*path)
 		return -EINVAL;
+	if (refuse_rebuilt(r, rp, path))
+		return -ESTALE;
 	return link_or_err(rp, bpf_program__attach_uprobe_opts(
 				   rp->prog, -1, path, p->offset, &uo));
 }
@@ -164,9 +188,9 @@ static int attach_one(struct runner *r, struct rprobe *rp)
 					   rp->prog, p->flags & BO_P_RETURN,
 					   target));
 	case BO_PROBE_UPROBE:
-		return attach_uprobe(rp, path, false);
+		return attach_uprobe(r, rp, path, false);
 	case BO_PROBE_USDT:
-		return attach_uprobe(rp, path, true);
+		return attach_uprobe(r, rp, path, true);
 	default:
 		return -EINVAL;
 	}
@@ -177,6 +201,8 @@ static void explain(struct rprobe *rp, int err)
 	const struct bo_probe *p = rp->meta;
 	const char *hint = NULL;
 
+	if (err == -ESTALE)
+		return;	/* refuse_rebuilt() said why */
 	if (p->kind == BO_PROBE_KPROBE)
 		hint = "kprobes are not available on this kernel";
 	else if (p->kind == BO_PROBE_FENTRY)

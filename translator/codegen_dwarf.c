@@ -78,6 +78,8 @@ static bool pop(struct eval *ev, unsigned int op, LLVMValueRef *v)
 	return true;
 }
 
+static void append_lit(struct cg *cg, LLVMValueRef dst, const char *s);
+
 /*
  * Reads `bytes` (1-8) of user memory at addr; a fault raises a read error
  * naming what was read (catchable by try/catch).
@@ -94,13 +96,35 @@ LLVMValueRef cg_user_read(struct cg *cg, LLVMValueRef addr, int bytes,
 
 	LLVMBuildStore(cg->b, cg_i64(cg, 0), tmp);
 	rc = cg_helper(cg, 112 /* probe_read_user */, cg->i64, args, 3);
-	if (raise)
-		cg_raise_if(cg, LLVMBuildICmp(cg->b, LLVMIntSLT, rc,
-					      cg_i64(cg, 0), ""),
-			    BO_ERR_READ_FAULT, loc, what,
-			    cg_literal(cg, arena_printf(cg->a,
-							"user read fault reading %s",
-							what)));
+	if (raise) {
+		/* "user read fault at 0x10 (reading $p->next)": the message
+		 * is only built on the error path */
+		LLVMBasicBlockRef err = cg_block(cg, "ufault");
+		LLVMBasicBlockRef ok = cg_block(cg, "uread");
+		LLVMValueRef msg, a[6];
+
+		LLVMBuildCondBr(cg->b, LLVMBuildICmp(cg->b, LLVMIntSLT, rc,
+						     cg_i64(cg, 0), ""),
+				err, ok);
+		LLVMPositionBuilderAtEnd(cg->b, err);
+		msg = cg_new_slot(cg);
+		LLVMBuildStore(cg->b, LLVMConstInt(cg->i8, 0, false), msg);
+		append_lit(cg, msg, "user read fault at ");
+		a[0] = msg;
+		a[1] = addr;
+		a[2] = cg_i64(cg, 'x');
+		a[3] = cg_i64(cg, 0x20);
+		a[4] = cg_i64(cg, -1);
+		a[5] = cg_i64(cg, -1);
+		cg_runtime(cg, "bstap_append_long", cg->void_t, a, 6);
+		if (what)
+			append_lit(cg, msg, arena_printf(cg->a, " (reading %s)",
+							 what));
+		cg_raise(cg, BO_ERR_READ_FAULT, loc, what ? what : "", msg);
+		if (!cg_terminated(cg))
+			LLVMBuildBr(cg->b, ok);
+		LLVMPositionBuilderAtEnd(cg->b, ok);
+	}
 	v = LLVMBuildLoad2(cg->b, cg->i64, tmp, "");
 	return cg_uprobe_narrow(cg, v, bytes, is_signed);
 }

@@ -361,6 +361,10 @@ LLVMValueRef cg_uprobe_arg_reg(struct cg *cg, int i);
 LLVMValueRef cg_uprobe_narrow(struct cg *cg, LLVMValueRef v, int bytes,
 			      bool is_signed);
 LLVMValueRef cg_uprobe_load_bias(struct cg *cg);
+/* with -c/-x: return unless the target process or a descendant hit it */
+void cg_uprobe_target_filter(struct cg *cg);
+/* str: path's build-id in hex for the runner to check, "" when none */
+uint32_t cg_uprobe_build_id(struct cg *cg, const char *path);
 /* int_arg(), returnval(), user_long()...: true when rt was one of them */
 bool cg_uprobe_call(struct cg *cg, const char *rt, struct expr *e,
 		    struct cg_val *out);

@@ -576,6 +576,8 @@ static void gen_point(struct cg *cg, struct elab_probe *ep, int j,
 	if ((bp.kind == BO_PROBE_UPROBE || bp.kind == BO_PROBE_USDT) &&
 	    rp->pid > 0)
 		pid_filter(cg, rp->pid);
+	else if (bp.kind == BO_PROBE_UPROBE || bp.kind == BO_PROBE_USDT)
+		cg_uprobe_target_filter(cg);
 	if (ep->condition) {
 		LLVMBasicBlockRef go = cg_block(cg, "go");
 
@@ -604,6 +606,7 @@ static void gen_point(struct cg *cg, struct elab_probe *ep, int j,
 		if (rp->semaphore)
 			cg_data_offset(cg, rp->path, rp->semaphore,
 				       &bp.semaphore, ep->loc);
+		bp.build_id = cg_uprobe_build_id(cg, rp->path);
 	}
 	vec_push(cg->a, &cg->probes, bp);
 }

@@ -20,6 +20,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "build_id.h"
 #include "codegen_internal.h"
 #include "diag.h"
 #include "elf_index.h"
@@ -276,6 +277,15 @@ bool cg_file_offset(struct cg *cg, const char *path, uint64_t addr,
 	return true;
 }
 
+uint32_t cg_uprobe_build_id(struct cg *cg, const char *path)
+{
+	char hex[BUILD_ID_HEX_MAX];
+
+	if (build_id_of_file(path, hex) <= 0)
+		return cg_str(cg, "");
+	return cg_str(cg, hex);
+}
+
 /* Semaphores live in data: any PT_LOAD segment. */
 bool cg_data_offset(struct cg *cg, const char *path, uint64_t addr,
 		    uint64_t *off, struct src_loc loc)
@@ -367,7 +377,7 @@ static struct cg_val user_read_call(struct cg *cg, struct expr *e)
 	addr = cg_expr(cg, e->args.v[0]).v;
 	return (struct cg_val){ TYPE_LONG,
 		cg_user_read(cg, addr, (int)bytes, sign, raise, e->loc,
-			     arena_printf(cg->a, "%s at an address", e->name)) };
+			     NULL) };
 }
 
 bool cg_uprobe_call(struct cg *cg, const char *rt, struct expr *e,
@@ -378,8 +388,10 @@ bool cg_uprobe_call(struct cg *cg, const char *rt, struct expr *e,
 	if (!regs && strcmp(rt, "bstap_user_read"))
 		return false;
 	if (regs && !regs_context(cg)) {
-		cg_error(cg, e->loc, "'%s' reads the probed thread's registers: only in process(...).function, .statement and .plt probes",
-			 e->name);
+		cg_error(cg, e->loc, "%s read the probed thread's registers: only in process(...).function, .statement and .plt probes",
+			 !strcmp(rt, "bstap_uarg") ?
+			 "int_arg() and the other _arg() functions" :
+			 "returnval() and the register functions");
 		*out = cg_default(cg, TYPE_LONG);
 		return true;
 	}
@@ -392,4 +404,41 @@ bool cg_uprobe_call(struct cg *cg, const char *rt, struct expr *e,
 	}
 	*out = !strcmp(rt, "bstap_uarg") ? uarg(cg, e) : user_read_call(cg, e);
 	return true;
+}
+
+/*
+ * With -c or -x (target() set by the runner), user probes count only in
+ * that process and its descendants: the -c command may be a shell that
+ * runs the program as a child. Up to this many generations are checked.
+ */
+#define TARGET_GENERATIONS 4
+
+void cg_uprobe_target_filter(struct cg *cg)
+{
+	static const char *const chain[] = {
+		"real_parent", "real_parent", "real_parent", "real_parent",
+	};
+	LLVMBasicBlockRef check = cg_block(cg, "target"), go = cg_block(cg, "mine");
+	LLVMValueRef target = cg_runtime(cg, "bstap_target", cg->i64, NULL, 0);
+	LLVMValueRef ok;
+	struct src_loc none = { 0 };
+
+	LLVMBuildCondBr(cg->b, LLVMBuildICmp(cg->b, LLVMIntEQ, target,
+					     cg_i64(cg, 0), ""), go, check);
+	LLVMPositionBuilderAtEnd(cg->b, check);
+	ok = LLVMBuildICmp(cg->b, LLVMIntEQ, target,
+			   cg_runtime(cg, "bstap_pid", cg->i64, NULL, 0), "");
+	for (int n = 1; n <= TARGET_GENERATIONS; n++) {
+		const char *fields[TARGET_GENERATIONS + 1];
+		LLVMValueRef tgid;
+
+		memcpy(fields, chain, n * sizeof(*fields));
+		fields[n] = "tgid";
+		tgid = cg_task_field(cg, fields, n + 1, none).v;
+		ok = LLVMBuildOr(cg->b, ok,
+				 LLVMBuildICmp(cg->b, LLVMIntEQ, target, tgid, ""),
+				 "");
+	}
+	LLVMBuildCondBr(cg->b, ok, go, cg->fn->exit_bb);
+	LLVMPositionBuilderAtEnd(cg->b, go);
 }
