@@ -70,7 +70,12 @@ struct bo_header {
 	uint32_t maxerrors;		/* -D MAXERRORS (stap: 0 = stop at 1st) */
 	uint32_t flags;			/* BO_F_* */
 	uint32_t nargs;			/* positional parameters the script uses */
-	uint32_t reserved[4];
+	/* the kernel the object was translated for (0 in older objects):
+	 * "crc32:XXXXXXXX" of the raw vmlinux BTF its CO-RE accesses were
+	 * built against, and that kernel's release (-r, else uname) */
+	uint32_t btf_checksum;		/* str */
+	uint32_t kernel_release;	/* str */
+	uint32_t reserved[2];
 	struct bo_table_ref tables[BO_TABLE_COUNT];
 };
 

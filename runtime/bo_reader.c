@@ -290,6 +290,9 @@ static int check_tables(struct parse *p)
 		if (check_str(p, m->formats[i].text, "format", i) ||
 		    check_loc(p, m->formats[i].location, "format", i))
 			return -1;
+	if (check_str(p, m->header.btf_checksum, "header", 0) ||
+	    check_str(p, m->header.kernel_release, "header", 0))
+		return -1;
 	return check_str(p, m->header.script_name, "header", 0);
 }
 

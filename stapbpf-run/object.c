@@ -198,6 +198,11 @@ static void report_verifier(struct runner *r, int i, int err)
 	const char *log = r->log_buf, *src = NULL, *reason = NULL, *s;
 	size_t srclen = 0, reasonlen = 0;
 
+	if (kernel_btf_explain(r, i, log)) {
+		if (r->opt.verbose && log[0])
+			fprintf(stderr, "verifier log:\n%s\n", log);
+		return;
+	}
 	for (s = log; s && *s; ) {
 		const char *eol = strchr(s, '\n');
 		size_t len = eol ? (size_t)(eol - s) : strlen(s);
@@ -293,6 +298,7 @@ static void load_failed(struct runner *r, int i, int err)
 
 int object_load(struct runner *r)
 {
+	kernel_btf_report(r);
 	for (;;) {
 		int err, i;
 

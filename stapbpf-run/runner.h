@@ -6,6 +6,7 @@
  *
  *	main.c		options, the order of the phases, exit status
  *	object.c	open + validate the .bo, load, maps, global data
+ *	kernel_btf.c	translated for another kernel? failed CO-RE relocations
  *	attach.c	kernel-tier probes, by kind, with alternative groups
  *	output.c	ring-buffer records, formatting, --json, -o
  *	tier.c		runner-tier programs in the interpreter, helpers
@@ -178,6 +179,10 @@ int mount_tracefs_if_needed(struct runner *r);
 /* btf_lean.c */
 void lean_prepare(struct runner *r);
 void lean_release(struct runner *r);
+
+/* kernel_btf.c: the object's BTF against this kernel's */
+void kernel_btf_report(struct runner *r);
+bool kernel_btf_explain(struct runner *r, int probe, const char *log);
 
 /* attach.c */
 int attach_all(struct runner *r);

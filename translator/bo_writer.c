@@ -8,7 +8,9 @@
  */
 #include <stdlib.h>
 #include <string.h>
+#include <sys/utsname.h>
 
+#include "btf_index.h"
 #include "codegen_internal.h"
 
 struct meta_buf {
@@ -81,6 +83,19 @@ static void global_entry(struct cg *cg, struct cg_global *g,
 	e->location = cg_location(cg, sym->loc, NULL);
 }
 
+/* The target's release; "" when --btf named a kernel and -r did not. */
+static const char *target_release(struct session *s)
+{
+	struct utsname u;
+
+	if (!s->kernel_release)
+		return "";
+	if (s->btf_file && uname(&u) == 0 &&
+	    !strcmp(u.release, s->kernel_release))
+		return "";
+	return s->kernel_release;
+}
+
 void *bo_write_meta(struct cg *cg, size_t *len)
 {
 	struct meta_buf b = { 0 };
@@ -110,6 +125,8 @@ void *bo_write_meta(struct cg *cg, size_t *len)
 	}
 	/* strings first: every table below is final once they are in */
 	h.script_name = cg_str(cg, cg->s->script_name);
+	h.btf_checksum = cg_str(cg, btf_checksum(cg->s));
+	h.kernel_release = cg_str(cg, target_release(cg->s));
 	table(&b, &h.tables[BO_TABLE_PROBES], cg->probes.v, cg->probes.n,
 	      sizeof(struct bo_probe));
 	table(&b, &h.tables[BO_TABLE_GLOBALS], globals, cg->globals.n,

@@ -9,6 +9,8 @@
 #include <sys/utsname.h>
 
 #include <bpf/btf.h>
+#include <bpf/libbpf.h>
+#include <zlib.h>
 
 #include "arena.h"
 #include "providers/provider_impl.h"
@@ -22,6 +24,7 @@ struct btf_cache {
 	bool tried;		/* vmlinux load was attempted */
 	struct btf_index *vmlinux;
 	char error[256];
+	char checksum[32];	/* "crc32:XXXXXXXX" of the raw BTF */
 	bool modules_listed;
 	char **module_names;	/* sorted */
 	int nmodules;
@@ -216,6 +219,8 @@ static struct btf_cache *cache(struct session *s)
 struct btf_index *btf_vmlinux(struct session *s)
 {
 	struct btf_cache *c = cache(s);
+	libbpf_print_fn_t old_print;
+	const char *path;
 	struct btf *btf;
 
 	if (!c)
@@ -223,18 +228,61 @@ struct btf_index *btf_vmlinux(struct session *s)
 	if (c->tried)
 		return c->vmlinux;
 	c->tried = true;
-	btf = btf__parse(VMLINUX_BTF, NULL);
+	path = s->btf_file ? s->btf_file : VMLINUX_BTF;
+	/* a raw BTF file, or an ELF vmlinux with a .BTF section; libbpf's
+	 * own complaint about a file that is neither would only confuse */
+	old_print = libbpf_set_print(NULL);
+	btf = btf__parse(path, NULL);
+	libbpf_set_print(old_print);
 	if (!btf) {
-		int err = errno;
+		char why[128];
 
-		snprintf(c->error, sizeof(c->error), "cannot read %s: %s",
-			 VMLINUX_BTF, strerror(err));
+		libbpf_strerror(errno, why, sizeof(why));
+		snprintf(c->error, sizeof(c->error), "cannot read %s: %s%s",
+			 path, why,
+			 s->btf_file ? " (--btf wants a raw BTF file or an ELF file with a .BTF section)" : "");
 		return NULL;
 	}
 	c->vmlinux = index_btf(s, btf, 1, NULL);
 	if (!c->vmlinux)
 		btf__free(btf);
 	return c->vmlinux;
+}
+
+/*
+ * The object records which BTF it was translated against, so that the
+ * runner can say when it relocates for another kernel. The kernel shows
+ * its .BTF section unchanged in /sys/kernel/btf/vmlinux, so a checksum of
+ * the raw bytes names a kernel build wherever it is read from.
+ */
+const char *btf_checksum(struct session *s)
+{
+	struct btf_cache *c = cache(s);
+	struct btf_index *ix;
+	const void *raw;
+	uint32_t size = 0;
+
+	/* nothing read the BTF: the object depends on no kernel layout */
+	if (!c || !c->tried || !(ix = c->vmlinux))
+		return "";
+	if (!c->checksum[0]) {
+		raw = btf__raw_data(ix->btf, &size);
+		if (!raw)
+			return "";
+		snprintf(c->checksum, sizeof(c->checksum), "crc32:%08lx",
+			 crc32(crc32(0L, Z_NULL, 0), raw, size));
+	}
+	return c->checksum;
+}
+
+bool btf_target_is_running(struct session *s)
+{
+	struct utsname u;
+
+	if (s->btf_file)
+		return false;
+	return !s->kernel_release ||
+	       (uname(&u) == 0 && !strcmp(u.release, s->kernel_release));
 }
 
 const char *btf_error(struct session *s)
@@ -249,12 +297,14 @@ static int str_cmp(const void *a, const void *b)
 	return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
-static void list_modules(struct btf_cache *c)
+static void list_modules(struct session *s, struct btf_cache *c)
 {
 	DIR *d;
 	struct dirent *e;
 
 	c->modules_listed = true;
+	if (s->btf_file)
+		return;	/* this host's modules are not the target's */
 	d = opendir(MODULE_BTF_DIR);
 	if (!d)
 		return;
@@ -290,7 +340,7 @@ int btf_module_names(struct session *s, const char ***names)
 		return 0;
 	}
 	if (!c->modules_listed)
-		list_modules(c);
+		list_modules(s, c);
 	*names = (const char **)c->module_names;
 	return c->nmodules;
 }

@@ -46,10 +46,23 @@ struct btf_index {
 };
 
 /*
- * The running kernel's vmlinux BTF, or NULL when it has none (the caller
- * reports; btf_error() says why).
+ * The target's vmlinux BTF: --btf FILE, else the running kernel's; NULL
+ * when there is none (the caller reports; btf_error() says why).
  */
 struct btf_index *btf_vmlinux(struct session *s);
+
+/*
+ * "crc32:XXXXXXXX" of the target's raw vmlinux BTF (what the object
+ * records), "" without BTF.
+ */
+const char *btf_checksum(struct session *s);
+
+/*
+ * Whether the target is the running kernel: no --btf, and no -r naming
+ * another release. Probe alternatives are decided at translate time only
+ * then.
+ */
+bool btf_target_is_running(struct session *s);
 
 /* A loaded module's BTF, or NULL when the module has none. */
 struct btf_index *btf_module(struct session *s, const char *module);

@@ -21,6 +21,7 @@
 #include "diag.h"
 
 #define BPF_FUNC_get_current_task	35
+#define BPF_FIELD_EXISTS		2	/* llvm.bpf.preserve.field.info */
 #define BPF_FUNC_probe_read_kernel	113
 
 static struct cg_val lng(LLVMValueRef v)
@@ -132,47 +133,64 @@ static LLVMMetadataRef local_type(struct cg *cg, const struct btf *btf,
 					     NULL, 0, 0, NULL, "", 0);
 }
 
-/* &base->member, relocatable. */
-static LLVMValueRef core_member(struct cg *cg, const struct btf *btf,
+/*
+ * The llvm.preserve.struct.access.index call for &base->member, which the
+ * BPF backend turns into a CO-RE relocation; NULL for a struct without a
+ * name, which libbpf cannot look up.
+ *
+ * The local description of the struct holds just that member, at slot
+ * `slot` behind one-byte fillers. Reads use slot 0: the backend names each
+ * relocation by struct, kind, value and access path, and a read's value
+ * (the offset) tells members apart. A field-exists relocation's value is
+ * always 1, so each gets a slot of its own or the backend would merge them.
+ */
+static LLVMValueRef access_call(struct cg *cg, const struct btf *btf,
 				const struct btf_type *st, LLVMValueRef base,
 				const char *member, uint32_t mtype,
-				uint32_t bits)
+				uint32_t bits, uint32_t slot)
 {
 	const char *sname = btf__name_by_offset(btf, st->name_off);
 	uint64_t size_bits = (uint64_t)st->size * 8;
-	LLVMMetadataRef mdi, sdi;
-	LLVMTypeRef fields[1] = { LLVMArrayType(cg->i8, st->size) };
-	LLVMTypeRef sty = LLVMStructTypeInContext(cg->ctx, fields, 1, false);
+	LLVMMetadataRef *mdi, sdi;
+	LLVMTypeRef *fields, sty;
 	LLVMTypeRef types[2] = { cg->ptr, cg->ptr };
 	unsigned iid = LLVMLookupIntrinsicID(
 		"llvm.preserve.struct.access.index", 33);
 	LLVMValueRef fn = LLVMGetIntrinsicDeclaration(cg->mod, iid, types, 2);
 	LLVMTypeRef fty = LLVMIntrinsicGetType(cg->ctx, iid, types, 2);
-	LLVMValueRef args[3] = { base, cg_i32(cg, 0), cg_i32(cg, 0) };
+	LLVMValueRef args[3] = { base, cg_i32(cg, slot), cg_i32(cg, slot) };
 	LLVMValueRef call;
 	unsigned kind = LLVMGetEnumAttributeKindForName("elementtype", 11);
 	uint64_t msize = (uint64_t)btf_type_bytes(btf, mtype) * 8;
 
 	sname = sname ? sname : "";
-	if (!*sname) {
-		/* kuid_t and friends: no name to relocate by, a fixed offset */
-		LLVMValueRef off = cg_i64(cg, bits / 8);
+	if (!*sname)
+		return NULL;
+	mdi = arena_alloc(cg->a, (slot + 1) * sizeof(*mdi));
+	fields = arena_alloc(cg->a, (slot + 1) * sizeof(*fields));
+	for (uint32_t i = 0; i < slot; i++) {
+		char *pad = arena_printf(cg->a, "__bstap_slot%u", i);
 
-		return LLVMBuildGEP2(cg->b, cg->i8, base, &off, 1, "");
+		mdi[i] = LLVMDIBuilderCreateMemberType(
+			cg->di, cg->di_cu, pad, strlen(pad), cg->di_file, 0, 8,
+			8, 0, LLVMDIFlagZero, cg->di_char);
+		fields[i] = cg->i8;
 	}
-	mdi = LLVMDIBuilderCreateMemberType(cg->di, cg->di_cu, member,
-					    strlen(member), cg->di_file, 0,
-					    msize, 8, bits, LLVMDIFlagZero,
-					    local_type(cg, btf, mtype));
+	mdi[slot] = LLVMDIBuilderCreateMemberType(
+		cg->di, cg->di_cu, member, strlen(member), cg->di_file, 0,
+		msize, 8, bits, LLVMDIFlagZero, local_type(cg, btf, mtype));
+	fields[slot] = LLVMArrayType(cg->i8, st->size);
+	sty = LLVMStructTypeInContext(cg->ctx, fields, slot + 1, false);
 	if (btf_is_union(st))
 		sdi = LLVMDIBuilderCreateUnionType(
 			cg->di, cg->di_cu, sname, strlen(sname), cg->di_file,
-			0, size_bits, 8, LLVMDIFlagZero, &mdi, 1, 0, "", 0);
+			0, size_bits, 8, LLVMDIFlagZero, mdi, slot + 1, 0, "",
+			0);
 	else
 		sdi = LLVMDIBuilderCreateStructType(
 			cg->di, cg->di_cu, sname, strlen(sname), cg->di_file,
-			0, size_bits, 8, LLVMDIFlagZero, NULL, &mdi, 1, 0,
-			NULL, "", 0);
+			0, size_bits, 8, LLVMDIFlagZero, NULL, mdi, slot + 1,
+			0, NULL, "", 0);
 	call = LLVMBuildCall2(cg->b, fty, fn, args, 3, "core");
 	LLVMAddCallSiteAttribute(call, 1,
 				 LLVMCreateTypeAttribute(cg->ctx, kind, sty));
@@ -181,6 +199,24 @@ static LLVMValueRef core_member(struct cg *cg, const struct btf *btf,
 						 "llvm.preserve.access.index",
 						 26),
 			LLVMMetadataAsValue(cg->ctx, sdi));
+	return call;
+}
+
+/* &base->member, relocatable. */
+static LLVMValueRef core_member(struct cg *cg, const struct btf *btf,
+				const struct btf_type *st, LLVMValueRef base,
+				const char *member, uint32_t mtype,
+				uint32_t bits)
+{
+	LLVMValueRef call = access_call(cg, btf, st, base, member, mtype, bits,
+					0);
+
+	if (!call) {
+		/* kuid_t and friends: no name to relocate by, a fixed offset */
+		LLVMValueRef off = cg_i64(cg, bits / 8);
+
+		return LLVMBuildGEP2(cg->b, cg->i8, base, &off, 1, "");
+	}
 	/* break the chain: each access is relocated on its own */
 	return LLVMBuildIntToPtr(cg->b,
 				 LLVMBuildPtrToInt(cg->b, call, cg->i64, ""),
@@ -267,6 +303,24 @@ static bool core_index(struct cg *cg, struct core_state *st,
 	return true;
 }
 
+/*
+ * A location named like libbpf names the member ("struct task_struct.pid"):
+ * the runner finds there where the script reads a member that the host's
+ * kernel lacks, from libbpf's message.
+ */
+static void note_member(struct cg *cg, const struct btf *btf,
+			const struct btf_type *t, const char *member,
+			struct src_loc loc)
+{
+	const char *sname = btf__name_by_offset(btf, t->name_off);
+
+	if (sname && *sname)
+		cg_location(cg, loc, arena_printf(cg->a, "%s %s.%s",
+						  btf_is_union(t) ? "union" :
+								    "struct",
+						  sname, member));
+}
+
 static bool core_step(struct cg *cg, struct core_state *st,
 		      const struct component *c, const char *name,
 		      struct src_loc loc)
@@ -293,6 +347,7 @@ static bool core_step(struct cg *cg, struct core_state *st,
 	if (bitfield)
 		return cg_error(cg, loc, "bit-field member '%s' is not supported by the BPF code generator yet",
 				name);
+	note_member(cg, st->btf, t, name, loc);
 	st->addr = core_member(cg, st->btf, t, st->addr, name, mtype, bits);
 	st->id = mtype;
 	return true;
@@ -463,4 +518,83 @@ bool cg_btf_int(struct cg *cg, const char *type, int *bytes, bool *is_signed)
 	*bytes = btf_type_bytes(ix->btf, id);
 	*is_signed = is_signed_int(t);
 	return *bytes > 0;
+}
+
+/*
+ * 1 when the running kernel has member of st (a CO-RE field-exists
+ * relocation, which libbpf patches to 0 or 1 on the host), as i64. The
+ * access is never made: any base names the member.
+ */
+static LLVMValueRef field_exists(struct cg *cg, const struct btf *btf,
+				 const struct btf_type *st, const char *member,
+				 uint32_t mtype, uint32_t bits)
+{
+	LLVMValueRef call = access_call(cg, btf, st, LLVMConstNull(cg->ptr),
+					member, mtype, bits,
+					++cg->core_exists_seq);
+	LLVMTypeRef types[1] = { cg->ptr };
+	unsigned iid = LLVMLookupIntrinsicID("llvm.bpf.preserve.field.info",
+					     28);
+	LLVMValueRef fn, args[2];
+
+	if (!call)
+		return cg_i64(cg, 1);	/* no name: it is part of its parent */
+	fn = LLVMGetIntrinsicDeclaration(cg->mod, iid, types, 1);
+	args[0] = call;
+	args[1] = cg_i64(cg, BPF_FIELD_EXISTS);
+	return LLVMBuildZExt(cg->b,
+			     LLVMBuildCall2(cg->b,
+					    LLVMIntrinsicGetType(cg->ctx, iid,
+								 types, 1),
+					    fn, args, 2, "exists"),
+			     cg->i64, "");
+}
+
+/*
+ * @defined($p->a->b) kept until run time (resolve.c): every member on the
+ * way must exist on the host. e->str is the base type, e->num 1 when it is
+ * a @cast type (the operand points to one).
+ */
+struct cg_val cg_core_defined(struct cg *cg, struct expr *e)
+{
+	struct btf_index *ix = btf_vmlinux(cg->s);
+	const struct expr *x = e->operand;
+	LLVMValueRef all = cg_i64(cg, 1);
+	const char *text = e->str;
+	uint32_t id;
+
+	if (!ix || !x || !text)
+		return lng(cg_i64(cg, 0));
+	if (e->num)
+		text = strchr(text, ' ') ? arena_printf(cg->a, "%s*", text) :
+					   arena_printf(cg->a, "struct %s*", text);
+	id = type_from_text(ix->btf, text);
+	for (int i = 0; id && i < x->chain.n; i++) {
+		const struct component *c = &x->chain.v[i];
+		const struct btf_type *t;
+		uint32_t sid = id, mtype, bits, bitfield;
+
+		t = strip(ix->btf, &sid);
+		if (t && btf_is_ptr(t)) {
+			id = t->type;
+			sid = id;
+			t = strip(ix->btf, &sid);
+		}
+		if (!t)
+			break;
+		if (c->kind == COMP_INDEX) {
+			if (btf_is_array(t))
+				id = btf_array(t)->type;
+			continue;	/* pointer: id is the element already */
+		}
+		if (!btf_is_composite(t) ||
+		    !find_member(ix->btf, t, c->name, &mtype, &bits,
+				 &bitfield, 0))
+			return lng(cg_i64(cg, 0));
+		all = LLVMBuildAnd(cg->b, all,
+				   field_exists(cg, ix->btf, t, c->name, mtype,
+						bits), "");
+		id = mtype;
+	}
+	return lng(all);
 }

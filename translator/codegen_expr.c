@@ -971,6 +971,8 @@ struct cg_val cg_expr(struct cg *cg, struct expr *e)
 		return unsupported(cg, e, "a histogram outside print()");
 	case EXPR_CAST:
 		return cg_cast(cg, e);
+	case EXPR_DEFINED:	/* on kernel members: CO-RE, see resolve.c */
+		return cg_core_defined(cg, e);
 	case EXPR_VAR:
 		return unsupported(cg, e, "@var");
 	case EXPR_ENTRY:

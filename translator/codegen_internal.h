@@ -237,6 +237,7 @@ struct cg {
 	VEC(struct bo_probe) probes;
 	VEC(struct bo_format) formats;
 	VEC(struct bo_location) locations;
+	uint32_t core_exists_seq;	/* codegen_core.c: field-exists slots */
 	VEC(const char *) strtab_strings;	/* bo_writer's view */
 	struct strmap strtab;		/* text -> offset + 1 */
 	VEC(char) strtab_bytes;
@@ -341,6 +342,7 @@ LLVMValueRef cg_syscall_reg(struct cg *cg, int off);
 
 /* -------------------------------------------------- codegen_core.c */
 struct cg_val cg_cast(struct cg *cg, struct expr *e);
+struct cg_val cg_core_defined(struct cg *cg, struct expr *e);
 struct cg_val cg_task_field(struct cg *cg, const char *const *chain,
 			    int n, struct src_loc loc);
 struct cg_val cg_core_chain(struct cg *cg, const char *type,

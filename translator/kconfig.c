@@ -5,12 +5,14 @@
  */
 #include "kconfig.h"
 
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/utsname.h>
 #include <zlib.h>
 
+#include "diag.h"
 #include "session.h"
 
 struct kconfig_entry {
@@ -90,6 +92,30 @@ static int kconfig_cmp(const void *a, const void *b)
 	return strcmp(x->name, y->name);
 }
 
+/*
+ * --kernel-config FILE: another kernel's .config (or a config.gz copied
+ * from its /proc). It was asked for by name, so not finding it is an error
+ * rather than an empty configuration.
+ */
+static void read_given(struct session *s, struct kconfig *kc)
+{
+	const char *path = s->kernel_config;
+	size_t n = strlen(path);
+	int err;
+
+	errno = 0;
+	if (n > 3 && !strcmp(path + n - 3, ".gz"))
+		kc->found = kconfig_read_gz(kc, path);
+	else
+		kc->found = kconfig_read_plain(kc, path);
+	err = errno;
+	if (!kc->found)
+		diag_hint(diag_error(s, (struct src_loc){ 0 },
+				     "cannot read --kernel-config %s: %s", path,
+				     strerror(err ? err : ENOENT)),
+			  "give the target kernel's .config (or its /proc/config.gz)");
+}
+
 static struct kconfig *kconfig_read(struct session *s)
 {
 	struct kconfig *kc = calloc(1, sizeof(*kc));
@@ -100,6 +126,10 @@ static struct kconfig *kconfig_read(struct session *s)
 
 	if (!kc)
 		return NULL;
+	if (s->kernel_config) {
+		read_given(s, kc);
+		goto sort;
+	}
 	running = uname(&u) == 0 &&
 		  (!release || !strcmp(release, u.release));
 	if (!release)
@@ -116,6 +146,7 @@ static struct kconfig *kconfig_read(struct session *s)
 			kc->found = kconfig_read_plain(kc, path);
 		}
 	}
+sort:
 	if (kc->n)
 		qsort(kc->v, kc->n, sizeof(kc->v[0]), kconfig_cmp);
 	return kc;

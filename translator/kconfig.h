@@ -2,7 +2,8 @@
 /*
  * The kernel configuration, for CONFIG_* preprocessor conditions.
  *
- * Read from /proc/config.gz when the target is the running kernel, else
+ * Read from --kernel-config FILE when given (plain or .gz), else from
+ * /proc/config.gz when the target is the running kernel, else
  * from /boot/config-RELEASE or /lib/modules/RELEASE/build/.config. A kernel
  * whose configuration cannot be found has every option unset (""), which is
  * what stap assumes too.

@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "config.h"
+#include "btf_index.h"
 #include "codegen.h"
 #include "diag.h"
 #include "elab.h"
@@ -50,6 +51,9 @@ static void usage(FILE *out)
 	      "  -c CMD         run CMD, trace it, stop when it exits\n"
 	      "  -x PID         set target() to PID\n"
 	      "  -r RELEASE     translate for kernel RELEASE (kernel_v, kernel_vr)\n"
+	      "  --btf FILE     translate against another kernel's BTF (a raw BTF\n"
+	      "                 file or an ELF vmlinux with .BTF)\n"
+	      "  --kernel-config FILE  that kernel's .config, for CONFIG_* conditions\n"
 	      "  -g             guru mode: allow @runtime declarations in scripts\n"
 	      "  -w             suppress warnings\n"
 	      "  -v             more messages (repeat for more); pass times\n"
@@ -127,11 +131,13 @@ static int parse_long_arg(const char *opt, const char *arg, long min, long max,
 	return 0;
 }
 
-enum { OPT_VERSION = 256 };
+enum { OPT_VERSION = 256, OPT_BTF, OPT_KERNEL_CONFIG };
 
 static const struct option long_options[] = {
 	{ "help", no_argument, NULL, 'h' },
 	{ "version", no_argument, NULL, OPT_VERSION },
+	{ "btf", required_argument, NULL, OPT_BTF },
+	{ "kernel-config", required_argument, NULL, OPT_KERNEL_CONFIG },
 	{ NULL, 0, NULL, 0 },
 };
 
@@ -200,6 +206,12 @@ static int parse_options(struct session *s, struct options *o, int argc,
 		case 'r':
 			s->kernel_release = optarg;
 			break;
+		case OPT_BTF:
+			s->btf_file = optarg;
+			break;
+		case OPT_KERNEL_CONFIG:
+			s->kernel_config = optarg;
+			break;
 		case 'g':
 			s->guru = true;
 			break;
@@ -261,6 +273,14 @@ static int run_passes(struct session *s, const struct options *o)
 	struct file_ast *ast;
 	double t;
 
+	/* a --btf that cannot be read would otherwise show up as missing
+	 * context variables much later */
+	if (s->btf_file && !btf_vmlinux(s)) {
+		diag_hint(diag_error(s, (struct src_loc){ 0 }, "%s",
+				     btf_error(s)),
+			  "bpftool btf dump file FILE checks a BTF file");
+		return 1;
+	}
 	if (o->list_pattern)
 		return list_probe_points(s, o->list_pattern, o->list_vars,
 					 stdout) ? 1 : 0;

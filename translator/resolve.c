@@ -988,14 +988,96 @@ static void become(struct expr *e, const struct expr *with)
 		*e = *with;
 }
 
+static bool has_member(const struct expr *x)
+{
+	for (int i = 0; i < x->chain.n; i++)
+		if (x->chain.v[i].kind == COMP_MEMBER)
+			return true;
+	return false;
+}
+
+/*
+ * The kernel type x's chain starts from, when x reads kernel members that
+ * the target's BTF has: "struct task_struct*" for $next->pid, "task_struct"
+ * (a @cast's type) for @cast(p, "task_struct")->pid. Whether a member
+ * exists is then left to the kernel that runs the object (a CO-RE
+ * field-exists relocation), since the object may run on another kernel
+ * than the BTF it was translated against. NULL: decide now.
+ */
+static const char *kernel_chain_base(struct scope *sc, struct expr *x)
+{
+	const struct context_var *v;
+	enum type_kind k;
+
+	if (!x || !has_member(x) || x->pretty != PRETTY_NONE)
+		return NULL;
+	if (x->kind == EXPR_CAST)
+		return x->str && cast_type(sc, x, true) > 0 ? x->str : NULL;
+	if (x->kind != EXPR_TARGET || !sc->probe || !x->name ||
+	    is_dollar_dollar(x->name) || !target_available(sc, x))
+		return NULL;
+	v = strmap_get(&sc->probe->vars, var_name(x));
+	if (!v || chain_type(sc, x, v, true, true, &k) <= 0)
+		return NULL;
+	return v->type;
+}
+
+/*
+ * @defined(x) on kernel members stays until run time: e->str is the base
+ * type (codegen_core.c); e->num 1 marks a @cast base. The operand is not
+ * evaluated, only its chain's member names are used.
+ */
+static bool keep_defined(struct scope *sc, struct expr *e, struct expr *x)
+{
+	const char *base = kernel_chain_base(sc, x);
+
+	if (!base)
+		return false;
+	e->kind = EXPR_DEFINED;
+	e->operand = x;
+	e->str = base;
+	e->num = x->kind == EXPR_CAST;
+	e->type = TYPE_LONG;
+	return true;
+}
+
 static void fold_defined(struct scope *sc, struct expr *e)
 {
 	int v = defined_value(sc, e->operand);
 
+	if (v && keep_defined(sc, e, e->operand))
+		return;
 	e->kind = EXPR_NUMBER;
 	e->num = v;
 	e->operand = NULL;
 	e->type = TYPE_LONG;
+}
+
+/*
+ * @choose_defined(a, b) on kernel members of a: `@defined(a) ? a : b`,
+ * decided by the kernel that runs the object.
+ */
+static void choose_defined(struct scope *sc, struct expr *e)
+{
+	struct expr *cond;
+
+	if (!defined_value(sc, e->left)) {
+		become(e, e->right);
+		resolve_expr(sc, e);
+		return;
+	}
+	cond = arena_new(sc->cx->a, struct expr);
+	cond->loc = e->loc;
+	if (!keep_defined(sc, cond, e->left)) {
+		become(e, e->left);
+		resolve_expr(sc, e);
+		return;
+	}
+	e->kind = EXPR_TERNARY;
+	e->cond = cond;
+	resolve_expr(sc, e->left);
+	if (e->right)
+		resolve_expr(sc, e->right);
 }
 
 /* ---------------------------------------------------------- expressions */
@@ -1080,8 +1162,7 @@ static void resolve_expr_inner(struct scope *sc, struct expr *e)
 		fold_defined(sc, e);
 		break;
 	case EXPR_CHOOSE_DEFINED:
-		become(e, defined_value(sc, e->left) ? e->left : e->right);
-		resolve_expr(sc, e);
+		choose_defined(sc, e);
 		break;
 	case EXPR_TARGET:
 		resolve_target(sc, e);

@@ -47,6 +47,8 @@ struct session {
 	const char *target_cmd;		/* -c */
 	long target_pid;		/* -x */
 	const char *kernel_release;	/* -r, else uname */
+	const char *btf_file;		/* --btf: the target kernel's BTF */
+	const char *kernel_config;	/* --kernel-config: its .config */
 	const char *arch;		/* "x86_64" */
 	VEC(const char *) tapset_dirs;	/* search order: -I, env, built-in */
 	VEC(struct define) defines;	/* -D */
