@@ -91,6 +91,14 @@ static void append_hex(struct cg *cg, LLVMValueRef dst, struct stack s,
 	cg_runtime(cg, "bstap_stack_hex", cg->void_t, a, 5);
 }
 
+static void send_stack(struct cg *cg, int kind, bool user,
+		       struct src_loc loc);
+
+/*
+ * backtrace() and the like. A user one also sends the stack as a
+ * BO_REC_PID note: the string is often named much later (print_ustack()
+ * in an end probe), when only what the runner learned then is left.
+ */
 static LLVMValueRef hex_string(struct cg *cg, bool user, LLVMValueRef max,
 			       struct src_loc loc)
 {
@@ -98,6 +106,8 @@ static LLVMValueRef hex_string(struct cg *cg, bool user, LLVMValueRef max,
 	struct stack s = capture(cg, user, loc);
 
 	append_hex(cg, dst, s, 0, max);
+	if (user && in_kernel(cg) && !cg->fn->caller)
+		send_stack(cg, BO_REC_PID, true, loc);
 	return dst;
 }
 

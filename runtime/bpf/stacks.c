@@ -24,15 +24,17 @@ static long (*bpf_get_stack)(void *ctx, void *buf, u32 size,
 
 /*
  * Up to size bytes of return addresses into buf; the number of frames.
- * A failed capture (no user stack in a kernel thread is not a failure:
- * that is 0 frames) is counted as BO_ERR_STACK_FAILED.
+ * A failed capture is counted as BO_ERR_STACK_FAILED and reported in the
+ * summary, the stack then being empty; but a user stack fails with
+ * EFAULT in every kernel thread, which has none: that is an empty stack,
+ * as stap's ubacktrace() is "" there.
  */
 RT s64 bstap_stack_get(void *ctx, u64 *buf, s64 user, u32 size, u32 probe)
 {
 	long n = bpf_get_stack(ctx, buf, size, user ? BPF_F_USER_STACK : 0);
 
 	if (n < 0) {
-		if (n != -14 /* EFAULT: no user stack here */)
+		if (!user || n != -14 /* EFAULT */)
 			bstap_count_error(probe, BO_ERR_STACK_FAILED);
 		return 0;
 	}
@@ -137,8 +139,7 @@ RT void bstap_sym_close(char *dst)
  * token sends one of kind BO_REC_PID, which the runner does not print but
  * learns from. User stacks carry each frame's build-id and file offset
  * too (BPF_F_USER_BUILD_ID), so the runner can name them after the
- * process is gone, and wake the runner (flags 0) so that it reads the
- * process's mappings while it lives.
+ * process is gone.
  */
 RT void bstap_send_stack(void *ctx, char *rec, s64 kind, s64 user,
 			 u32 probe, u32 loc)
@@ -162,5 +163,9 @@ RT void bstap_send_stack(void *ctx, char *rec, s64 kind, s64 user,
 	*(u32 *)(p + 12) = 0;
 	off += user ? BO_STACK_BUILD_IDS + BO_MAXBACKTRACE * 32 :
 		      BO_STACK_BUILD_IDS;
-	bstap_rec_send(rec, off, probe, user ? 0 : BPF_RB_NO_WAKEUP);
+	/* a printed user stack wakes the runner: it reads the mappings
+	 * while the process lives; BO_REC_PID notes, which may come with
+	 * every event, rely on the build-ids instead */
+	bstap_rec_send(rec, off, probe,
+		       user && kind == BO_REC_STACK ? 0 : BPF_RB_NO_WAKEUP);
 }
