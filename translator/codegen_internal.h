@@ -363,6 +363,8 @@ LLVMValueRef cg_uprobe_arg_reg(struct cg *cg, int i);
 LLVMValueRef cg_uprobe_narrow(struct cg *cg, LLVMValueRef v, int bytes,
 			      bool is_signed);
 LLVMValueRef cg_uprobe_load_bias(struct cg *cg);
+/* a path as the target system knows it (--sysroot stripped) */
+const char *cg_uprobe_target_path(struct cg *cg, const char *path);
 /* with -c/-x: return unless the target process or a descendant hit it */
 void cg_uprobe_target_filter(struct cg *cg);
 /* str: path's build-id in hex for the runner to check, "" when none */

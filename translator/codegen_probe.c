@@ -386,7 +386,7 @@ static void fill_probe(struct cg *cg, struct elab_probe *ep,
 	bp->written = cg_str(cg, ep->written);
 	if (!bp->target)
 		bp->target = cg_str(cg, rp->target);
-	bp->path = cg_str(cg, rp->path);
+	bp->path = cg_str(cg, cg_uprobe_target_path(cg, rp->path));
 	bp->number = rp->number;
 	bp->randomize = rp->randomize;
 	bp->offset = rp->address;

@@ -277,6 +277,16 @@ bool cg_file_offset(struct cg *cg, const char *path, uint64_t addr,
 	return true;
 }
 
+const char *cg_uprobe_target_path(struct cg *cg, const char *path)
+{
+	const char *root = cg->s->sysroot;
+	size_t n = root ? strlen(root) : 0;
+
+	if (path && n && !strncmp(path, root, n) && path[n] == '/')
+		return path + n;
+	return path;
+}
+
 uint32_t cg_uprobe_build_id(struct cg *cg, const char *path)
 {
 	char hex[BUILD_ID_HEX_MAX];

@@ -394,10 +394,19 @@ static void read_dynamic(struct arena *a, Elf *elf, struct elf_file *ef)
 
 /* --------------------------------------------------------------- DWARF */
 
+/*
+ * Where separate debuginfo is looked for: libdwfl's default
+ * (":.debug:/usr/lib/debug": next to the file, its .debug directory, then
+ * by build-id and debuglink under /usr/lib/debug), or the same under
+ * --sysroot.
+ */
+static char *debuginfo_path;
+
 static const Dwfl_Callbacks dwfl_callbacks = {
 	.find_elf = dwfl_build_id_find_elf,
 	.find_debuginfo = dwfl_standard_find_debuginfo,
 	.section_address = dwfl_offline_section_address,
+	.debuginfo_path = &debuginfo_path,
 };
 
 struct func_buf {
@@ -830,6 +839,9 @@ ELF_INDEX_API bool elf_load_dwarf(struct session *s, struct elf_file *ef)
 	for (int i = 0; i < c->n; i++)
 		if (c->files[i] == ef && !c->dwarf_tried[i]) {
 			c->dwarf_tried[i] = true;
+			debuginfo_path = s->sysroot ?
+				arena_printf(&c->arena, ":.debug:%s/usr/lib/debug",
+					     s->sysroot) : NULL;
 			read_dwarf(&c->arena, ef->priv, ef, ef->path);
 		}
 	return ef->has_dwarf;

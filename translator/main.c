@@ -50,6 +50,7 @@ static void usage(FILE *out)
 	      "  -o FILE        write the script's output to FILE\n"
 	      "  -c CMD         run CMD, trace it, stop when it exits\n"
 	      "  -x PID         set target() to PID\n"
+	      "  --sysroot DIR  read programs, libraries and debuginfo under DIR\n"
 	      "  -r RELEASE     translate for kernel RELEASE (kernel_v, kernel_vr)\n"
 	      "  --btf FILE     translate against another kernel's BTF (a raw BTF\n"
 	      "                 file or an ELF vmlinux with .BTF)\n"
@@ -131,13 +132,14 @@ static int parse_long_arg(const char *opt, const char *arg, long min, long max,
 	return 0;
 }
 
-enum { OPT_VERSION = 256, OPT_BTF, OPT_KERNEL_CONFIG };
+enum { OPT_VERSION = 256, OPT_BTF, OPT_KERNEL_CONFIG, OPT_SYSROOT };
 
 static const struct option long_options[] = {
 	{ "help", no_argument, NULL, 'h' },
 	{ "version", no_argument, NULL, OPT_VERSION },
 	{ "btf", required_argument, NULL, OPT_BTF },
 	{ "kernel-config", required_argument, NULL, OPT_KERNEL_CONFIG },
+	{ "sysroot", required_argument, NULL, OPT_SYSROOT },
 	{ NULL, 0, NULL, 0 },
 };
 
@@ -163,6 +165,16 @@ static int parse_options(struct session *s, struct options *o, int argc,
 		case 'e':
 			o->script_text = optarg;
 			break;
+		case OPT_SYSROOT: {
+			/* "DIR/" and "DIR" alike: paths are appended as is */
+			char *dir = arena_strdup(&s->arena, optarg);
+			size_t len = strlen(dir);
+
+			while (len > 1 && dir[len - 1] == '/')
+				dir[--len] = '\0';
+			s->sysroot = strcmp(dir, "/") ? dir : NULL;
+			break;
+		}
 		case 'p':
 			if (parse_long_arg("-p", optarg, 1, 5, &n))
 				return -1;

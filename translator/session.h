@@ -46,6 +46,9 @@ struct session {
 	const char *output_file;	/* -o */
 	const char *target_cmd;		/* -c */
 	long target_pid;		/* -x */
+	const char *sysroot;		/* --sysroot DIR: programs, libraries
+					 * and debuginfo are read under DIR;
+					 * NULL: none */
 	const char *kernel_release;	/* -r, else uname */
 	const char *btf_file;		/* --btf: the target kernel's BTF */
 	const char *kernel_config;	/* --kernel-config: its .config */

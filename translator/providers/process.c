@@ -80,6 +80,24 @@ struct target {
 	struct elf_file *ef;
 };
 
+/* --sysroot: where a path of the target system is on this one. */
+static const char *under_root(struct session *s, const char *path)
+{
+	if (!s->sysroot || path[0] != '/')
+		return path;
+	return arena_printf(&s->arena, "%s%s", s->sysroot, path);
+}
+
+/* And back: the path the target system knows, for texts and the object. */
+static const char *on_target(struct session *s, const char *path)
+{
+	size_t n = s->sysroot ? strlen(s->sysroot) : 0;
+
+	if (n && !strncmp(path, s->sysroot, n) && path[n] == '/')
+		return path + n;
+	return path;
+}
+
 static bool file_error(struct session *s, const struct probe_component *c,
 		       const char *path)
 {
@@ -113,8 +131,10 @@ static const char *search_path(struct session *s, const char *name)
 
 	while (*p) {
 		size_t len = strcspn(p, ":");
-		char *cand = arena_printf(&s->arena, "%.*s/%s", (int)len, p,
-					  name);
+		const char *cand = under_root(s, arena_printf(&s->arena,
+							      "%.*s/%s",
+							      (int)len, p,
+							      name));
 		struct stat st;
 
 		if (len && stat(cand, &st) == 0 && S_ISREG(st.st_mode) &&
@@ -159,7 +179,8 @@ const char *process_find_program(struct session *s,
 				 const struct probe_component *c,
 				 const char *arg)
 {
-	const char *path = strchr(arg, '/') ? arg : search_path(s, arg);
+	const char *path = strchr(arg, '/') ? under_root(s, arg) :
+					      search_path(s, arg);
 
 	if (!path) {
 		diag_hint(diag_error(s, c->loc, "no program '%s' in $PATH", arg),
@@ -232,7 +253,7 @@ static int command_target(struct session *s, const struct probe_component *c,
 	cmd[strcspn(cmd, " \t")] = '\0';
 	if (!*cmd || !(t.path = process_find_program(s, c, cmd)))
 		return -1;
-	t.shown = t.path;
+	t.shown = on_target(s, t.path);
 	t.ef = elf_file_get(s, t.path, &why);
 	if (!t.ef)
 		return -1;
@@ -259,24 +280,26 @@ static int path_targets(struct session *s, const struct probe_component *c,
 				  arg, arg);
 			return -1;
 		}
-		t.shown = t.path;
+		t.shown = on_target(s, t.path);
 		if (!(t.ef = open_elf(s, c, t.path)))
 			return -1;
 		return push_target(s, out, 0, t);
 	}
 	if (!glob_has(arg)) {
-		t.path = t.shown = arg;
+		t.path = under_root(s, arg);
+		t.shown = arg;
 		if (!(t.ef = open_elf(s, c, t.path)))
 			return -1;
 		return push_target(s, out, 0, t);
 	}
-	if (glob(arg, 0, NULL, &g) != 0)
+	if (glob(under_root(s, arg), 0, NULL, &g) != 0)
 		return 0;	/* a glob that matches nothing */
 	for (size_t i = 0; i < g.gl_pathc; i++) {
 		const char *why;
 		struct target gt = { 0 };
 
-		gt.path = gt.shown = arena_strdup(&s->arena, g.gl_pathv[i]);
+		gt.path = arena_strdup(&s->arena, g.gl_pathv[i]);
+		gt.shown = on_target(s, gt.path);
 		/* a glob quietly skips what is not ELF */
 		gt.ef = elf_file_get(s, gt.path, &why);
 		if (gt.ef)
@@ -315,15 +338,18 @@ static const char *find_library(struct session *s, const struct elf_file *from,
 {
 	const char *ma = multiarch(s);
 	const char *std[] = {
-		arena_printf(&s->arena, "/lib/%s", ma),
-		arena_printf(&s->arena, "/usr/lib/%s", ma),
-		"/lib64", "/usr/lib64", "/lib", "/usr/lib",
-		"/usr/local/lib",
+		under_root(s, arena_printf(&s->arena, "/lib/%s", ma)),
+		under_root(s, arena_printf(&s->arena, "/usr/lib/%s", ma)),
+		under_root(s, "/lib64"), under_root(s, "/usr/lib64"),
+		under_root(s, "/lib"), under_root(s, "/usr/lib"),
+		under_root(s, "/usr/local/lib"),
 	};
 	struct stat st;
 
-	if (strchr(name, '/'))
+	if (strchr(name, '/')) {
+		name = under_root(s, name);
 		return stat(name, &st) == 0 ? name : NULL;
+	}
 	for (int i = 0; from && i < from->nrunpath; i++) {
 		const char *rp = from->runpath[i];
 
@@ -336,6 +362,8 @@ static const char *find_library(struct session *s, const struct elf_file *from,
 				dir = arena_printf(&s->arena, "%s%s",
 						   dir_of(s, from->path),
 						   dir + 7);
+			else
+				dir = (char *)under_root(s, dir);
 			cand = arena_printf(&s->arena, "%s/%s", dir, name);
 			if (stat(cand, &st) == 0 && S_ISREG(st.st_mode))
 				return cand;
@@ -435,8 +463,9 @@ static int library_targets(struct session *s, const struct pp_match *m,
 		if (strchr(pattern, '/')) {
 			struct target t = progs[p];
 
-			t.path = t.lib = pattern;
-			if (!(t.ef = open_elf(s, c, pattern)))
+			t.path = under_root(s, pattern);
+			t.lib = pattern;
+			if (!(t.ef = open_elf(s, c, t.path)))
 				return -1;
 			n = push_target(s, out, n, t);
 			continue;
@@ -449,7 +478,8 @@ static int library_targets(struct session *s, const struct pp_match *m,
 			if (!glob_match(pattern, nd.name[i]) &&
 			    !glob_match(pattern, base_name(nd.path[i])))
 				continue;
-			t.path = t.lib = nd.path[i];
+			t.path = nd.path[i];
+			t.lib = on_target(s, t.path);
 			t.ef = elf_file_get(s, t.path, &why);
 			if (t.ef)
 				n = push_target(s, out, n, t);
@@ -460,7 +490,8 @@ static int library_targets(struct session *s, const struct pp_match *m,
 
 			const char *why;
 
-			t.path = t.lib = find_library(s, progs[p].ef, pattern);
+			t.path = find_library(s, progs[p].ef, pattern);
+			t.lib = t.path ? on_target(s, t.path) : NULL;
 			if (t.path && (t.ef = elf_file_get(s, t.path, &why))) {
 				n = push_target(s, out, n, t);
 				continue;
