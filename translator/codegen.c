@@ -536,6 +536,7 @@ static int generate(struct cg *cg, const struct codegen_opts *o)
 	if (!cg_data_layout(cg) || !cg_probes(cg) || diag_error_count(cg->s))
 		return -1;
 	cg_data_finish(cg);
+	cg_regex_finish(cg);
 	add_license(cg);
 	if (diag_error_count(cg->s) || !add_meta(cg))
 		return -1;

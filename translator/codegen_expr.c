@@ -966,7 +966,7 @@ struct cg_val cg_expr(struct cg *cg, struct expr *e)
 	case EXPR_TARGET:
 		return cg_target(cg, e);
 	case EXPR_REGEX:
-		return unsupported(cg, e, "regular expression matching (=~)");
+		return cg_regex(cg, e);
 	case EXPR_HIST:
 		return unsupported(cg, e, "a histogram outside print()");
 	case EXPR_CAST:

@@ -16,6 +16,7 @@
  *	codegen_uprobe.c	uprobes and USDT: registers, file offsets
  *	codegen_hist.c		histogram layouts (runtime/hist.c)
  *	codegen_stack.c		stacks and symbols (tapsets/stacks.stp)
+ *	codegen_regex.c		=~ and !~: DFA tables, the matcher call
  *	bo_writer.c		the .bstap.meta section
  *
  * Choices, where stap or the design left them open:
@@ -244,6 +245,12 @@ struct cg {
 	uint32_t nargs;
 	uint32_t flags;
 
+	/* regular expressions (codegen_regex.c) */
+	uint8_t *re_bytes;		/* the DFA tables of bstap_re */
+	uint32_t re_size;
+	struct strmap re_of;		/* pattern -> struct cg_regex */
+	bool re_init;
+
 	/* the function being generated */
 	struct cg_fn *fn;
 	int ncallbacks;
@@ -388,6 +395,10 @@ struct cg_val cg_stack_call(struct cg *cg, struct expr *e, const char *rt);
 /* -------------------------------------------------- codegen_hist.c */
 int cg_hist_buckets(int linear, int64_t lo, int64_t hi, int64_t step,
 		    const char **err);
+
+/* ------------------------------------------------- codegen_regex.c */
+struct cg_val cg_regex(struct cg *cg, struct expr *e);
+void cg_regex_finish(struct cg *cg);	/* bstap_re; before linking */
 
 /* ----------------------------------------------------- bo_writer.c */
 /* The metadata section's bytes (malloc'ed), or NULL. */

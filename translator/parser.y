@@ -20,7 +20,7 @@
 %define parse.lac full
 %locations
 %param {struct parser *p}
-%expect 41
+%expect 39
 
 %code requires {
 #include <stdbool.h>
@@ -71,6 +71,7 @@ struct file_ast;
 #include "diag.h"
 #include "parse.h"
 #include "preprocess.h"
+#include "regex_diag.h"
 #include "session.h"
 
 /* Beyond this, a script is generated or hostile; downstream passes recurse. */
@@ -126,6 +127,30 @@ static struct expr *mk_bin(struct parser *p, enum expr_kind k, enum op op,
 	e->op = op;
 	e->left = l;
 	e->right = r;
+	return e;
+}
+
+/*
+ * str =~ "re": the pattern must be a literal, compiled (and checked) now,
+ * as stap does; `right` keeps the literal for its place.
+ */
+static struct expr *mk_regex(struct parser *p, enum op op, struct expr *l,
+			     struct expr *re, struct src_loc loc)
+{
+	struct expr *e = mk_bin(p, EXPR_REGEX, op, l, re, loc);
+	struct regex_dfa dfa;
+
+	e->str = "";
+	if (re->kind != EXPR_STRING) {
+		diag_hint(diag_error(p->s, re->loc,
+				     "the regular expression after '%s' must be a string literal",
+				     op_text(op)),
+			  "patterns are compiled when the script is translated; write it in quotes: s =~ \"^ab+\"");
+		return e;
+	}
+	e->str = re->str;
+	if (regex_compile_at(p->s, re->str, re->loc, &dfa))
+		regex_dfa_free(&dfa);
 	return e;
 }
 
@@ -827,14 +852,8 @@ in_key:
 
 cmp_expr:
 	  cmp_list
-	| shift_expr MATCH string_lit {
-		$$ = mk_bin(p, EXPR_REGEX, OP_MATCH, $1, NULL, @2);
-		$$->str = $3->str;
-	}
-	| shift_expr NOMATCH string_lit {
-		$$ = mk_bin(p, EXPR_REGEX, OP_NOMATCH, $1, NULL, @2);
-		$$->str = $3->str;
-	}
+	| shift_expr MATCH shift_expr	{ $$ = mk_regex(p, OP_MATCH, $1, $3, @2); }
+	| shift_expr NOMATCH shift_expr	{ $$ = mk_regex(p, OP_NOMATCH, $1, $3, @2); }
 	;
 
 cmp_list:

@@ -115,7 +115,7 @@ static void byte_classes(const struct re_tree *t, struct regex_dfa *dfa,
 static int nfa_node(struct builder *b, enum nfa_op op, int out, int out2)
 {
 	if (b->nn >= REGEX_MAX_NFA)
-		return fail(b, "the regular expression is too large (its repetitions need more than " "20000 automaton nodes)");
+		return fail(b, "its repetitions need more than 20000 automaton nodes");
 	if (b->nn == b->ncap) {
 		int cap = b->ncap ? b->ncap * 2 : 64;
 		struct nfa_node *v = realloc(b->nfa, cap * sizeof(*v));
@@ -292,7 +292,7 @@ static int state_of(struct builder *b, int at_start)
 			return b->hash[h] - 1;
 	}
 	if (b->nst >= REGEX_MAX_STATES)
-		return fail(b, "the regular expression needs more than 2048 DFA states; simplify it (bounded repetitions of wide sets multiply states)");
+		return fail(b, "it needs more than 2048 DFA states (a wide set followed by a long fixed-length tail multiplies them)");
 	if (b->npool + b->nk > b->poolcap) {
 		int cap = (b->npool + b->nk) * 2;
 		int *v = realloc(b->pool, (size_t)cap * sizeof(int));

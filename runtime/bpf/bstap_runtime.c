@@ -918,3 +918,4 @@ RT u32 bstap_rec_mem(char *rec, u32 off, s64 addr, s64 n)
 }
 #include "syscall_decode.c"
 #include "stacks.c"
+#include "regex_match.c"

@@ -238,7 +238,7 @@ static void errors(void)
 	error_is("(a)\\1", 3, "back-references");
 	error_is("\\bword", 0, "'\\b' is not supported");
 	error_is("^*", 1, "anchor");
-	error_is("((a{50}){50}){10}", -1, "too large");
+	error_is("((a{50}){50}){10}", -1, "20000 automaton nodes");
 	error_is("(a|b)*a[ab]{12}", -1, "DFA states");
 }
 

@@ -1,0 +1,118 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * `s =~ "re"` and `s !~ "re"`: each distinct pattern is compiled to a DFA
+ * (regex_dfa.c) whose table goes into one .rodata array, bstap_re; the
+ * generated code calls bstap_regex_match (runtime/bpf/regex_match.c) with
+ * the table's offset, its row width and its start state. Both tiers run
+ * the same code: the runner's interpreter reads .rodata and runs bpf_loop.
+ * A pattern that matches every string (its start state is already the
+ * match, as for "" or "x*") needs no walk at all.
+ */
+#include <string.h>
+
+#include "codegen_internal.h"
+#include "regex_diag.h"
+
+/* The table area: at most this much, for all the program's patterns. */
+#define CG_RE_MAX	(1u << 20)
+
+struct cg_regex {
+	uint32_t off;		/* in bstap_re */
+	int ncls, start;
+};
+
+static struct cg_regex *table_of(struct cg *cg, struct expr *e)
+{
+	struct cg_regex *re;
+	struct regex_dfa dfa;
+	struct src_loc at = e->right ? e->right->loc : e->loc;
+	size_t size;
+
+	if (!cg->re_init) {
+		strmap_init(&cg->re_of, false);
+		cg->re_init = true;
+	}
+	re = strmap_get(&cg->re_of, e->str);
+	if (re)
+		return re;
+	if (!regex_compile_at(cg->s, e->str, at, &dfa))
+		return NULL;
+	re = arena_alloc(cg->a, sizeof(*re));
+	re->ncls = dfa.nclasses;
+	re->start = dfa.start;
+	re->off = cg->re_size;
+	size = regex_table_size(&dfa);
+	if (dfa.start > REGEX_MATCH && cg->re_size + size > CG_RE_MAX) {
+		cg_error(cg, at, "the regular expressions of this script need more than %u bytes of DFA tables",
+			 CG_RE_MAX);
+		regex_dfa_free(&dfa);
+		return NULL;
+	}
+	if (dfa.start > REGEX_MATCH) {
+		uint8_t *bytes = arena_alloc(cg->a, cg->re_size + size);
+
+		if (cg->re_size)
+			memcpy(bytes, cg->re_bytes, cg->re_size);
+		regex_table_write(&dfa, bytes + cg->re_size);
+		cg->re_bytes = bytes;
+		cg->re_size += (uint32_t)size;
+	}
+	regex_dfa_free(&dfa);
+	strmap_put(cg->a, &cg->re_of, e->str, re);
+	return re;
+}
+
+struct cg_val cg_regex(struct cg *cg, struct expr *e)
+{
+	struct cg_val s = cg_expr(cg, e->left);
+	struct cg_regex *re = table_of(cg, e);
+	LLVMValueRef m;
+
+	if (!re)
+		return (struct cg_val){ TYPE_LONG, cg_i64(cg, 0) };
+	cg_debug_loc(cg, e->loc);
+	if (re->start <= REGEX_MATCH) {
+		m = cg_i64(cg, re->start == REGEX_MATCH);
+	} else {
+		LLVMValueRef args[4] = {
+			s.v, cg_i64(cg, re->off), cg_i64(cg, re->ncls),
+			cg_i64(cg, re->start),
+		};
+
+		m = cg_runtime(cg, "bstap_regex_match", cg->i64, args, 4);
+	}
+	if (e->op == OP_NOMATCH)
+		m = LLVMBuildXor(cg->b, m, cg_i64(cg, 1), "");
+	return (struct cg_val){ TYPE_LONG, m };
+}
+
+/*
+ * bstap_re, padded to a power of two so one mask bounds every read, and
+ * bstap_cfg_re_mask, which the runtime references even when no pattern
+ * is used (the linker then needs a definition to make internal).
+ */
+void cg_regex_finish(struct cg *cg)
+{
+	uint32_t n = 512, mask;
+	LLVMValueRef g, init, cfg;
+	uint8_t *bytes;
+
+	while (n < cg->re_size)
+		n *= 2;
+	mask = cg->re_size ? n - 1 : 0;
+	cfg = LLVMAddGlobal(cg->mod, cg->i32, "bstap_cfg_re_mask");
+	LLVMSetInitializer(cfg, cg_i32(cg, mask));
+	LLVMSetGlobalConstant(cfg, true);
+	if (!cg->re_size)
+		return;
+	bytes = arena_alloc(cg->a, n);
+	memset(bytes, 0, n);
+	memcpy(bytes, cg->re_bytes, cg->re_size);
+	init = LLVMConstStringInContext(cg->ctx, (const char *)bytes, n, true);
+	g = LLVMAddGlobal(cg->mod, LLVMTypeOf(init), "bstap_re");
+	LLVMSetInitializer(g, init);
+	LLVMSetGlobalConstant(g, true);
+	LLVMSetSection(g, ".rodata");
+	LLVMSetAlignment(g, 8);
+	cg_debug_global(cg, g, "bstap_re", cg_debug_bytes(cg, n));
+}
