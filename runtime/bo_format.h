@@ -349,6 +349,18 @@ enum bo_runner_helper {
 	/* long symbols(char *dst, const char *src, u32 size): dst = src with
 	 * its symbol tokens expanded (runner-tier symname() and the like) */
 	BO_RH_SYMBOLS,
+	/* long regex_last(const char *subject, const char *pattern,
+	 *		   long matched): the last =~, for matched() */
+	BO_RH_REGEX_LAST,
+	/* long regex_group(long n, char *dst, long size): subexpression n
+	 * of the last =~ (size 0: returns ngroups()), or a BO_REGEX_E_* */
+	BO_RH_REGEX_GROUP,
+};
+
+enum bo_regex_error {
+	BO_REGEX_E_NOMATCH = -2,	/* the last =~ did not match */
+	BO_REGEX_E_GROUP = -3,		/* no such subexpression */
+	BO_REGEX_E_COMPLEX = -4,	/* too much backtracking */
 };
 
 enum bo_task_info {

@@ -142,6 +142,7 @@ struct runner {
 	struct interp_ctx *ictx;
 	struct mapcache *cache;
 	struct tier_state *tstate;
+	struct regex_last *re_last;	/* regex_helpers.c */
 	struct aggr_iter **iters;
 	int n_iters;
 	int cur_probe;			/* runner-tier probe running, -1 */
@@ -206,6 +207,15 @@ void runner_warn(struct runner *r, const char *fmt, ...)
 void json_string(struct strbuf *sb, const char *s, size_t len);
 
 /* tier.c */
+/* regex_helpers.c: BO_RH_REGEX_LAST and BO_RH_REGEX_GROUP */
+struct interp_ctx;
+uint64_t rh_regex_last(struct interp_ctx *c, uint64_t subject,
+		       uint64_t pattern, uint64_t matched, uint64_t a4,
+		       uint64_t a5);
+uint64_t rh_regex_group(struct interp_ctx *c, uint64_t n, uint64_t dst,
+			uint64_t size, uint64_t a4, uint64_t a5);
+void regex_last_free(struct runner *r);
+
 int tier_prepare(struct runner *r);
 void tier_release(struct runner *r);
 int tier_run_probe(struct runner *r, int probe);

@@ -669,9 +669,11 @@ static const struct interp_helper helpers[N_HELPERS] = {
 	[RH(BO_RH_SPRINT_STATS)] = { h_sprint_stats, "sprint_stats" },
 	[RH(BO_RH_TASK)] = { h_task, "task" },
 	[RH(BO_RH_SYMBOLS)] = { h_symbols, "symbols" },
+	[RH(BO_RH_REGEX_LAST)] = { rh_regex_last, "regex_last" },
+	[RH(BO_RH_REGEX_GROUP)] = { rh_regex_group, "regex_group" },
 };
 
-_Static_assert(BO_RH_SYMBOLS - BO_RH_BASE < RH_COUNT,
+_Static_assert(BO_RH_REGEX_GROUP - BO_RH_BASE < RH_COUNT,
 	       "RH_COUNT too small");
 
 static int reloc_map(void *user, const char *name, int32_t *idx)
@@ -809,6 +811,7 @@ void tier_release(struct runner *r)
 		free(s->res);
 	free(s);
 	r->tstate = NULL;
+	regex_last_free(r);
 }
 
 int tier_run_probe(struct runner *r, int probe)

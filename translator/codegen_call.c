@@ -197,7 +197,7 @@ static struct cg_val runtime_call(struct cg *cg, struct expr *e,
 			 arena_printf(cg->a, "identifier '%s'", e->name), v.v);
 		return lng(cg_i64(cg, 0));
 	}
-	if (task_call(cg, rt, e->loc, &v))
+	if (task_call(cg, rt, e->loc, &v) || cg_regex_call(cg, rt, e, &v))
 		return v;
 	if (cg_uprobe_call(cg, rt, e, &v))
 		return v;

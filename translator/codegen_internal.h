@@ -399,6 +399,9 @@ int cg_hist_buckets(int linear, int64_t lo, int64_t hi, int64_t step,
 /* ------------------------------------------------- codegen_regex.c */
 struct cg_val cg_regex(struct cg *cg, struct expr *e);
 void cg_regex_finish(struct cg *cg);	/* bstap_re; before linking */
+/* matched(n), ngroups(): true when @rt is one of them (*out set) */
+bool cg_regex_call(struct cg *cg, const char *rt, struct expr *e,
+		   struct cg_val *out);
 
 /* ----------------------------------------------------- bo_writer.c */
 /* The metadata section's bytes (malloc'ed), or NULL. */

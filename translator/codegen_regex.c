@@ -81,9 +81,64 @@ struct cg_val cg_regex(struct cg *cg, struct expr *e)
 
 		m = cg_runtime(cg, "bstap_regex_match", cg->i64, args, 4);
 	}
+	if (cg->fn->tier != TIER_KERNEL) {
+		/* the runner remembers it for matched() */
+		LLVMValueRef args[3] = { s.v, cg_literal(cg, e->str), m };
+
+		cg_helper(cg, BO_RH_REGEX_LAST, cg->i64, args, 3);
+	}
 	if (e->op == OP_NOMATCH)
 		m = LLVMBuildXor(cg->b, m, cg_i64(cg, 1), "");
 	return (struct cg_val){ TYPE_LONG, m };
+}
+
+/*
+ * matched(n), matched_str() and ngroups() (tapsets/regex.stp): the runner extracts the
+ * subexpressions of the last =~; a kernel probe has no such helper and
+ * extracting them in BPF would need a tagged DFA per pattern, so there
+ * they are refused by name.
+ */
+bool cg_regex_call(struct cg *cg, const char *rt, struct expr *e,
+		   struct cg_val *out)
+{
+	bool ngroups = !strcmp(rt, "bstap_regex_ngroups");
+	bool whole = !strcmp(rt, "bstap_regex_matched_str");
+	LLVMValueRef args[3], rc, bad, msg;
+
+	if (!ngroups && !whole && strcmp(rt, "bstap_regex_matched"))
+		return false;
+	*out = cg_default(cg, e->type);
+	if (cg->fn->tier == TIER_KERNEL) {
+		cg_error(cg, e->loc, "%s() reads the subexpressions of the last =~, which only the runner tier extracts: call it in a begin, end, error or timer probe",
+			 e->name);
+		return true;
+	}
+	if (ngroups) {
+		args[0] = cg_i64(cg, 0);
+		args[1] = LLVMConstNull(cg->ptr);
+		args[2] = cg_i64(cg, 0);
+	} else {
+		args[0] = whole ? cg_i64(cg, 0) : cg_expr(cg, e->args.v[0]).v;
+		args[1] = cg_new_slot(cg);
+		args[2] = cg_i64(cg, cg->msl);
+	}
+	rc = cg_helper(cg, BO_RH_REGEX_GROUP, cg->i64, args, 3);
+	msg = LLVMBuildSelect(cg->b,
+		LLVMBuildICmp(cg->b, LLVMIntEQ, rc,
+			      cg_i64(cg, BO_REGEX_E_NOMATCH), ""),
+		cg_literal(cg, "the last =~ did not match"),
+		LLVMBuildSelect(cg->b,
+			LLVMBuildICmp(cg->b, LLVMIntEQ, rc,
+				      cg_i64(cg, BO_REGEX_E_GROUP), ""),
+			cg_literal(cg, "the last =~ has no such subexpression"),
+			cg_literal(cg, "the subexpressions of the last =~ take too long to find"),
+			""), "");
+	bad = LLVMBuildICmp(cg->b, LLVMIntSLT, rc, cg_i64(cg, -1), "");
+	cg_raise_if(cg, bad, BO_ERR_USER_ERROR, e->loc,
+		    arena_printf(cg->a, "identifier '%s'", e->name), msg);
+	*out = ngroups ? (struct cg_val){ TYPE_LONG, rc } :
+			 (struct cg_val){ TYPE_STRING, args[1] };
+	return true;
 }
 
 /*

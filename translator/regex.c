@@ -291,7 +291,9 @@ static int atom(struct re_parser *p)
 	struct re_set any = { { ~1ull, ~0ull, ~0ull, ~0ull } };
 
 	switch (c) {
-	case '(':
+	case '(': {
+		int group = ++p->t->ngroups;	/* numbered by their '(' */
+
 		p->pos++;
 		p->depth++;
 		n = parse_alt(p);
@@ -303,8 +305,9 @@ static int atom(struct re_parser *p)
 		p->depth--;
 		n = new_node(p, RE_GROUP, n, -1);
 		if (n >= 0)
-			p->t->ngroups++;
+			p->t->nodes[n].min = group;
 		return n;
+	}
 	case '.':
 		p->pos++;
 		return set_node(p, &any);
@@ -441,29 +444,39 @@ static int parse_alt(struct re_parser *p)
 	return n;
 }
 
-static void tree_free(struct re_tree *t)
+void re_tree_free(struct re_tree *t)
 {
 	free(t->nodes);
 	free(t->sets);
+	memset(t, 0, sizeof(*t));
+}
+
+int re_parse(const char *pattern, struct re_tree *t, struct regex_error *err)
+{
+	struct re_parser p = { .pat = pattern, .t = t, .err = err };
+
+	memset(t, 0, sizeof(*t));
+	t->root = parse_alt(&p);
+	if (t->root >= 0 && pattern[p.pos])	/* a ')' at depth 0 */
+		fail(&p, p.pos, "')' without a matching '('");
+	if (p.failed) {
+		re_tree_free(t);
+		return -1;
+	}
+	return 0;
 }
 
 int regex_compile(const char *pattern, struct regex_dfa *dfa,
 		  struct regex_error *err)
 {
-	struct re_tree t = { 0 };
-	struct re_parser p = { .pat = pattern, .t = &t, .err = err };
+	struct re_tree t;
 	int r;
 
 	memset(dfa, 0, sizeof(*dfa));
-	t.root = parse_alt(&p);
-	if (t.root >= 0 && pattern[p.pos])	/* a ')' at depth 0 */
-		fail(&p, p.pos, "')' without a matching '('");
-	if (p.failed) {
-		tree_free(&t);
+	if (re_parse(pattern, &t, err))
 		return -1;
-	}
 	r = re_build_dfa(&t, dfa, err);
 	dfa->ngroups = t.ngroups;
-	tree_free(&t);
+	re_tree_free(&t);
 	return r;
 }

@@ -5,6 +5,7 @@
  *
  *	regex.c		the syntax: pattern text -> tree (regex_internal.h)
  *	regex_dfa.c	tree -> Thompson NFA -> DFA over byte classes
+ *	regex_submatch.c	subexpressions of a match (runner tier)
  *
  * The DFA answers one question: does some substring of a NUL-terminated
  * string match (an unanchored search, `^` and `$` anchor at the ends)? It
@@ -56,5 +57,22 @@ bool regex_dfa_match(const struct regex_dfa *dfa, const char *s,
  */
 size_t regex_table_size(const struct regex_dfa *dfa);
 void regex_table_write(const struct regex_dfa *dfa, uint8_t *out);
+
+/*
+ * Subexpressions (regex_submatch.c, used by the runner for matched()): the
+ * leftmost-longest match of @pattern in the NUL-terminated @s, POSIX rules.
+ * m[0] is the whole match, m[g] group g; start = end = -1 for a group
+ * that took no part. Returns 1, 0 for no match, or -1 with @err (a bad
+ * pattern, or more than REGEX_SUBMATCH_STEPS steps of backtracking).
+ */
+#define REGEX_SUBMATCH_STEPS	2000000
+
+struct regex_span {
+	int start, end;
+};
+
+int regex_submatch(const char *pattern, const char *s,
+		   struct regex_span *m, int nm, int *ngroups,
+		   struct regex_error *err);
 
 #endif

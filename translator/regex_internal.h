@@ -19,7 +19,7 @@ enum re_kind {
 	RE_REPEAT,	/* a, min..max times (max -1: unbounded) */
 	RE_BOL,		/* ^ */
 	RE_EOL,		/* $ */
-	RE_GROUP,	/* ( a ): only counted, the DFA has no submatches */
+	RE_GROUP,	/* ( a ): group number in min, from 1 by '(' order */
 };
 
 struct re_set {
@@ -51,6 +51,10 @@ static inline int re_set_has(const struct re_set *s, unsigned c)
 {
 	return (s->bits[c >> 6] >> (c & 63)) & 1;
 }
+
+/* regex.c: the tree of @pattern; 0, or -1 with @err (nothing to free) */
+int re_parse(const char *pattern, struct re_tree *t, struct regex_error *err);
+void re_tree_free(struct re_tree *t);
 
 /* regex_dfa.c: the tree's DFA; 0, or -1 with @err (offset -1: whole). */
 int re_build_dfa(const struct re_tree *t, struct regex_dfa *dfa,

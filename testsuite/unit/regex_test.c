@@ -200,6 +200,107 @@ static void random_patterns(void)
 	free(subj);
 }
 
+/* ------------------------------------------------------- submatches */
+
+/* Our spans of @pat in @subj against regexec's; @groups: compare groups
+ * too (else only the whole match). Returns 1 same, 0 differ, -1 skip. */
+static int compare_spans(const char *pat, const char *subj, int groups,
+			 int quiet)
+{
+	regex_t re;
+	regmatch_t pm[10];
+	struct regex_span m[10];
+	struct regex_error err;
+	int ng, got, want, same = 1;
+
+	if (regcomp(&re, pat, REG_EXTENDED))
+		return -1;
+	want = regexec(&re, subj, 10, pm, 0) == 0;
+	regfree(&re);
+	got = regex_submatch(pat, subj, m, 10, &ng, &err);
+	if (got != want)
+		same = 0;
+	for (int g = 0; same && want && g <= (groups ? ng : 0) && g < 10; g++)
+		if (m[g].start != pm[g].rm_so || m[g].end != pm[g].rm_eo)
+			same = 0;
+	if (!same && !quiet) {
+		printf("# /%s/ on \"%s\": ours %d", pat, subj, got);
+		for (int g = 0; got == 1 && g <= ng && g < 10; g++)
+			printf(" (%d,%d)", m[g].start, m[g].end);
+		printf(", regexec %d", want);
+		for (int g = 0; want && g <= ng && g < 10; g++)
+			printf(" (%d,%d)", (int)pm[g].rm_so, (int)pm[g].rm_eo);
+		putchar('\n');
+	}
+	return same;
+}
+
+static void submatches(void)
+{
+	static const char *const cases[][2] = {
+		{ "a(b)c", "xabcx" },
+		{ "(a*)(a*)", "aaa" }, { "(a*)+", "aa" }, { "(a|b)*", "abba" },
+		{ "([a-z]+)=([0-9]+)", "x key=42;" }, { "a|(b)", "a" },
+		{ "a|(b)", "xb" }, { "(^/usr)?/(bin|lib)/([^/]+)$", "/usr/lib/libc.so" },
+		{ "((a)|(b))+", "ab" }, { "(x)?y", "y" }, { "()", "" },
+		{ "(a{2,3})(a*)", "aaaaa" }, { "([[:digit:]]+)\\.([[:digit:]]+)", "v1.25b" },
+		{ "(.*)-(.*)", "a-b-c" }, { "b(c|d)*$", "abcdcx bdd" },
+	};
+	int n = (int)(sizeof(cases) / sizeof(*cases)), same = 0;
+	int nrand = 0, whole_same = 0, group_same = 0, tried = 0;
+	struct regex_span m[3];
+	struct regex_error err;
+	int ng;
+	char **subj;
+	int nsubj;
+
+	for (int i = 0; i < n; i++)
+		same += compare_spans(cases[i][0], cases[i][1], 1, 0) == 1;
+	tap_is_int(same, n, "%d patterns: the same subexpressions as regexec", n);
+
+	/* random patterns: the whole match must agree; groups are counted */
+	subj = all_strings(&nsubj);
+	rnd_state = 777;
+	for (int i = 0; i < 1500; i++) {
+		char pat[2048];
+		size_t len = 0;
+
+		gen(pat, &len, 0, 0);
+		pat[len] = 0;
+		for (int k = 0; k < nsubj; k += 7) {
+			int r = compare_spans(pat, subj[k], 0, whole_same - tried < -5);
+
+			if (r < 0)
+				break;
+			tried++;
+			whole_same += r == 1;
+			group_same += compare_spans(pat, subj[k], 1, 1) == 1;
+		}
+		nrand++;
+	}
+	tap_ok(tried > 10000 && whole_same == tried,
+	       "%d random pattern/string pairs: the same whole match as regexec (%d differ)",
+	       tried, tried - whole_same);
+	printf("# subexpressions agree with regexec in %d of %d pairs\n",
+	       group_same, tried);
+	for (int i = 0; i < nsubj; i++)
+		free(subj[i]);
+	free(subj);
+
+	tap_ok(regex_submatch("(a|b)c", "xxbc", m, 3, &ng, &err) == 1 &&
+	       ng == 1 && m[0].start == 2 && m[0].end == 4 &&
+	       m[1].start == 2 && m[1].end == 3, "(a|b)c in xxbc: (2,4) (2,3)");
+	/* POSIX's own example, where glibc answers (0,1) (1,4) (4,4) */
+	tap_ok(regex_submatch("(a|ab)(c|bcd)(d*)", "abcd", m, 3, &ng, &err) == 1 &&
+	       m[1].start == 0 && m[1].end == 2 && m[2].start == 2 &&
+	       m[2].end == 3, "(a|ab)(c|bcd)(d*) in abcd: POSIX's (0,2) (2,3)");
+	tap_ok(regex_submatch("q(a)", "xxbc", m, 3, &ng, &err) == 0,
+	       "no match: 0");
+	tap_ok(regex_submatch("(a|aa)*b", "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaac",
+			      m, 3, &ng, &err) == -1 && strstr(err.msg, "steps"),
+	       "exponential backtracking is refused: %s", err.msg);
+}
+
 /* ------------------------------------------------------------ errors */
 
 static void error_is(const char *pat, int offset, const char *msg_part)
@@ -297,7 +398,7 @@ int main(void)
 	int n_pat = (int)(sizeof(fixed_patterns) / sizeof(*fixed_patterns));
 
 	setlocale(LC_ALL, "C");
-	tap_plan(n_pat + 1 + 21 + 9);
+	tap_plan(n_pat + 1 + 21 + 9 + 6);
 	for (int i = 0; i < n_pat; i++)
 		tap_ok(compare(fixed_patterns[i], fixed_subjects, n_subj, 0) == 1,
 		       "/%s/ agrees with regexec on %d strings",
@@ -305,5 +406,6 @@ int main(void)
 	random_patterns();
 	errors();
 	tables();
+	submatches();
 	return tap_done();
 }
