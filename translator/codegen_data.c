@@ -420,23 +420,33 @@ LLVMValueRef cg_literal(struct cg *cg, const char *text)
 	return LLVMBuildGEP2(cg->b, cg->i8, cg->lits, &idx, 1, "lit");
 }
 
+/* A constant byte array in .rodata, described in BTF. */
+LLVMValueRef cg_rodata(struct cg *cg, const char *name, const void *bytes,
+		       uint32_t n)
+{
+	LLVMValueRef init, g;
+
+	init = LLVMConstStringInContext(cg->ctx, bytes, n, true);
+	g = LLVMAddGlobal(cg->mod, LLVMTypeOf(init), name);
+	LLVMSetInitializer(g, init);
+	LLVMSetGlobalConstant(g, true);
+	LLVMSetSection(g, ".rodata");
+	LLVMSetAlignment(g, 8);
+	cg_debug_global(cg, g, name, cg_debug_bytes(cg, n));
+	return g;
+}
+
 /* The blob ends with room for a masked read past any literal's end. */
 static void literals_finish(struct cg *cg)
 {
 	uint32_t n = (uint32_t)cg->lit_bytes.n + cg->str_mask + 1;
 	char *bytes = arena_alloc(cg->a, n);
-	LLVMValueRef init, g;
+	LLVMValueRef g;
 
 	memset(bytes, 0, n);
 	if (cg->lit_bytes.n)
 		memcpy(bytes, cg->lit_bytes.v, (size_t)cg->lit_bytes.n);
-	init = LLVMConstStringInContext(cg->ctx, bytes, n, true);
-	g = LLVMAddGlobal(cg->mod, LLVMTypeOf(init), "bstap_str");
-	LLVMSetInitializer(g, init);
-	LLVMSetGlobalConstant(g, true);
-	LLVMSetSection(g, ".rodata");
-	LLVMSetAlignment(g, 8);
-	cg_debug_global(cg, g, "bstap_str", cg_debug_bytes(cg, n));
+	g = cg_rodata(cg, "bstap_str", bytes, n);
 	LLVMReplaceAllUsesWith(cg->lits, g);
 	LLVMDeleteGlobal(cg->lits);
 	cg->lits = g;

@@ -296,6 +296,8 @@ LLVMValueRef cg_scratch_at(struct cg *cg, uint32_t off);
 LLVMValueRef cg_rec_area(struct cg *cg);
 LLVMValueRef cg_bss_at(struct cg *cg, uint32_t off);
 LLVMValueRef cg_literal(struct cg *cg, const char *text);
+LLVMValueRef cg_rodata(struct cg *cg, const char *name, const void *bytes,
+		       uint32_t n);
 LLVMValueRef cg_new_slot(struct cg *cg);	/* a fresh string temp */
 uint32_t cg_new_slot_off(struct cg *cg);
 void cg_note_record(struct cg *cg, uint32_t max_bytes);

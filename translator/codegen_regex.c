@@ -149,7 +149,7 @@ bool cg_regex_call(struct cg *cg, const char *rt, struct expr *e,
 void cg_regex_finish(struct cg *cg)
 {
 	uint32_t n = 512, mask;
-	LLVMValueRef g, init, cfg;
+	LLVMValueRef cfg;
 	uint8_t *bytes;
 
 	while (n < cg->re_size)
@@ -163,11 +163,5 @@ void cg_regex_finish(struct cg *cg)
 	bytes = arena_alloc(cg->a, n);
 	memset(bytes, 0, n);
 	memcpy(bytes, cg->re_bytes, cg->re_size);
-	init = LLVMConstStringInContext(cg->ctx, (const char *)bytes, n, true);
-	g = LLVMAddGlobal(cg->mod, LLVMTypeOf(init), "bstap_re");
-	LLVMSetInitializer(g, init);
-	LLVMSetGlobalConstant(g, true);
-	LLVMSetSection(g, ".rodata");
-	LLVMSetAlignment(g, 8);
-	cg_debug_global(cg, g, "bstap_re", cg_debug_bytes(cg, n));
+	cg_rodata(cg, "bstap_re", bytes, n);
 }
