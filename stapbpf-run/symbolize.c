@@ -267,45 +267,56 @@ static bool kind_form(char kind, bool *user, bool *list, int *flags)
 	}
 }
 
+/* The addresses of a token body ("0x... 0x..."), named as flags say. */
+static void expand_addresses(struct runner *r, struct strbuf *out,
+			     const char *p, bool user, pid_t pid, bool list,
+			     int flags)
+{
+	char *e;
+
+	for (bool first = true;; first = false) {
+		uint64_t a;
+
+		while (*p == ' ')
+			p++;
+		a = strtoull(p, &e, 16);
+		if (e == p || (!first && !list))
+			return;
+		p = e;
+		add_addr(r, out, user, pid, a, flags);
+		if (list && !(flags & F_LINE))
+			strbuf_addch(out, '\n');
+	}
+}
+
 /*
- * One token, s pointing past its opening mark; returns its length
- * (through the closing mark, or to the end when the string was cut).
+ * One token, s pointing past its opening mark (len bytes left): its text
+ * added to out; returns the bytes it took (through the closing mark, or
+ * to the end when the string was cut), or 0 when s is no token (a mark
+ * byte in the script's own data stays as it is).
  */
 static size_t expand_token(struct runner *r, struct strbuf *out,
 			   const char *s, size_t len)
 {
 	const char *end = memchr(s, BO_SYM_MARK, len);
 	size_t n = end ? (size_t)(end - s) + 1 : len;
-	const char *p = s + 1, *stop = s + (end ? n - 1 : n);
-	bool user, list, first = true;
+	bool user, list;
 	int flags;
-	char *e;
+	char *body, *e;
 	long pid;
 
-	if (!len || !kind_form(s[0], &user, &list, &flags))
-		return n;
-	pid = strtol(p, &e, 10);
-	if (e >= stop || *e != ';')
-		return n;
-	p = e + 1;
-	while (p < stop) {
-		uint64_t a;
-
-		while (p < stop && *p == ' ')
-			p++;
-		if (p >= stop)
-			break;
-		a = strtoull(p, &e, 16);
-		if (e == p || e > stop)
-			break;
-		p = e;
-		if (!first && !list)
-			break;
-		add_addr(r, out, user, (pid_t)pid, a, flags);
-		if (list && !(flags & F_LINE))
-			strbuf_addch(out, '\n');
-		first = false;
+	if (n < 3 || !kind_form(s[0], &user, &list, &flags))
+		return 0;
+	body = strndup(s + 1, end ? n - 2 : n - 1);	/* NUL-terminated */
+	if (!body)
+		return 0;
+	pid = strtol(body, &e, 10);
+	if (e == body || *e != ';' || pid < 0) {
+		free(body);
+		return 0;
 	}
+	expand_addresses(r, out, e + 1, user, (pid_t)pid, list, flags);
+	free(body);
 	return n;
 }
 
@@ -328,6 +339,8 @@ bool symbolize_expand(struct runner *r, struct strbuf *out, const char *s,
 		{
 			size_t used = expand_token(r, out, s, len);
 
+			if (!used)
+				strbuf_addch(out, BO_SYM_MARK);
 			s += used;
 			len -= used;
 		}
