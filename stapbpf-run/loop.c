@@ -28,6 +28,8 @@
 #include "runner.h"
 
 #define DRAIN_MS 10
+#define START_DRAIN_MS 1	/* the first START_NS after attaching */
+#define START_NS 100000000LL
 #define BUSY_RECORDS 64		/* a drain this big: do not sleep */
 #define WATCH_NS 100000000LL	/* how often the error counters are read */
 
@@ -314,11 +316,22 @@ static void close_timers(struct runner *r)
 	}
 }
 
+/*
+ * How long to sleep when the ring buffer was empty: 1 ms right after the
+ * probes are attached, so that the first events (and a quick exit()) show
+ * without the 10 ms tick's delay, then 10 ms.
+ */
+static int idle_ms(int64_t t_start)
+{
+	return now_ns() - t_start < START_NS ? START_DRAIN_MS : DRAIN_MS;
+}
+
 int loop_run(struct runner *r)
 {
 	int n = 0, deadline = open_deadline(r);
 	struct watch w = { 0 };
 	int got = BUSY_RECORDS;	/* a -c command starts now: look at once */
+	int64_t t_start = now_ns();
 	struct pollfd *pfd = calloc(r->meta.n_probes + 3, sizeof(*pfd));
 	int *map = calloc(r->meta.n_probes + 3, sizeof(int));
 
@@ -348,7 +361,7 @@ int loop_run(struct runner *r)
 		/* while records keep coming, read again at once: the
 		 * producers do not wake us (BPF_RB_NO_WAKEUP) */
 		int k = poll(pfd, n, got >= BUSY_RECORDS ? 0 :
-			     got ? 1 : DRAIN_MS);
+			     got ? 1 : idle_ms(t_start));
 
 		got = output_drain(r);
 		for (int i = 0; k > 0 && i < n && !r->exiting; i++) {
