@@ -69,6 +69,15 @@ struct tp_target {
 	uint32_t btf_id;
 };
 
+/* Candidates for CO-RE roots of one kind and (essential) name. */
+struct cands {
+	int kind;
+	const char *name;	/* the local name, in the object's BTF */
+	size_t elen;
+	uint32_t *ids;
+	int n;
+};
+
 struct lean {
 	struct rawbtf kernel;
 	struct rawbtf local;
@@ -79,6 +88,8 @@ struct lean {
 	int n_tps;
 	int handler;		/* libbpf handler id, 0: none */
 	int n_relos;		/* CO-RE relocations applied */
+	struct cands *cands;
+	int n_cands;
 };
 
 /* libbpf's prepare callback has only a cookie: the run's state. */
@@ -266,12 +277,54 @@ static int parse_access(const char *s, uint32_t *acc)
 	return *s ? -1 : n;
 }
 
+/*
+ * The kernel's types of this kind and essential name, found with one walk
+ * over all of them per name (a script's relocations mostly share a few
+ * roots, such as task_struct).
+ */
+static const struct cands *candidates(struct lean *l, int kind,
+				      const char *name, size_t elen)
+{
+	struct cands *c, *all;
+
+	for (int i = 0; i < l->n_cands; i++) {
+		c = &l->cands[i];
+		if (c->kind == kind && c->elen == elen &&
+		    !strncmp(c->name, name, elen))
+			return c;
+	}
+	all = realloc(l->cands, (l->n_cands + 1) * sizeof(*all));
+	if (!all)
+		return NULL;
+	l->cands = all;
+	c = &all[l->n_cands++];
+	*c = (struct cands){ .kind = kind, .name = name, .elen = elen };
+	for (uint32_t id = 1; id < l->kernel.n; id++) {
+		const struct btf_type *t = rawbtf_type(&l->kernel, id);
+		const char *tn;
+		uint32_t *ids;
+
+		if ((int)BTF_INFO_KIND(t->info) != kind)
+			continue;
+		tn = rawbtf_str(&l->kernel, t->name_off);
+		if (essential_len(tn) != elen || strncmp(tn, name, elen))
+			continue;
+		ids = realloc(c->ids, (c->n + 1) * sizeof(*ids));
+		if (!ids)
+			return NULL;
+		c->ids = ids;
+		c->ids[c->n++] = id;
+	}
+	return c;
+}
+
 /* The kernel's offset (bytes) for one relocation; -1 give up. */
 static int64_t relocate_field(struct lean *l, const struct core_relo *cr,
 			      uint32_t *orig)
 {
 	uint32_t acc[MAX_ACCESS], lroot = cr->type_id, lb, found_bits = 0;
 	const struct btf_type *lt;
+	const struct cands *cs;
 	const char *name;
 	size_t elen;
 	int n, matches = 0;
@@ -288,18 +341,13 @@ static int64_t relocate_field(struct lean *l, const struct core_relo *cr,
 	elen = essential_len(name);
 	if (!elen)
 		return -1;
-	for (uint32_t id = 1; id < l->kernel.n; id++) {
-		const struct btf_type *t = rawbtf_type(&l->kernel, id);
-		const char *tn;
+	cs = candidates(l, BTF_INFO_KIND(lt->info), name, elen);
+	if (!cs)
+		return -1;
+	for (int c = 0; c < cs->n; c++) {
 		uint32_t bits;
-		int rc;
+		int rc = match_candidate(l, lroot, cs->ids[c], acc, n, &bits);
 
-		if (BTF_INFO_KIND(t->info) != BTF_INFO_KIND(lt->info))
-			continue;
-		tn = rawbtf_str(&l->kernel, t->name_off);
-		if (essential_len(tn) != elen || strncmp(tn, name, elen))
-			continue;
-		rc = match_candidate(l, lroot, id, acc, n, &bits);
 		if (rc < 0)
 			return -1;
 		if (!rc)
@@ -535,6 +583,9 @@ static void lean_free(struct lean *l)
 	rawbtf_release(&l->local);
 	for (int i = 0; i < l->n_tps; i++)
 		free(l->tps[i].section);
+	for (int i = 0; i < l->n_cands; i++)
+		free(l->cands[i].ids);
+	free(l->cands);
 	free(l->tps);
 	free(l->image);
 	free(l);
