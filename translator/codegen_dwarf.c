@@ -636,18 +636,10 @@ static void pretty_value(struct cg *cg, LLVMValueRef dst, Dwarf_Die *type,
 
 /* ------------------------------------------------------------ entry */
 
-static struct elf_file *point_elf(const struct resolved_point *rp)
-{
-	if (!rp || !rp->provider || strcmp(rp->provider->name, "process") ||
-	    rp->module || !rp->address || !rp->path)
-		return NULL;
-	return rp->data;
-}
-
 int cg_dwarf_var(struct cg *cg, struct expr *e, struct cg_val *out)
 {
 	const struct resolved_point *rp = cg->fn->point;
-	struct elf_file *ef = point_elf(rp);
+	struct elf_file *ef = dwarf_point_file(rp);
 	const char *name = e->name[0] == '$' ? e->name + 1 : e->name;
 	struct dwarf_loc loc;
 	struct dwarf_plan plan;

@@ -279,12 +279,7 @@ bool cg_file_offset(struct cg *cg, const char *path, uint64_t addr,
 
 const char *cg_uprobe_target_path(struct cg *cg, const char *path)
 {
-	const char *root = cg->s->sysroot;
-	size_t n = root ? strlen(root) : 0;
-
-	if (path && n && !strncmp(path, root, n) && path[n] == '/')
-		return path + n;
-	return path;
+	return elf_target_path(cg->s, path);
 }
 
 uint32_t cg_uprobe_build_id(struct cg *cg, const char *path)

@@ -589,11 +589,11 @@ bool dwarf_plan_chain(struct session *s, Dwarf_Die *type,
 	return true;
 }
 
-static struct elf_file *point_file(const struct resolved_point *rp)
+struct elf_file *dwarf_point_file(const struct resolved_point *rp)
 {
 	/* marks carry their SDT sites instead (and a provider in module) */
 	if (!rp || !rp->provider || strcmp(rp->provider->name, "process") ||
-	    rp->module || !rp->address)
+	    rp->module || !rp->address || !rp->path)
 		return NULL;
 	return rp->data;
 }
@@ -602,7 +602,7 @@ int dwarf_chain_type(struct session *s, const struct resolved_point *rp,
 		     const struct expr *e, bool quiet, bool whole_ok,
 		     enum type_kind *out)
 {
-	struct elf_file *ef = point_file(rp);
+	struct elf_file *ef = dwarf_point_file(rp);
 	const char *name = e->name && e->name[0] == '$' ? e->name + 1 : e->name;
 	struct dwarf_loc loc;
 	struct dwarf_plan plan;

@@ -128,6 +128,10 @@ bool dwarf_plan_chain(struct session *s, Dwarf_Die *type,
 		      const struct component *chain, int n, bool quiet,
 		      struct dwarf_plan *out);
 
+/* The ELF file of a process() function, statement or PLT point, whose
+ * DWARF its $vars come from; NULL for marks and other points. */
+struct elf_file *dwarf_point_file(const struct resolved_point *rp);
+
 /*
  * For the resolver: the script type of $name followed by e's chain at a
  * process() point. -1: not a DWARF point (the caller decides), 0: an error

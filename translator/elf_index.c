@@ -900,3 +900,12 @@ ELF_INDEX_API void elf_dwarf_var_info(struct session *s, Dwarf_Die *var,
 	out->script_type = script_type_of(var);
 	out->size = size_of(var);
 }
+
+ELF_INDEX_API const char *elf_target_path(struct session *s, const char *path)
+{
+	size_t n = s->sysroot ? strlen(s->sysroot) : 0;
+
+	if (path && n && !strncmp(path, s->sysroot, n) && path[n] == '/')
+		return path + n;
+	return path;
+}

@@ -124,6 +124,9 @@ void elf_dwarf_lines(const struct elf_file *ef,
  */
 struct Dwarf;
 struct Dwfl_Module;
+/* A file's path as the target system knows it: without --sysroot DIR. */
+const char *elf_target_path(struct session *s, const char *path);
+
 /* elf_dwarf_type_text() and elf_dwarf_var_info(): see dwarf_loc.h */
 struct Dwarf *elf_dwarf_handle(const struct elf_file *ef);
 struct Dwfl_Module *elf_dwarf_module(const struct elf_file *ef);

@@ -88,16 +88,6 @@ static const char *under_root(struct session *s, const char *path)
 	return arena_printf(&s->arena, "%s%s", s->sysroot, path);
 }
 
-/* And back: the path the target system knows, for texts and the object. */
-static const char *on_target(struct session *s, const char *path)
-{
-	size_t n = s->sysroot ? strlen(s->sysroot) : 0;
-
-	if (n && !strncmp(path, s->sysroot, n) && path[n] == '/')
-		return path + n;
-	return path;
-}
-
 static bool file_error(struct session *s, const struct probe_component *c,
 		       const char *path)
 {
@@ -253,7 +243,7 @@ static int command_target(struct session *s, const struct probe_component *c,
 	cmd[strcspn(cmd, " \t")] = '\0';
 	if (!*cmd || !(t.path = process_find_program(s, c, cmd)))
 		return -1;
-	t.shown = on_target(s, t.path);
+	t.shown = elf_target_path(s, t.path);
 	t.ef = elf_file_get(s, t.path, &why);
 	if (!t.ef)
 		return -1;
@@ -280,7 +270,7 @@ static int path_targets(struct session *s, const struct probe_component *c,
 				  arg, arg);
 			return -1;
 		}
-		t.shown = on_target(s, t.path);
+		t.shown = elf_target_path(s, t.path);
 		if (!(t.ef = open_elf(s, c, t.path)))
 			return -1;
 		return push_target(s, out, 0, t);
@@ -299,7 +289,7 @@ static int path_targets(struct session *s, const struct probe_component *c,
 		struct target gt = { 0 };
 
 		gt.path = arena_strdup(&s->arena, g.gl_pathv[i]);
-		gt.shown = on_target(s, gt.path);
+		gt.shown = elf_target_path(s, gt.path);
 		/* a glob quietly skips what is not ELF */
 		gt.ef = elf_file_get(s, gt.path, &why);
 		if (gt.ef)
@@ -479,7 +469,7 @@ static int library_targets(struct session *s, const struct pp_match *m,
 			    !glob_match(pattern, base_name(nd.path[i])))
 				continue;
 			t.path = nd.path[i];
-			t.lib = on_target(s, t.path);
+			t.lib = elf_target_path(s, t.path);
 			t.ef = elf_file_get(s, t.path, &why);
 			if (t.ef)
 				n = push_target(s, out, n, t);
@@ -491,7 +481,7 @@ static int library_targets(struct session *s, const struct pp_match *m,
 			const char *why;
 
 			t.path = find_library(s, progs[p].ef, pattern);
-			t.lib = t.path ? on_target(s, t.path) : NULL;
+			t.lib = t.path ? elf_target_path(s, t.path) : NULL;
 			if (t.path && (t.ef = elf_file_get(s, t.path, &why))) {
 				n = push_target(s, out, n, t);
 				continue;
