@@ -168,6 +168,45 @@ static bool task_call(struct cg *cg, const char *rt, struct src_loc loc,
 	return true;
 }
 
+/*
+ * pn(): the probe's script-level name, wildcards expanded: the name of the
+ * user-side alias it went through, else the point itself.
+ */
+static const char *probe_name(struct cg *cg)
+{
+	struct elab_probe *p = cg->fn->probe;
+
+	if (p && p->aliases.n && p->aliases.v[0]->alias_names.n)
+		return probe_point_text(cg->a,
+					p->aliases.v[0]->alias_names.v[0]);
+	return cg->fn->point->text;
+}
+
+/*
+ * A fallible long (@runtime("bstap_try_NAME")): the function takes a
+ * string slot for its error message and the address of the result; a
+ * negative return raises the message as a catchable error.
+ */
+static struct cg_val try_long_call(struct cg *cg, struct expr *e,
+				   const char *rt)
+{
+	LLVMValueRef args[8], rc;
+	int n = 0;
+
+	args[n++] = cg_new_slot(cg);
+	args[n++] = cg_alloca(cg, cg->i64, "try_out");
+	LLVMBuildStore(cg->b, cg_i64(cg, 0), args[1]);
+	for (int i = 0; i < e->args.n && n < 8; i++)
+		args[n++] = cg_expr(cg, e->args.v[i]).v;
+	if (!strmap_get(&cg->rt_uses, rt))
+		strmap_put(cg->a, &cg->rt_uses, rt, &e->loc);
+	rc = cg_runtime(cg, rt, cg->i64, args, n);
+	cg_raise_if(cg, LLVMBuildICmp(cg->b, LLVMIntSLT, rc, cg_i64(cg, 0), ""),
+		    BO_ERR_READ_FAULT, e->loc,
+		    arena_printf(cg->a, "identifier '%s'", e->name), args[0]);
+	return lng(LLVMBuildLoad2(cg->b, cg->i64, args[1], ""));
+}
+
 static struct cg_val runtime_call(struct cg *cg, struct expr *e,
 				  const char *rt)
 {
@@ -180,6 +219,11 @@ static struct cg_val runtime_call(struct cg *cg, struct expr *e,
 		return str(cg_literal(cg, cg->fn->point->text));
 	if (!strncmp(rt, "bstap_stk_", 10))
 		return cg_stack_call(cg, e, rt);
+	if (!strcmp(rt, "bstap_pn"))
+		return str(cg_literal(cg, probe_name(cg)));
+	if (!strncmp(rt, "bstap_try_", 10) && e->type == TYPE_LONG &&
+	    e->args.n <= 4)
+		return try_long_call(cg, e, rt);
 	if (!strcmp(rt, "bstap_exit"))
 		return exit_call(cg);
 	if (!strcmp(rt, "bstap_abort")) {
@@ -220,9 +264,10 @@ static struct cg_val runtime_call(struct cg *cg, struct expr *e,
 		return lng(e->type == TYPE_LONG ? r : cg_i64(cg, 0));
 	}
 	LLVMValueRef rc = cg_runtime(cg, rt, cg->i64, args, n);
+	/* a failed function leaves its message (or "") in its result */
 	cg_raise_if(cg, LLVMBuildICmp(cg->b, LLVMIntSLT, rc, cg_i64(cg, 0), ""),
 		    BO_ERR_READ_FAULT, e->loc,
-		    arena_printf(cg->a, "identifier '%s'", e->name), NULL);
+		    arena_printf(cg->a, "identifier '%s'", e->name), args[0]);
 	return str(args[0]);
 }
 

@@ -272,41 +272,6 @@ RT s64 bstap_strtol(const char *s, s64 base)
 	return neg ? -(s64)v : (s64)v;
 }
 
-/* user_string(addr): -BO_ERR_READ_FAULT when it cannot be read. */
-RT s64 bstap_user_string(char *dst, s64 addr)
-{
-	if (bpf_probe_read_user_str(dst, msl(), (const void *)addr) < 0) {
-		dst[0] = 0;
-		return -BO_ERR_READ_FAULT;
-	}
-	return 0;
-}
-
-RT s64 bstap_user_string_n(char *dst, s64 addr, s64 n)
-{
-	u32 size;
-
-	if (n < 0)
-		n = 0;
-	size = n + 1 > msl() ? msl() : (u32)n + 1;
-	if (size < 1)
-		size = 1;
-	if (bpf_probe_read_user_str(dst, size, (const void *)addr) < 0) {
-		dst[0] = 0;
-		return -BO_ERR_READ_FAULT;
-	}
-	return 0;
-}
-
-RT s64 bstap_kernel_string(char *dst, s64 addr)
-{
-	if (bpf_probe_read_kernel_str(dst, msl(), (const void *)addr) < 0) {
-		dst[0] = 0;
-		return -BO_ERR_READ_FAULT;
-	}
-	return 0;
-}
-
 /* A char array of a tracepoint record (not always NUL-terminated). */
 RT void bstap_read_chars(char *dst, const void *src, u32 size)
 {
@@ -919,3 +884,4 @@ RT u32 bstap_rec_mem(char *rec, u32 off, s64 addr, s64 n)
 #include "syscall_decode.c"
 #include "stacks.c"
 #include "regex_match.c"
+#include "string_funcs.c"

@@ -1,0 +1,546 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * The function tapsets' runtime part (tapsets/string.stp, conversions.stp,
+ * time.stp, context.stp): what cannot be written in the script language
+ * without a loop per byte, which the verifier would follow path by path.
+ * Included by bstap_runtime.c (its helpers, msl(), always_inline).
+ *
+ * A string function that fails (a read fault, a time out of range) writes
+ * stap's message into its destination and returns a negative value; the
+ * generated code raises the error with that message as its text, so
+ * try/catch sees it as stap's would.
+ */
+
+/* "0x" and 16 hex digits, as the kernel's %p prints an address */
+static RT void append_addr(char *dst, s64 addr)
+{
+	bstap_append(dst, "0x");
+	bstap_append_long(dst, addr, 'x', F_ZEROPAD, 16, -1);
+}
+
+/* dst = what addr; returns -1 for the generated code to raise */
+static RT s64 fault(char *dst, const char *what, s64 addr)
+{
+	dst[0] = 0;
+	bstap_append(dst, what);
+	append_addr(dst, addr);
+	bstap_append(dst, " [man error::fault]");
+	return -1;
+}
+
+/* -------------------------------------------------------- searching */
+
+/* strpos(s1, s2): where s2 first occurs in s1, from 0; -1 if nowhere. */
+RT s64 bstap_strpos(const char *s1, const char *s2)
+{
+	struct find_ctx f = { s1, s2, bstap_strlen(s1), bstap_strlen(s2) };
+	long steps;
+
+	if (f.n2 == 0)
+		return 0;
+	if (f.n2 > f.n1)
+		return -1;
+	steps = bpf_loop_fn(msl(), bstap_cb_find, &f, 0);
+	if (steps >= 1 && steps <= f.n1 - f.n2 + 1)
+		return steps - 1;
+	return -1;
+}
+
+/*
+ * Loop state the verifier must not follow value by value. A loop whose
+ * position advances by 1, 2 or 4 (escapes) or by a match's length gives
+ * the verifier one path per reachable position, which exceeds its limit;
+ * a value stored into the scratch map and loaded back is an unknown to
+ * it, so every path meets the others at the loop's head. The sink area
+ * (strlen's throwaway bytes) holds them: none of these loops calls strlen.
+ */
+static RT u64 *loop_state(void)
+{
+	u32 zero = 0;
+	char *base = bpf_map_lookup_elem(bstap_scr, &zero);
+
+	return base ? (u64 *)(base + bstap_cfg_sink_off) : 0;
+}
+
+static RT u32 forget(u64 *slot, u32 v)
+{
+	*(volatile u64 *)slot = v;
+	return (u32)*(volatile u64 *)slot;
+}
+
+struct find_from_ctx {
+	const char *s1, *s2;
+	s64 from, n1, n2;
+};
+
+/* Does s2 occur at s1 + from + i? As bstap_cb_find, from an offset. */
+static __attribute__((noinline)) long bstap_cb_find_from(u32 i, void *ctx)
+{
+	struct find_from_ctx *f = ctx;
+	s64 at = f->from + i;
+
+	if (at + f->n2 > f->n1)
+		return 1;
+	for (u32 j = 0; j < msl() - 1; j++) {
+		if (j >= f->n2)
+			return 1;
+		if (f->s1[(at + j) & bstap_cfg_str_mask] !=
+		    f->s2[j & bstap_cfg_str_mask])
+			return 0;
+	}
+	return 0;
+}
+
+/* Appends n bytes of src at dst + out; returns the new length. */
+static RT u32 append_bytes(char *dst, u32 out, const char *src, s64 n)
+{
+	if (out > msl() - 1)
+		return msl() - 1;
+	if (n > msl() - 1 - out)
+		n = msl() - 1 - out;
+	if (n > 0 && n < msl() &&
+	    bpf_probe_read_kernel(dst + out, (u32)n, src) == 0)
+		out += n;
+	return out;
+}
+
+struct replace_ctx {
+	const char *s, *from, *to;
+	char *dst;
+	s64 n, nf, nt;
+	u64 *st;		/* [0] where the search goes on, [1] length */
+};
+
+/*
+ * One round of str_replace(): find the next occurrence from st[0], copy
+ * what comes before it and the replacement. The state lives in the
+ * scratch map, so the context stays unchanged and the verifier's walk
+ * over this callback converges at once.
+ */
+static __attribute__((noinline)) long bstap_cb_replace(u32 round, void *ctx)
+{
+	struct replace_ctx *r = ctx;
+	u32 at = (u32)*(volatile u64 *)&r->st[0];
+	u32 out = (u32)*(volatile u64 *)&r->st[1];
+	struct find_from_ctx f = { r->s, r->from, at, r->n, r->nf };
+	s64 pos = -1;
+	long steps;
+
+	if (at >= r->n || at > msl() - 1)
+		return 1;
+	if (at + r->nf <= r->n) {
+		steps = bpf_loop_fn(msl(), bstap_cb_find_from, &f, 0);
+		if (steps >= 1 && steps <= r->n - r->nf - at + 1)
+			pos = steps - 1;
+	}
+	/* the part before the match, or the rest */
+	out = append_bytes(r->dst, out, r->s + at, pos < 0 ? r->n - at : pos);
+	if (pos >= 0)
+		out = append_bytes(r->dst, out, r->to, r->nt);
+	*(volatile u64 *)&r->st[0] = at + pos + r->nf;
+	*(volatile u64 *)&r->st[1] = out;
+	return pos < 0;
+}
+
+/*
+ * str_replace(s, from, to): every occurrence of from replaced, left to
+ * right, without overlaps; the result is cut at MAXSTRINGLEN.
+ */
+RT s64 bstap_str_replace(char *dst, const char *s, const char *from,
+			 const char *to)
+{
+	struct replace_ctx r = { s, from, to, dst, bstap_strlen(s),
+				 bstap_strlen(from), bstap_strlen(to),
+				 loop_state() };
+	u32 out;
+
+	dst[0] = 0;
+	if (r.nf == 0 || !r.st) {
+		bstap_strcpy(dst, s);
+		return 0;
+	}
+	r.st[0] = 0;
+	r.st[1] = 0;
+	bpf_loop_fn(msl(), bstap_cb_replace, &r, 0);
+	out = (u32)*(volatile u64 *)&r.st[1];
+	dst[out & bstap_cfg_str_mask] = 0;
+	return 0;
+}
+
+/* 256 bits: which bytes are in a set */
+struct byte_set {
+	u64 w[4];
+};
+
+static RT void set_of(struct byte_set *set, const char *bytes)
+{
+	set->w[0] = set->w[1] = set->w[2] = set->w[3] = 0;
+	for (u32 j = 0; j < msl() - 1; j++) {
+		u8 c = bytes[j & bstap_cfg_str_mask];
+
+		if (!c)
+			break;
+		set->w[(c >> 6) & 3] |= 1ULL << (c & 63);
+	}
+}
+
+static RT int in_set(const struct byte_set *set, u8 c)
+{
+	return (set->w[(c >> 6) & 3] >> (c & 63)) & 1;
+}
+
+/* Where the first token of s starts (n when there is none), and its
+ * length: two loops, each with a single way out. */
+static RT u32 token_start(const char *s, s64 n, const struct byte_set *set)
+{
+	u32 i;
+
+	for (i = 0; i < msl() - 1; i++)
+		if (i >= n || !in_set(set, s[i & bstap_cfg_str_mask]))
+			break;
+	return i;
+}
+
+static RT u32 token_len(const char *s, s64 n, u32 start,
+			const struct byte_set *set)
+{
+	u32 j;
+
+	for (j = 0; j < msl() - 1; j++)
+		if (start + j >= n ||
+		    in_set(set, s[(start + j) & bstap_cfg_str_mask]))
+			break;
+	return j;
+}
+
+/*
+ * tokenize()'s two halves (the state, the rest of the string, is a
+ * private global of tapsets/string.stp): the first token of rest, empty
+ * tokens skipped, and what follows it and its delimiter.
+ */
+RT s64 bstap_tokenize_token(char *dst, const char *rest, const char *delim)
+{
+	struct byte_set set;
+	s64 n = bstap_strlen(rest);
+	u32 start, len;
+	u64 *st = loop_state();
+
+	dst[0] = 0;
+	if (!st)
+		return 0;
+	set_of(&set, delim);
+	start = forget(st, token_start(rest, n, &set));
+	len = forget(st, token_len(rest, n, start, &set));
+	if (start < msl() && append_bytes(dst, 0, rest + start, len) == len)
+		dst[len & bstap_cfg_str_mask] = 0;
+	return 0;
+}
+
+RT s64 bstap_tokenize_rest(char *dst, const char *rest, const char *delim)
+{
+	struct byte_set set;
+	s64 n = bstap_strlen(rest);
+	u32 start, next;
+	u64 *st = loop_state();
+
+	dst[0] = 0;
+	if (!st)
+		return 0;
+	set_of(&set, delim);
+	start = forget(st, token_start(rest, n, &set));
+	next = forget(st, start + token_len(rest, n, start, &set) + 1);
+	if (next < n && next < msl())
+		bstap_strcpy(dst, rest + next);
+	return 0;
+}
+
+/* ---------------------------------------------------------- escaping */
+
+/* The escape of c after its backslash, or 0 when c is printed as is or
+ * as \ooo. */
+static RT char escape_of(u8 c)
+{
+	switch (c) {
+	case '\a': return 'a';
+	case '\b': return 'b';
+	case '\f': return 'f';
+	case '\n': return 'n';
+	case '\r': return 'r';
+	case '\t': return 't';
+	case '\v': return 'v';
+	case '"': return '"';
+	case '\\': return '\\';
+	}
+	return 0;
+}
+
+/*
+ * text_strn(s, len, quoted), as stap's _stp_text_str: at most len input
+ * bytes (0: all), printable ASCII as is, C escapes for \a \b \f \n \r \t
+ * \v " and \, \ooo for other bytes. Quoted, the text is in double quotes
+ * and a cut one (by len or by MAXSTRINGLEN) ends with "... after them.
+ */
+RT s64 bstap_text_strn(char *dst, const char *s, s64 len, s64 quoted)
+{
+	s64 n = bstap_strlen(s);
+	u32 pos = 0, room = msl() - 1, i;
+	u64 *st = loop_state();
+	int cut = 0;
+
+	if (len <= 0 || len > msl() - 1)
+		len = msl() - 1;
+	if (len < n) {
+		n = len;
+		cut = 1;
+	}
+	dst[0] = 0;
+	if (!st)
+		return 0;
+	if (quoted) {
+		room = msl() - 1 - 4;	/* two quotes and "..." */
+		pos = put(dst, pos, '"');
+	}
+	for (i = 0; i < msl() - 1; i++) {
+		u8 c;
+		char e;
+		u32 need;
+
+		pos = forget(st, pos);
+		if (i >= n)
+			break;
+		c = s[i & bstap_cfg_str_mask];
+		e = escape_of(c);
+		need = e ? 2 : (c >= 32 && c < 127) ? 1 : 4;
+		if (pos + need > room + (quoted ? 1 : 0)) {
+			cut = 1;
+			break;
+		}
+		if (e) {
+			pos = put(dst, pos, '\\');
+			pos = put(dst, pos, e);
+		} else if (need == 1) {
+			pos = put(dst, pos, c);
+		} else {
+			pos = put(dst, pos, '\\');
+			pos = put(dst, pos, '0' + ((c >> 6) & 3));
+			pos = put(dst, pos, '0' + ((c >> 3) & 7));
+			pos = put(dst, pos, '0' + (c & 7));
+		}
+	}
+	if (quoted) {
+		pos = put(dst, pos, '"');
+		if (cut) {
+			pos = put(dst, pos, '.');
+			pos = put(dst, pos, '.');
+			pos = put(dst, pos, '.');
+		}
+	}
+	dst[pos & bstap_cfg_str_mask] = 0;
+	return 0;
+}
+
+/* ------------------------------------------------------ conversions */
+
+RT s64 bstap_kernel_string(char *dst, s64 addr)
+{
+	if (bpf_probe_read_kernel_str(dst, msl(), (const void *)addr) < 0)
+		return fault(dst, "kernel string copy fault at ", addr);
+	return 0;
+}
+
+/* at most n bytes (and MAXSTRINGLEN - 1) */
+static RT u32 size_for(s64 n)
+{
+	u32 size;
+
+	if (n < 0)
+		n = 0;
+	size = n + 1 > msl() ? msl() : (u32)n + 1;
+	return size < 1 ? 1 : size;
+}
+
+RT s64 bstap_kernel_string_n(char *dst, s64 addr, s64 n)
+{
+	if (bpf_probe_read_kernel_str(dst, size_for(n), (const void *)addr) < 0)
+		return fault(dst, "kernel string copy fault at ", addr);
+	return 0;
+}
+
+/* stap's "user string copy fault -14 at 00000000deadbeef [man
+ * error::fault]" (its %p, no 0x) */
+static RT s64 user_fault(char *dst, long rc, s64 addr)
+{
+	dst[0] = 0;
+	bstap_append(dst, "user string copy fault ");
+	bstap_append_long(dst, rc, 'd', 0, -1, -1);
+	bstap_append(dst, " at ");
+	bstap_append_long(dst, addr, 'x', F_ZEROPAD, 16, -1);
+	bstap_append(dst, " [man error::fault]");
+	return -1;
+}
+
+RT s64 bstap_user_string(char *dst, s64 addr)
+{
+	long rc = bpf_probe_read_user_str(dst, msl(), (const void *)addr);
+
+	return rc < 0 ? user_fault(dst, rc, addr) : 0;
+}
+
+RT s64 bstap_user_string_n(char *dst, s64 addr, s64 n)
+{
+	long rc = bpf_probe_read_user_str(dst, size_for(n),
+					  (const void *)addr);
+
+	return rc < 0 ? user_fault(dst, rc, addr) : 0;
+}
+
+/*
+ * kernel_long() and its kin: fallible longs. msg is a string slot for the
+ * message, out the value; a negative return raises the error.
+ */
+static RT s64 kread_num(char *msg, s64 *out, s64 addr, u32 size,
+			const char *what)
+{
+	s64 v = 0;
+
+	if (bpf_probe_read_kernel(&v, size & 15, (const void *)addr) < 0) {
+		*out = 0;
+		return fault(msg, what, addr);
+	}
+	*out = v;
+	return 0;
+}
+
+RT s64 bstap_try_kernel_long(char *msg, s64 *out, s64 addr)
+{
+	return kread_num(msg, out, addr, 8, "kernel long copy fault at ");
+}
+
+RT s64 bstap_try_kernel_pointer(char *msg, s64 *out, s64 addr)
+{
+	return kread_num(msg, out, addr, 8, "kernel pointer copy fault at ");
+}
+
+RT s64 bstap_try_kernel_int(char *msg, s64 *out, s64 addr)
+{
+	s64 rc = kread_num(msg, out, addr, 4, "kernel int copy fault at ");
+
+	*out = (s32)*out;
+	return rc;
+}
+
+RT s64 bstap_try_kernel_short(char *msg, s64 *out, s64 addr)
+{
+	s64 rc = kread_num(msg, out, addr, 2, "kernel short copy fault at ");
+
+	*out = (short)*out;
+	return rc;
+}
+
+RT s64 bstap_try_kernel_char(char *msg, s64 *out, s64 addr)
+{
+	s64 rc = kread_num(msg, out, addr, 1, "kernel char copy fault at ");
+
+	*out = (signed char)*out;
+	return rc;
+}
+
+/*
+ * A process's command line: the user memory from arg_start to arg_end,
+ * its NULs (between arguments) as spaces, cut at MAXSTRINGLEN.
+ */
+RT s64 bstap_cmdline_str(char *dst, s64 start, s64 end)
+{
+	s64 n = end - start;
+	int last_nul;
+	u32 i;
+
+	dst[0] = 0;
+	if (n <= 0)
+		return 0;
+	if (n > msl() - 1)
+		n = msl() - 1;
+	if (n < 1 || bpf_probe_read_user(dst, (u32)n, (const void *)start) < 0)
+		return 0;
+	last_nul = !dst[(n - 1) & bstap_cfg_str_mask];
+	for (i = 0; i < msl() - 1; i++) {
+		if (i >= n)
+			break;
+		if (!dst[i & bstap_cfg_str_mask])
+			dst[i & bstap_cfg_str_mask] = ' ';
+	}
+	/* the last argument's own NUL is no separator */
+	if (n == end - start && last_nul)
+		n--;
+	dst[n & bstap_cfg_str_mask] = 0;
+	return 0;
+}
+
+/* ------------------------------------------------------------- time */
+
+static const char bstap_wday[7][4] = {
+	"Thu", "Fri", "Sat", "Sun", "Mon", "Tue", "Wed"
+};
+static const char bstap_month[12][4] = {
+	"Jan", "Feb", "Mar", "Apr", "May", "Jun",
+	"Jul", "Aug", "Sep", "Oct", "Nov", "Dec"
+};
+
+static RT void put2(char *dst, u64 v, char lead)
+{
+	char s[3] = { v >= 10 ? '0' + (char)(v / 10 % 10) : lead,
+		      '0' + (char)(v % 10), 0 };
+
+	bstap_append(dst, s);
+}
+
+/* 400 Gregorian years in seconds: a whole number of weeks too */
+#define ERA_SECS (146097ULL * 86400)
+
+/*
+ * ctime(secs): "Thu Jan  1 00:00:00 1970" (24 characters, UTC), for the
+ * range of a 32-bit time_t as stap; anything else is an error.
+ * Civil-from-days arithmetic on days since 1970-01-01, shifted by one era
+ * so that everything is unsigned (BPF has no signed division).
+ */
+RT s64 bstap_ctime(char *dst, s64 secs)
+{
+	u64 t, days, rem, z, era, doe, yoe, doy, mp, d, m, y, wd;
+
+	dst[0] = 0;
+	if (secs < -2147483648LL || secs > 2147483647LL) {
+		bstap_append(dst, "time value ");
+		bstap_append_long(dst, secs, 'd', 0, -1, -1);
+		bstap_append(dst, " out of range for ctime()");
+		return -1;
+	}
+	t = (u64)(secs + (s64)ERA_SECS);
+	days = t / 86400;		/* days since 1570-01-01, plus 146097 */
+	rem = t % 86400;
+	wd = days % 7;			/* 0: a Thursday, as 1970-01-01 */
+	z = days - 146097 + 719468 + 146097;	/* days since 0000-03-01 + era */
+	era = z / 146097;
+	doe = z - era * 146097;
+	yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+	y = yoe + era * 400 - 400;
+	doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+	mp = (5 * doy + 2) / 153;
+	d = doy - (153 * mp + 2) / 5 + 1;
+	m = mp < 10 ? mp + 3 : mp - 9;
+	if (m <= 2)
+		y++;
+	bstap_append(dst, bstap_wday[wd < 7 ? wd : 0]);
+	bstap_append(dst, " ");
+	bstap_append(dst, bstap_month[m >= 1 && m <= 12 ? m - 1 : 0]);
+	bstap_append(dst, " ");
+	put2(dst, d, ' ');
+	bstap_append(dst, " ");
+	put2(dst, rem / 3600, '0');
+	bstap_append(dst, ":");
+	put2(dst, rem / 60 % 60, '0');
+	bstap_append(dst, ":");
+	put2(dst, rem % 60, '0');
+	bstap_append(dst, " ");
+	bstap_append_long(dst, (s64)y, 'd', 0, -1, -1);
+	return 0;
+}
