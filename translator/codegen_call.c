@@ -7,6 +7,7 @@
  */
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "codegen_internal.h"
 #include "diag.h"
@@ -183,6 +184,27 @@ static const char *probe_name(struct cg *cg)
 }
 
 /*
+ * tz_gmtoff() and tz_name(): the time zone where the script is
+ * translated, now (stap's runner passes its own when it loads a module).
+ */
+static bool time_zone_call(struct cg *cg, const char *rt, struct cg_val *out)
+{
+	time_t now = time(NULL);
+	struct tm tm;
+
+	if (strcmp(rt, "bstap_tz_gmtoff") && strcmp(rt, "bstap_tz_name"))
+		return false;
+	tzset();
+	if (!localtime_r(&now, &tm))
+		memset(&tm, 0, sizeof(tm));
+	if (!strcmp(rt, "bstap_tz_gmtoff"))
+		*out = lng(cg_i64(cg, (uint64_t)(-(int64_t)tm.tm_gmtoff)));
+	else
+		*out = str(cg_literal(cg, tm.tm_zone ? tm.tm_zone : "UTC"));
+	return true;
+}
+
+/*
  * A fallible long (@runtime("bstap_try_NAME")): the function takes a
  * string slot for its error message and the address of the result; a
  * negative return raises the message as a catchable error.
@@ -221,6 +243,8 @@ static struct cg_val runtime_call(struct cg *cg, struct expr *e,
 		return cg_stack_call(cg, e, rt);
 	if (!strcmp(rt, "bstap_pn"))
 		return str(cg_literal(cg, probe_name(cg)));
+	if (time_zone_call(cg, rt, &v))
+		return v;
 	if (!strncmp(rt, "bstap_try_", 10) && e->type == TYPE_LONG &&
 	    e->args.n <= 4)
 		return try_long_call(cg, e, rt);
@@ -264,7 +288,12 @@ static struct cg_val runtime_call(struct cg *cg, struct expr *e,
 		return lng(e->type == TYPE_LONG ? r : cg_i64(cg, 0));
 	}
 	LLVMValueRef rc = cg_runtime(cg, rt, cg->i64, args, n);
-	/* a failed function leaves its message (or "") in its result */
+	/* a failed function leaves its message in its result; -BO_ERR_USER_ERROR
+	 * is an error of the arguments, anything else negative a fault */
+	cg_raise_if(cg, LLVMBuildICmp(cg->b, LLVMIntEQ, rc,
+				      cg_i64(cg, (uint64_t)-BO_ERR_USER_ERROR), ""),
+		    BO_ERR_USER_ERROR, e->loc,
+		    arena_printf(cg->a, "identifier '%s'", e->name), args[0]);
 	cg_raise_if(cg, LLVMBuildICmp(cg->b, LLVMIntSLT, rc, cg_i64(cg, 0), ""),
 		    BO_ERR_READ_FAULT, e->loc,
 		    arena_printf(cg->a, "identifier '%s'", e->name), args[0]);

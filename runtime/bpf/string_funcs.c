@@ -5,17 +5,30 @@
  * without a loop per byte, which the verifier would follow path by path.
  * Included by bstap_runtime.c (its helpers, msl(), always_inline).
  *
- * A string function that fails (a read fault, a time out of range) writes
- * stap's message into its destination and returns a negative value; the
- * generated code raises the error with that message as its text, so
- * try/catch sees it as stap's would.
+ * A string function that fails writes stap's message into its destination
+ * and returns -1 (a read fault) or -BO_ERR_USER_ERROR (a bad argument, such
+ * as a time out of range); the generated code raises the error with that
+ * message as its text, so try/catch sees it as stap's would.
  */
+
+/*
+ * An address as a plain number: the verifier may know it as a pointer
+ * (&$p->comm), which it lets no one divide; a copy through a helper is a
+ * number to it.
+ */
+static RT s64 as_number(s64 addr)
+{
+	s64 a = addr, v = 0;
+
+	bpf_probe_read_kernel(&v, sizeof(v), &a);
+	return v;
+}
 
 /* "0x" and 16 hex digits, as the kernel's %p prints an address */
 static RT void append_addr(char *dst, s64 addr)
 {
 	bstap_append(dst, "0x");
-	bstap_append_long(dst, addr, 'x', F_ZEROPAD, 16, -1);
+	bstap_append_long(dst, as_number(addr), 'x', F_ZEROPAD, 16, -1);
 }
 
 /* dst = what addr; returns -1 for the generated code to raise */
@@ -374,7 +387,7 @@ static RT s64 user_fault(char *dst, long rc, s64 addr)
 	bstap_append(dst, "user string copy fault ");
 	bstap_append_long(dst, rc, 'd', 0, -1, -1);
 	bstap_append(dst, " at ");
-	bstap_append_long(dst, addr, 'x', F_ZEROPAD, 16, -1);
+	bstap_append_long(dst, as_number(addr), 'x', F_ZEROPAD, 16, -1);
 	bstap_append(dst, " [man error::fault]");
 	return -1;
 }
@@ -512,7 +525,7 @@ RT s64 bstap_ctime(char *dst, s64 secs)
 		bstap_append(dst, "time value ");
 		bstap_append_long(dst, secs, 'd', 0, -1, -1);
 		bstap_append(dst, " out of range for ctime()");
-		return -1;
+		return -BO_ERR_USER_ERROR;
 	}
 	t = (u64)(secs + (s64)ERA_SECS);
 	days = t / 86400;		/* days since 1570-01-01, plus 146097 */
@@ -542,5 +555,15 @@ RT s64 bstap_ctime(char *dst, s64 secs)
 	put2(dst, rem % 60, '0');
 	bstap_append(dst, " ");
 	bstap_append_long(dst, (s64)y, 'd', 0, -1, -1);
+	return 0;
+}
+
+/* "0x" and the hex digits of an address, which may be a pointer to the
+ * verifier (sprintf("0x%x") would divide it) */
+RT s64 bstap_addr_hex(char *dst, s64 addr)
+{
+	dst[0] = 0;
+	bstap_append(dst, "0x");
+	bstap_append_long(dst, as_number(addr), 'x', 0, -1, -1);
 	return 0;
 }
