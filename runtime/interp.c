@@ -1256,12 +1256,26 @@ void *interp_mem(struct interp_ctx *ctx, uint64_t addr, size_t len,
 	return NULL;
 }
 
+bool interp_readable(struct interp_ctx *ctx, uint64_t addr, size_t len)
+{
+	uint64_t lo = stack_low(ctx, ctx->depth);
+
+	if (!ctx->running)
+		return false;
+	if (len == 0)
+		len = 1;
+	return (len <= stack_top(ctx) - lo &&
+		addr - lo <= stack_top(ctx) - lo - len) ||
+	       region_ok(ctx, addr, len, false);
+}
+
 /*
  * The string at addr: up to its NUL, or (when a truncated copy is fine) up
- * to max bytes; it must lie inside one region.
+ * to max bytes; it must lie inside one region. quiet: an address outside
+ * every region gives NULL without stopping the program.
  */
 static const char *string_at(struct interp_ctx *ctx, uint64_t addr, size_t max,
-			     size_t *len, bool truncate)
+			     size_t *len, bool truncate, bool quiet)
 {
 	uint64_t lo = stack_low(ctx, ctx->depth), end;
 	const struct region *r;
@@ -1275,7 +1289,8 @@ static const char *string_at(struct interp_ctx *ctx, uint64_t addr, size_t max,
 	} else if ((r = find_region(ctx, addr, 1))) {
 		end = r->base + r->len;
 	} else {
-		fault(ctx, ctx->cur_insn, addr, 1, false);
+		if (!quiet)
+			fault(ctx, ctx->cur_insn, addr, 1, false);
 		return NULL;
 	}
 	if (end - addr > max + 1)
@@ -1301,13 +1316,19 @@ static const char *string_at(struct interp_ctx *ctx, uint64_t addr, size_t max,
 const char *interp_str(struct interp_ctx *ctx, uint64_t addr, size_t max,
 		       size_t *len)
 {
-	return string_at(ctx, addr, max, len, false);
+	return string_at(ctx, addr, max, len, false, false);
 }
 
 const char *interp_str_prefix(struct interp_ctx *ctx, uint64_t addr,
 			      size_t max, size_t *len)
 {
-	return string_at(ctx, addr, max, len, true);
+	return string_at(ctx, addr, max, len, true, false);
+}
+
+const char *interp_str_prefix_quiet(struct interp_ctx *ctx, uint64_t addr,
+				    size_t max, size_t *len)
+{
+	return string_at(ctx, addr, max, len, true, true);
 }
 
 void interp_abort(struct interp_ctx *ctx, const char *fmt, ...)

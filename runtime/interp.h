@@ -190,6 +190,15 @@ const char *interp_str(struct interp_ctx *ctx, uint64_t addr, size_t max,
  */
 const char *interp_str_prefix(struct interp_ctx *ctx, uint64_t addr,
 			      size_t max, size_t *len);
+/*
+ * For the probe_read helpers, which report a bad address as -EFAULT and go
+ * on: whether len bytes at addr may be read, and interp_str_prefix()
+ * returning NULL for an address outside every region, neither stopping
+ * the program.
+ */
+bool interp_readable(struct interp_ctx *ctx, uint64_t addr, size_t len);
+const char *interp_str_prefix_quiet(struct interp_ctx *ctx, uint64_t addr,
+				    size_t max, size_t *len);
 /* stops the program after the helper returns, with this message */
 void interp_abort(struct interp_ctx *ctx, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));

@@ -233,15 +233,15 @@ static uint64_t read_common(struct interp_ctx *c, uint64_t dst, uint64_t size,
 		return 0;
 	memset(d, 0, size);
 	if (str) {
-		s = interp_str_prefix(c, src, size - 1, &len);
+		s = interp_str_prefix_quiet(c, src, size - 1, &len);
 		if (!s)
 			return (uint64_t)-EFAULT;
 		memcpy(d, s, len);
 		return len + 1;
 	}
-	s = interp_mem(c, src, size, false);
-	if (!s)
+	if (!interp_readable(c, src, size))
 		return (uint64_t)-EFAULT;
+	s = (const char *)(uintptr_t)src;
 	memcpy(d, s, size);
 	return 0;
 }

@@ -296,7 +296,9 @@ static RT char escape_of(u8 c)
 RT s64 bstap_text_strn(char *dst, const char *s, s64 len, s64 quoted)
 {
 	s64 n = bstap_strlen(s);
-	u32 pos = 0, room = msl() - 1, i;
+	/* room: where the text may end; safe: where it ends when it is cut,
+	 * leaving room for the closing quote and "..." */
+	u32 pos = 0, room = msl() - 1, safe = 0, i;
 	u64 *st = loop_state();
 	int cut = 0;
 
@@ -310,21 +312,23 @@ RT s64 bstap_text_strn(char *dst, const char *s, s64 len, s64 quoted)
 	if (!st)
 		return 0;
 	if (quoted) {
-		room = msl() - 1 - 4;	/* two quotes and "..." */
+		room = msl() - 2;
 		pos = put(dst, pos, '"');
+		safe = pos;
 	}
 	for (i = 0; i < msl() - 1; i++) {
 		u8 c;
 		char e;
 		u32 need;
 
-		pos = forget(st, pos);
+		pos = forget(&st[0], pos);
+		safe = forget(&st[1], safe);
 		if (i >= n)
 			break;
 		c = s[i & bstap_cfg_str_mask];
 		e = escape_of(c);
 		need = e ? 2 : (c >= 32 && c < 127) ? 1 : 4;
-		if (pos + need > room + (quoted ? 1 : 0)) {
+		if (pos + need > room) {
 			cut = 1;
 			break;
 		}
@@ -339,8 +343,12 @@ RT s64 bstap_text_strn(char *dst, const char *s, s64 len, s64 quoted)
 			pos = put(dst, pos, '0' + ((c >> 3) & 7));
 			pos = put(dst, pos, '0' + (c & 7));
 		}
+		if (pos + 4 <= msl() - 1)
+			safe = pos;
 	}
 	if (quoted) {
+		if (cut)
+			pos = safe;
 		pos = put(dst, pos, '"');
 		if (cut) {
 			pos = put(dst, pos, '.');
@@ -491,12 +499,14 @@ RT s64 bstap_cmdline_str(char *dst, s64 start, s64 end)
 
 /* ------------------------------------------------------------- time */
 
-static const char bstap_wday[7][4] = {
-	"Thu", "Fri", "Sat", "Sun", "Mon", "Tue", "Wed"
+/* Indexed under a mask (the verifier needs the bound on the very
+ * register added to the table's address), hence the padding. */
+static const char bstap_wday[8][4] = {
+	"Thu", "Fri", "Sat", "Sun", "Mon", "Tue", "Wed", "???"
 };
-static const char bstap_month[12][4] = {
+static const char bstap_month[16][4] = {
 	"Jan", "Feb", "Mar", "Apr", "May", "Jun",
-	"Jul", "Aug", "Sep", "Oct", "Nov", "Dec"
+	"Jul", "Aug", "Sep", "Oct", "Nov", "Dec", "???", "???", "???", "???"
 };
 
 static RT void put2(char *dst, u64 v, char lead)
@@ -542,9 +552,12 @@ RT s64 bstap_ctime(char *dst, s64 secs)
 	m = mp < 10 ? mp + 3 : mp - 9;
 	if (m <= 2)
 		y++;
-	bstap_append(dst, bstap_wday[wd < 7 ? wd : 0]);
+	/* the optimizer knows wd < 7 and m <= 12 and would drop the masks;
+	 * the verifier cannot bound a remainder */
+	asm volatile("" : "+r"(wd), "+r"(m));
+	bstap_append(dst, bstap_wday[wd & 7]);
 	bstap_append(dst, " ");
-	bstap_append(dst, bstap_month[m >= 1 && m <= 12 ? m - 1 : 0]);
+	bstap_append(dst, bstap_month[(m - 1) & 15]);
 	bstap_append(dst, " ");
 	put2(dst, d, ' ');
 	bstap_append(dst, " ");
