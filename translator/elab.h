@@ -100,6 +100,8 @@ struct elab_program *elaborate(struct session *s);
 void print_elab_program(FILE *out, const struct elab_program *p);
 
 /* -l / -L: list probe points matching a pattern (aliases and providers). */
+/* --dump-functions: every tapset function's signature, sorted */
+int list_functions(struct session *s, FILE *out);
 int list_probe_points(struct session *s, const char *pattern, bool with_vars,
 		      FILE *out);
 

@@ -237,3 +237,42 @@ int list_probe_points(struct session *s, const char *pattern, bool with_vars,
 	}
 	return 0;
 }
+
+/*
+ * --dump-functions: every tapset function visible to scripts, one per line
+ * in stap's form `name:type (arg:type, ...)`, sorted. Each file is parsed
+ * for its signatures; nothing is elaborated. A file that does not parse
+ * reports its errors and the listing goes on without it.
+ */
+int list_functions(struct session *s, FILE *out)
+{
+	struct name_vec lines = { 0 };
+	struct strmap *names;
+
+	tapset_load(s);
+	names = &s->tapsets->functions;
+	for (int i = 0; i < names->cap; i++) {
+		const char *name = names->slots[i].key;
+		struct function_decl *f;
+		char *line;
+
+		if (!name)
+			continue;
+		f = tapset_function(s, name, NULL);
+		if (!f || f->is_private)
+			continue;
+		line = arena_printf(&s->arena, "%s:%s (", f->name,
+				    type_word(f->type));
+		for (int j = 0; j < f->params.n; j++)
+			line = arena_printf(&s->arena, "%s%s%s:%s", line,
+					    j ? ", " : "", f->params.v[j].name,
+					    type_word(f->params.v[j].type));
+		vec_push(&s->arena, &lines, arena_printf(&s->arena, "%s)",
+							 line));
+	}
+	if (lines.n)
+		qsort(lines.v, (size_t)lines.n, sizeof(*lines.v), cmp_line);
+	for (int i = 0; i < lines.n; i++)
+		fprintf(out, "%s\n", lines.v[i]);
+	return diag_error_count(s) ? 1 : 0;
+}

@@ -25,6 +25,7 @@ struct options {
 	const char *script_path;
 	const char *list_pattern;	/* -l / -L */
 	bool list_vars;
+	bool dump_functions;	/* --dump-functions */
 	bool timing;
 	bool keep_tmp;		/* -k */
 };
@@ -59,6 +60,7 @@ static void usage(FILE *out)
 	      "  -w             suppress warnings\n"
 	      "  -v             more messages (repeat for more); pass times\n"
 	      "  -t             print pass times\n"
+	      "  --dump-functions  list every tapset function with its signature\n"
 	      "  -V, --version  print the version\n"
 	      "  -h, --help     this text\n"
 	      "\n"
@@ -132,7 +134,8 @@ static int parse_long_arg(const char *opt, const char *arg, long min, long max,
 	return 0;
 }
 
-enum { OPT_VERSION = 256, OPT_BTF, OPT_KERNEL_CONFIG, OPT_SYSROOT };
+enum { OPT_VERSION = 256, OPT_BTF, OPT_KERNEL_CONFIG, OPT_SYSROOT,
+       OPT_DUMP_FUNCTIONS };
 
 static const struct option long_options[] = {
 	{ "help", no_argument, NULL, 'h' },
@@ -140,6 +143,7 @@ static const struct option long_options[] = {
 	{ "btf", required_argument, NULL, OPT_BTF },
 	{ "kernel-config", required_argument, NULL, OPT_KERNEL_CONFIG },
 	{ "sysroot", required_argument, NULL, OPT_SYSROOT },
+	{ "dump-functions", no_argument, NULL, OPT_DUMP_FUNCTIONS },
 	{ NULL, 0, NULL, 0 },
 };
 
@@ -179,6 +183,9 @@ static int parse_options(struct session *s, struct options *o, int argc,
 			if (parse_long_arg("-p", optarg, 1, 5, &n))
 				return -1;
 			s->last_pass = (int)n;
+			break;
+		case OPT_DUMP_FUNCTIONS:
+			o->dump_functions = true;
 			break;
 		case 'l':
 		case 'L':
@@ -245,7 +252,7 @@ static int parse_options(struct session *s, struct options *o, int argc,
 			return -1;
 		}
 	}
-	if (!o->script_text && !o->list_pattern) {
+	if (!o->script_text && !o->list_pattern && !o->dump_functions) {
 		if (optind >= argc) {
 			fputs("bstap: no script given: use 'bstap FILE.stp', 'bstap -e SCRIPT' or 'bstap -l PROBE'\n",
 			      stderr);
@@ -293,6 +300,8 @@ static int run_passes(struct session *s, const struct options *o)
 			  "bpftool btf dump file FILE checks a BTF file");
 		return 1;
 	}
+	if (o->dump_functions)
+		return list_functions(s, stdout);
 	if (o->list_pattern)
 		return list_probe_points(s, o->list_pattern, o->list_vars,
 					 stdout) ? 1 : 0;
