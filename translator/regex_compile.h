@@ -27,6 +27,7 @@
 #define REGEX_MAX_STATES	2048	/* DFA states */
 #define REGEX_MAX_NFA		20000	/* NFA nodes ({m,n} copies its operand) */
 #define REGEX_MAX_REPEAT	255	/* RE_DUP_MAX */
+#define REGEX_MAX_WORK		50000000	/* closure steps: ~0.3 s */
 
 struct regex_error {
 	int offset;		/* byte of the pattern where it went wrong */

@@ -45,6 +45,7 @@ struct builder {
 	/* closure work */
 	unsigned *mark;
 	unsigned gen;
+	long work;		/* closure steps, against REGEX_MAX_WORK */
 	int *stack;
 	int *kernel;		/* the closure's kernel, being built */
 	int nk;
@@ -219,6 +220,7 @@ static void closure_add(struct builder *b, int from, int at_start,
 		if (i < 0 || b->mark[i] == b->gen)
 			continue;
 		b->mark[i] = b->gen;
+		b->work++;
 		n = &b->nfa[i];
 		switch (n->op) {
 		case N_SPLIT:
@@ -336,6 +338,8 @@ static int fill_row(struct builder *b, int s, int *tmp)
 				closure_add(b, n->out, 0, 0);
 		}
 		closure_add(b, b->start, 0, 0);		/* unanchored */
+		if (b->work > REGEX_MAX_WORK)
+			return fail(b, "it takes too long to compile (more than 50 million automaton steps): shorten its repetitions");
 		to = state_of(b, 0);
 		if (to < 0)
 			return -1;
