@@ -253,6 +253,34 @@ static void report_failure(struct runner *r, struct rprobe *rp)
 	r->n_attach_failed++;
 }
 
+/*
+ * A group's member attached in place of another probe point (`a !, b` in
+ * an object for another kernel): said always, since the script then sees
+ * other events than its first choice. Another mechanism for the same
+ * point (kprobe for fentry) is said with -v only, by try_attach.
+ */
+static void report_fallback(struct runner *r, uint32_t first, uint32_t won)
+{
+	const char *want = bo_str(&r->meta, r->meta.probes[first].point);
+	const char *got = bo_str(&r->meta, r->meta.probes[won].point);
+	uint32_t g = r->meta.probes[first].group;
+	const char *sep = "";
+
+	if (!strcmp(want, got))
+		return;
+	fprintf(stderr, RUNNER_NAME ": probe %s not attached (", want);
+	for (uint32_t i = first; i < won; i++) {
+		if (r->meta.probes[i].group != g ||
+		    strcmp(bo_str(&r->meta, r->meta.probes[i].point), want) ||
+		    !r->probes[i].why[0])
+			continue;
+		fprintf(stderr, "%s%s", sep, r->probes[i].why);
+		sep = "; ";
+	}
+	fprintf(stderr, "%s); using the alternative %s\n",
+		*sep ? "" : "refused", got);
+}
+
 /* One group: the first member that attaches wins. */
 static int attach_group(struct runner *r, uint32_t first, bool *done)
 {
@@ -268,8 +296,10 @@ static int attach_group(struct runner *r, uint32_t first, bool *done)
 	}
 	for (uint32_t i = first; i < r->meta.n_probes; i++)
 		if (r->meta.probes[i].group == g &&
-		    !try_attach(r, &r->probes[i]))
+		    !try_attach(r, &r->probes[i])) {
+			report_fallback(r, first, i);
 			return 0;
+		}
 	if (optional)
 		return 0;
 	for (uint32_t i = first; i < r->meta.n_probes; i++)

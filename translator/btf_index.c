@@ -25,6 +25,7 @@ struct btf_cache {
 	struct btf_index *vmlinux;
 	char error[256];
 	char checksum[32];	/* "crc32:XXXXXXXX" of the raw BTF */
+	int attach_cache[2];	/* btf_attach_cache() */
 	bool modules_listed;
 	char **module_names;	/* sorted */
 	int nmodules;
@@ -273,6 +274,13 @@ const char *btf_checksum(struct session *s)
 			 crc32(crc32(0L, Z_NULL, 0), raw, size));
 	}
 	return c->checksum;
+}
+
+int *btf_attach_cache(struct session *s)
+{
+	struct btf_cache *c = cache(s);
+
+	return c ? c->attach_cache : NULL;
 }
 
 bool btf_target_is_running(struct session *s)

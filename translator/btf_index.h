@@ -64,6 +64,12 @@ const char *btf_checksum(struct session *s);
  */
 bool btf_target_is_running(struct session *s);
 
+/*
+ * Two ints of the session for providers/kernel_function.c: what the
+ * running kernel attaches kernel functions with, probed once (0: not yet).
+ */
+int *btf_attach_cache(struct session *s);
+
 /* A loaded module's BTF, or NULL when the module has none. */
 struct btf_index *btf_module(struct session *s, const char *module);
 

@@ -622,19 +622,30 @@ static void gen_points(struct cg *cg, struct elab_probe *ep, int j)
 	const struct resolved_point *rp = ep->points.v[j];
 	bool args = false, fields = false;
 
+	/* `a !, b` kept for another kernel: one group for the whole chain */
+	uint32_t group = (uint32_t)rp->alt_chain;
+
 	if (!rp->provider || strcmp(rp->provider->name, "kernel.function")) {
-		gen_point(cg, ep, j, 0, 0);
+		gen_point(cg, ep, j, 0, group);
 		return;
 	}
 	scan_stmt(cg, ep, ep->body, &args, &fields);
-	cg->ngroups++;
-	gen_point(cg, ep, j, 0, (uint32_t)cg->ngroups);
+	if (!group)
+		group = (uint32_t)++cg->ngroups;
+	gen_point(cg, ep, j, 0, group);
 	if (!rp->module && !(rp->is_return && args))
-		gen_point(cg, ep, j, 1, (uint32_t)cg->ngroups);
+		gen_point(cg, ep, j, 1, group);
 }
 
 bool cg_probes(struct cg *cg)
 {
+	/* groups 1..N are the alternative chains elaboration numbered */
+	for (int i = 0; i < cg->p->probes.n; i++)
+		for (int j = 0; j < cg->p->probes.v[i]->points.n; j++)
+			if (cg->p->probes.v[i]->points.v[j]->alt_chain >
+			    cg->ngroups)
+				cg->ngroups =
+					cg->p->probes.v[i]->points.v[j]->alt_chain;
 	for (int i = 0; i < cg->p->probes.n; i++) {
 		struct elab_probe *ep = cg->p->probes.v[i];
 

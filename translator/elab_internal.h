@@ -54,6 +54,8 @@ struct elab_ctx {
 	struct strmap warned;		/* "file:line:col" of warnings given:
 					 * alias copies share locations */
 	int expansions;			/* probe points expanded so far */
+	int alt_chains;			/* `a !, b` chains kept for the
+					 * runner (another target kernel) */
 	int depth;			/* current recursion depth */
 	bool depth_reported;
 	bool listing;			/* -L: quiet about unknown points */

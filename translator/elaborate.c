@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "btf_index.h"
 #include "diag.h"
 #include "elab_internal.h"
 #include "parse.h"
@@ -228,6 +229,8 @@ struct expand_state {
 	struct probe_decl *user;
 	struct probe_point *user_point;
 	struct expansion_vec exps;
+	int alt_chain;		/* resolved_point.alt_chain of what is
+				 * expanded now, 0 when not a chain */
 };
 
 static bool same_chain(const struct decl_chain *a, const struct decl_chain *b)
@@ -459,6 +462,7 @@ static int expand_provider(struct expand_state *st, struct probe_point *pp,
 			rps.v[i]->provider = prov;
 		if (!rps.v[i]->written)
 			rps.v[i]->written = pp;
+		rps.v[i]->alt_chain = st->alt_chain;
 		vec_push(cx->a, &x->ep->points, rps.v[i]);
 		vec_push(cx->a, &x->ep->written_points, st->user_point);
 	}
@@ -577,19 +581,30 @@ static struct stmt *build_body(struct elab_ctx *cx, struct expansion *x,
 	return body;
 }
 
+/*
+ * `a !, b`: for the running kernel, the first point that resolves wins
+ * here. For another kernel what resolves here may not attach there: the
+ * points from a `!` up to the first point without one form a chain that
+ * all goes into the object, for the runner to try in order.
+ */
 void expand_probe(struct elab_ctx *cx, struct probe_decl *pd)
 {
 	struct expand_state st = { .cx = cx, .user = pd };
 	struct decl_chain chain = { 0 };
+	bool keep_all = !btf_target_is_running(cx->s);
 
 	for (int i = 0; i < pd->points.n; i++) {
 		struct probe_point *pp = pd->points.v[i];
 		int r;
 
 		st.user_point = pp;
+		if (keep_all && pp->sufficient && !st.alt_chain)
+			st.alt_chain = ++cx->alt_chains;
 		r = expand_point(&st, pp, &chain, NULL,
 				 pp->optional || pp->sufficient);
-		if (r > 0 && pp->sufficient)
+		if (!pp->sufficient)
+			st.alt_chain = 0;
+		if (r > 0 && pp->sufficient && !keep_all)
 			break;
 	}
 	for (int i = 0; i < st.exps.n; i++) {

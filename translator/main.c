@@ -191,6 +191,7 @@ static int parse_options(struct session *s, struct options *o, int argc,
 		case 'L':
 			o->list_pattern = optarg;
 			o->list_vars = c == 'L';
+			s->listing = true;
 			break;
 		case 'I':
 			vec_push(&s->arena, &s->tapset_dirs,

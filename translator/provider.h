@@ -83,6 +83,13 @@ struct resolved_point {
 	uint64_t semaphore;	/* USDT semaphore address, 0 when none */
 
 	/*
+	 * Translating for another kernel, `a !, b`: every alternative is
+	 * kept, and the points of one chain share this non-zero number; the
+	 * runner attaches the first that works (a bo_probe group).
+	 */
+	int alt_chain;
+
+	/*
 	 * variables() could not learn every name this point offers (no
 	 * tracefs and no argument names in BTF, no debuginfo...): an unknown
 	 * $var is then worth a warning, not an error.

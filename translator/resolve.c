@@ -1055,7 +1055,7 @@ static void fold_defined(struct scope *sc, struct expr *e)
 
 /*
  * @choose_defined(a, b) on kernel members of a: `@defined(a) ? a : b`,
- * decided by the kernel that runs the object.
+ * decided by the kernel that runs the object, when b exists here too.
  */
 static void choose_defined(struct scope *sc, struct expr *e)
 {
@@ -1068,7 +1068,8 @@ static void choose_defined(struct scope *sc, struct expr *e)
 	}
 	cond = arena_new(sc->cx->a, struct expr);
 	cond->loc = e->loc;
-	if (!keep_defined(sc, cond, e->left)) {
+	/* b must be readable too for the host to choose; else it is a */
+	if (!defined_value(sc, e->right) || !keep_defined(sc, cond, e->left)) {
 		become(e, e->left);
 		resolve_expr(sc, e);
 		return;

@@ -52,6 +52,7 @@ struct session {
 	const char *kernel_release;	/* -r, else uname */
 	const char *btf_file;		/* --btf: the target kernel's BTF */
 	const char *kernel_config;	/* --kernel-config: its .config */
+	bool listing;			/* -l/-L: nothing will run */
 	const char *arch;		/* "x86_64" */
 	VEC(const char *) tapset_dirs;	/* search order: -I, env, built-in */
 	VEC(struct define) defines;	/* -D */

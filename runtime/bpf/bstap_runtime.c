@@ -41,6 +41,7 @@ static void *(*bpf_map_lookup_elem)(void *map, const void *key) = (void *)1;
 static u64 (*bpf_ktime_get_ns)(void) = (void *)5;
 static u32 (*bpf_get_smp_processor_id)(void) = (void *)8;
 static u64 (*bpf_get_current_pid_tgid)(void) = (void *)14;
+static u64 (*bpf_get_current_task)(void) = (void *)35;
 static u64 (*bpf_get_current_uid_gid)(void) = (void *)15;
 static long (*bpf_get_current_comm)(void *buf, u32 size) = (void *)16;
 static u64 (*bpf_jiffies64)(void) = (void *)118;
@@ -287,6 +288,12 @@ RT void bstap_read_chars(char *dst, const void *src, u32 size)
 }
 
 /* -------------------------------------------------------- context */
+
+/* task_current() (tapsets/task.stp): the task_struct the task_*() read */
+RT s64 bstap_task_current(void)
+{
+	return (s64)bpf_get_current_task();
+}
 
 RT s64 bstap_pid(void)
 {

@@ -15,10 +15,22 @@
  * vmlinux), is_return, number the .maxactive(N) of a kretprobe (0:
  * default). Whether fentry/fexit or kprobes attach it is for code
  * generation. Variables: the BTF parameters, and $return on .return.
+ *
+ * For the running kernel, whether anything can attach kernel functions is
+ * probed once (a do-nothing fentry program, the kprobe PMU): when nothing
+ * can, an alternative (`!`) or optional (`?`) point is left out at
+ * translate time with a warning, and a required one is an error that
+ * names the tracepoint or alias to use instead. For another kernel (--btf,
+ * -r) nothing is probed: the runner decides there.
  */
+#include <errno.h>
 #include <string.h>
+#include <unistd.h>
 
+#include <bpf/bpf.h>
 #include <bpf/btf.h>
+#include <bpf/libbpf.h>
+#include <linux/bpf.h>
 
 #include "btf_index.h"
 #include "diag.h"
@@ -241,6 +253,137 @@ static int match_modules(struct session *s, const struct probe_point *pp,
 	return found;
 }
 
+/* ------------------------------------- what the running kernel can do */
+
+enum { ATTACH_UNKNOWN, ATTACH_YES, ATTACH_NO };
+
+/*
+ * Loads a do-nothing fentry program for func. EPERM as root means the
+ * kernel refuses tracing programs altogether (lockdown, a policy): that
+ * holds for every function. Other refusals are this function's own.
+ */
+static int fentry_works(struct btf_index *ix, const char *func, bool *all)
+{
+	struct bpf_insn insns[2] = {
+		{ .code = BPF_ALU64 | BPF_MOV | BPF_K, .dst_reg = 0 },
+		{ .code = BPF_JMP | BPF_EXIT },
+	};
+	const struct btf_name *fn = btf_find(btf_funcs(ix), func);
+	LIBBPF_OPTS(bpf_prog_load_opts, o,
+		    .expected_attach_type = BPF_TRACE_FENTRY);
+	libbpf_print_fn_t old;
+	int fd, err;
+
+	*all = false;
+	if (!fn || geteuid() != 0)
+		return ATTACH_UNKNOWN;	/* only root can tell */
+	o.attach_btf_id = fn->id;
+	old = libbpf_set_print(NULL);
+	fd = bpf_prog_load(BPF_PROG_TYPE_TRACING, "bstap_probe", "GPL", insns,
+			   2, &o);
+	err = errno;
+	libbpf_set_print(old);
+	if (fd >= 0) {
+		close(fd);
+		*all = true;
+		return ATTACH_YES;
+	}
+	*all = err == EPERM || err == EACCES;
+	return ATTACH_NO;
+}
+
+static int kprobes_exist(void)
+{
+	return !access("/sys/bus/event_source/devices/kprobe/type", F_OK) ||
+	       !access("/sys/kernel/tracing/kprobe_events", F_OK) ||
+	       !access("/sys/kernel/debug/tracing/kprobe_events", F_OK) ?
+	       ATTACH_YES : ATTACH_NO;
+}
+
+/* Why func cannot be attached on the running kernel, or NULL. */
+static const char *cannot_attach(struct session *s, struct btf_index *ix,
+				 const char *func)
+{
+	int *cache = btf_attach_cache(s), fentry;
+	bool all;
+
+	if (!cache || ix->module || s->listing || !btf_target_is_running(s))
+		return NULL;
+	if (!cache[1])
+		cache[1] = kprobes_exist();
+	if (cache[1] == ATTACH_YES)
+		return NULL;
+	fentry = cache[0];
+	if (!fentry) {
+		fentry = fentry_works(ix, func, &all);
+		if (all)
+			cache[0] = fentry;
+	}
+	if (fentry != ATTACH_NO)
+		return NULL;
+	return cache[0] == ATTACH_NO ?
+	       "the kernel refuses fentry/fexit programs and has no kprobes" :
+	       "the kernel refuses an fentry program for it and has no kprobes";
+}
+
+/* What to probe instead of func: its system call, else a listing. */
+static void suggest_instead(struct session *s, struct btf_index *ix,
+			    struct diag *d, const char *func)
+{
+	static const char *const prefixes[] = {
+		"__x64_sys_", "__ia32_sys_", "__arm64_sys_", "__do_sys_",
+		"__se_sys_", "ksys_", "do_sys_", "sys_", "vfs_", "do_", NULL
+	};
+
+	for (int i = 0; prefixes[i]; i++) {
+		size_t n = strlen(prefixes[i]);
+
+		if (strncmp(func, prefixes[i], n) ||
+		    !btf_find(&ix->syscalls, func + n))
+			continue;
+		diag_hint(d, "probe syscall.%s (or kernel.trace(\"syscalls:sys_enter_%s\")) instead, or as an alternative: 'probe kernel.function(\"%s\") !, syscall.%s'",
+			  func + n, func + n, func, func + n);
+		return;
+	}
+	(void)s;
+	diag_hint(d, "probe a tracepoint instead ('bstap -l \"kernel.trace(\\\"*\\\")\"' lists them), or add one after this point as an alternative with '!,'");
+}
+
+/*
+ * Points that cannot attach here: left out when the script allows it,
+ * else an error (pass 5) or a warning (an object for later).
+ */
+static int check_attachable(struct session *s, const struct probe_point *pp,
+			    const struct probe_component *fc,
+			    struct btf_index *ix, struct resolved_point_vec *out,
+			    int from)
+{
+	const char *why = out->n > from ?
+			  cannot_attach(s, ix, out->v[from]->target) : NULL;
+	const char *text;
+	struct diag *d;
+
+	if (!why)
+		return out->n - from;
+	text = out->v[from]->text;
+	if (pp->sufficient || pp->optional) {
+		if (pp->sufficient || s->verbose)
+			diag_warning(s, pp->loc, "%s cannot be attached on this kernel: %s; %s",
+				     text, why, pp->sufficient ?
+				     "using the next alternative" :
+				     "this optional point is left out");
+		out->n = from;
+		return 0;
+	}
+	d = s->last_pass >= 5 ?
+	    diag_error(s, fc->loc, "%s cannot be attached on this kernel: %s",
+		       text, why) :
+	    diag_warning(s, fc->loc, "%s cannot be attached on this kernel: %s",
+			 text, why);
+	suggest_instead(s, ix, d, out->v[from]->target);
+	return s->last_pass >= 5 ? -1 : out->n - from;
+}
+
 static int expand_one(struct session *s, const struct probe_point *pp,
 		      const struct pp_match *m, bool listing,
 		      struct resolved_point_vec *out)
@@ -249,7 +392,7 @@ static int expand_one(struct session *s, const struct probe_point *pp,
 	bool quiet = listing || pp_is_optional(pp);
 	struct btf_index *ix;
 	struct func_spec fs;
-	int found;
+	int found, from;
 
 	if (refuse_unsupported(s, m))
 		return -1;
@@ -270,12 +413,15 @@ static int expand_one(struct session *s, const struct probe_point *pp,
 	}
 	if (m_has(m, "module"))
 		return match_modules(s, pp, m, quiet, &fs, out);
+	from = out->n;
 	found = match_in(s, pp, m, ix, &fs, out);
 	if (!found && !quiet && !glob_has(fs.func)) {
 		unknown_function(s, ix, fc, fs.func);
 		return -1;
 	}
-	return found;
+	if (listing)
+		return found;
+	return check_attachable(s, pp, fc, ix, out, from);
 }
 
 static int kernel_function_expand(struct session *s,
