@@ -27,7 +27,7 @@
 #define BO_META_SECTION		".bstap.meta"
 #define BO_RUNNER_SECTION_PREFIX "bstap_runner/"
 #define BO_MAGIC		"BSTAPBO\0"
-#define BO_FORMAT_VERSION	1	/* bump on any incompatible change */
+#define BO_FORMAT_VERSION	2	/* bump on any incompatible change */
 
 /* Map names the runner looks up in the object (BPF map names: <= 15 chars) */
 #define BO_MAP_RINGBUF		"bstap_rb"	/* BPF_MAP_TYPE_RINGBUF: records */
@@ -102,6 +102,10 @@ enum bo_probe_kind {
 
 #define BO_P_RETURN	(1u << 0)
 #define BO_P_OPTIONAL	(1u << 1)	/* `?`: failing to attach is fine */
+/* The probe's handler is a function inside the program prog_name, which
+ * runs the handlers of several probes (by syscall number): the program is
+ * attached once, by the first probe of the table that names it. */
+#define BO_P_DISPATCHED	(1u << 2)
 
 struct bo_probe {
 	uint32_t prog_name;	/* str: the ELF function/program name */

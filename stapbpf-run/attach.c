@@ -3,7 +3,8 @@
  * Attaching kernel-tier probes, by kind. Alternatives (probes sharing a
  * group) are tried in table order until one attaches; optional probes (`?`)
  * may fail. Anything else that fails to attach ends the run before it
- * starts, and what did attach is detached again.
+ * starts, and what did attach is detached again. A program that runs the
+ * handlers of several probes (BO_P_DISPATCHED) is attached once.
  */
 #include <errno.h>
 #include <linux/perf_event.h>
@@ -221,12 +222,43 @@ static void explain(struct rprobe *rp, int err)
 
 static void detach_probe(struct rprobe *rp);
 
+/*
+ * A dispatched probe (BO_P_DISPATCHED) whose program an earlier probe
+ * already tried to attach shares the outcome; NULL for the first.
+ */
+static struct rprobe *dispatch_owner(struct runner *r, struct rprobe *rp)
+{
+	if (!(rp->meta->flags & BO_P_DISPATCHED))
+		return NULL;
+	for (struct rprobe *o = r->probes; o < rp; o++)
+		if (o->prog == rp->prog && (o->meta->flags & BO_P_DISPATCHED))
+			return o;
+	return NULL;
+}
+
+static int dispatched_probes(struct runner *r, const struct rprobe *rp)
+{
+	int n = 0;
+
+	for (uint32_t i = 0; i < r->meta.n_probes; i++)
+		n += r->probes[i].prog == rp->prog &&
+		     (r->probes[i].meta->flags & BO_P_DISPATCHED);
+	return n;
+}
+
 static int try_attach(struct runner *r, struct rprobe *rp)
 {
+	struct rprobe *owner = dispatch_owner(r, rp);
 	int err;
 
 	if (rp->disabled)
 		return -1;
+	if (owner) {
+		rp->attached = owner->attached;
+		if (!owner->attached)
+			snprintf(rp->why, sizeof(rp->why), "%s", owner->why);
+		return owner->attached ? 0 : -1;
+	}
 	err = attach_one(r, rp);
 	if (err) {
 		explain(rp, err);
@@ -238,7 +270,13 @@ static int try_attach(struct runner *r, struct rprobe *rp)
 		return -1;
 	}
 	rp->attached = true;
-	if (r->opt.verbose)
+	if (r->opt.verbose && (rp->meta->flags & BO_P_DISPATCHED))
+		fprintf(stderr, RUNNER_NAME ": program %s: attached (%s, %d "
+			"link%s), runs %d probes by syscall number\n",
+			bpf_program__name(rp->prog),
+			bo_probe_kind_name(rp->meta->kind), rp->n_links,
+			rp->n_links == 1 ? "" : "s", dispatched_probes(r, rp));
+	else if (r->opt.verbose)
 		fprintf(stderr, RUNNER_NAME ": probe %s: attached (%s, %d "
 			"link%s)\n", bo_str(&r->meta, rp->meta->point),
 			bo_probe_kind_name(rp->meta->kind), rp->n_links,

@@ -209,6 +209,7 @@ static bool cg_target_init(struct cg *cg)
 	LLVMInitializeBPFTarget();
 	LLVMInitializeBPFTargetMC();
 	LLVMInitializeBPFAsmPrinter();
+	LLVMInitializeBPFAsmParser();	/* inline asm: codegen_dispatch.c */
 	if (LLVMGetTargetFromTriple("bpfel", &t, &err)) {
 		diag_error(cg->s, none, "LLVM has no BPF target: %s", err);
 		LLVMDisposeMessage(err);

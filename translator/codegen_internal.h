@@ -11,6 +11,7 @@
  *	codegen_call.c		runtime functions, printing, inlined functions
  *	codegen_stmt.c		statements
  *	codegen_probe.c		probe programs: sections, filters, metadata
+ *	codegen_dispatch.c	one program per syscall direction, by number
  *	codegen_ctxvar.c	context variables ($name, $$vars)
  *	codegen_core.c		kernel memory through CO-RE, @cast
  *	codegen_uprobe.c	uprobes and USDT: registers, file offsets
@@ -251,6 +252,9 @@ struct cg {
 	struct strmap re_of;		/* pattern -> struct cg_regex */
 	bool re_init;
 
+	/* handlers on the raw syscall tracepoints (codegen_dispatch.c) */
+	struct cg_dispatch *dispatch;
+
 	/* the function being generated */
 	struct cg_fn *fn;
 	int ncallbacks;
@@ -343,6 +347,16 @@ void cg_delete_all(struct cg *cg, struct cg_global *g, struct src_loc at,
 /* ------------------------------------------------- codegen_probe.c */
 bool cg_probes(struct cg *cg);
 LLVMValueRef cg_scratch_lookup(struct cg *cg);
+
+/* ---------------------------------------------- codegen_dispatch.c */
+/* 1 (sys_enter), 2 (sys_exit): a handler the dispatcher calls; 0: not */
+int cg_dispatch_direction(struct cg *cg, const char *section,
+			  enum probe_tier tier);
+/* the N of a leading `if ($id != N) next` guard, or -1 */
+long cg_dispatch_guard_key(const struct stmt *body, int dir);
+void cg_dispatch_add(struct cg *cg, int dir, long key, LLVMValueRef body,
+		     int probe_index, int callbacks, struct src_loc loc);
+void cg_dispatch_finish(struct cg *cg);	/* after every probe */
 
 /* ------------------------------------------------ codegen_ctxvar.c */
 struct cg_val cg_target(struct cg *cg, struct expr *e);

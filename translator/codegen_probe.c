@@ -519,6 +519,7 @@ static void gen_point(struct cg *cg, struct elab_probe *ep, int j,
 	LLVMTypeRef pt = cg->ptr;
 	LLVMTypeRef fty = LLVMFunctionType(cg->i32, &pt, 1, false);
 	LLVMBasicBlockRef body, noscr;
+	int dispatch, callbacks = cg->ncallbacks;
 
 	fn.variant = variant;
 	cg->fn = &fn;
@@ -530,7 +531,19 @@ static void gen_point(struct cg *cg, struct elab_probe *ep, int j,
 	if (target)
 		bp.target = cg_str(cg, target);
 	fn.fn = LLVMAddFunction(cg->mod, name, fty);
-	LLVMSetSection(fn.fn, section);
+	/* on the raw syscall tracepoints: a function the direction's
+	 * dispatcher calls (codegen_dispatch.c) */
+	dispatch = cg_dispatch_direction(cg, section, rp->tier);
+	if (dispatch) {
+		unsigned k = LLVMGetEnumAttributeKindForName("noinline", 8);
+
+		LLVMSetLinkage(fn.fn, LLVMInternalLinkage);
+		LLVMAddAttributeAtIndex(fn.fn, LLVMAttributeFunctionIndex,
+					LLVMCreateEnumAttribute(cg->ctx, k, 0));
+		bp.flags |= BO_P_DISPATCHED;
+	} else {
+		LLVMSetSection(fn.fn, section);
+	}
 	fn.ctx = LLVMGetParam(fn.fn, 0);
 	fn.probe = ep;
 	fn.point = rp;
@@ -545,7 +558,11 @@ static void gen_point(struct cg *cg, struct elab_probe *ep, int j,
 		reach_stmt(cg, fn.cb_syms, ep->body, false, 0);
 	}
 	strmap_init(&fn.vars, true);
-	fn.scope = cg_debug_subprogram(cg, fn.fn, name, ep->loc, 1, false);
+	/* a dispatched handler is static in BTF too: the verifier checks it
+	 * at its call, with the caller's ctx (a global function would be
+	 * checked alone, against its BTF argument types) */
+	fn.scope = cg_debug_subprogram(cg, fn.fn, name, ep->loc, 1,
+				       dispatch != 0);
 	cg->fn = &fn;
 
 	fn.entry = cg_block(cg, "entry");
@@ -609,6 +626,13 @@ static void gen_point(struct cg *cg, struct elab_probe *ep, int j,
 		bp.build_id = cg_uprobe_build_id(cg, rp->path);
 	}
 	vec_push(cg->a, &cg->probes, bp);
+	if (dispatch)
+		cg_dispatch_add(cg, dispatch,
+				fn.raw_syscall ?
+				syscall_number(cg, rp->target) :
+				cg_dispatch_guard_key(ep->body, dispatch),
+				fn.fn, fn.probe_index,
+				cg->ncallbacks - callbacks, ep->loc);
 }
 
 /*
@@ -652,5 +676,6 @@ bool cg_probes(struct cg *cg)
 		for (int j = 0; j < ep->points.n; j++)
 			gen_points(cg, ep, j);
 	}
+	cg_dispatch_finish(cg);
 	return !diag_error_count(cg->s);
 }

@@ -1620,8 +1620,9 @@ void mark_reachable(struct elab_ctx *cx)
  * sets every variable its probes offer, and most handlers read a few, so
  * the rest would cost each event for nothing (sprintf, memory reads). An
  * assignment whose value is needed for a side effect keeps the value as a
- * statement. Calls to script functions count as side effects; calls to
- * @runtime functions that return a value do not (they only compute).
+ * statement. Calls to script functions count as side effects unless
+ * their bodies only compute (pure_body); calls to @runtime functions that
+ * return a value do not (they only compute).
  */
 struct uses {
 	struct elab_ctx *cx;
@@ -1738,6 +1739,63 @@ static void count_stmt(struct uses *u, struct stmt *st)
 }
 
 static bool pure_args(struct elab_ctx *cx, struct expr *e);
+static bool pure(struct elab_ctx *cx, struct expr *e);
+
+/* An assignment to the function's own locals or parameters. */
+static bool local_store(struct elab_ctx *cx, struct expr *e)
+{
+	struct expr *t = e->kind == EXPR_ASSIGN ? e->left : e->operand;
+
+	if (e->op == OP_AGGREGATE || !t || t->kind != EXPR_IDENT ||
+	    !t->sym || t->sym->kind == SYM_GLOBAL)
+		return false;
+	return e->kind == EXPR_INCDEC || pure(cx, e->right);
+}
+
+/*
+ * Does running a script function's body change nothing but its own
+ * variables (no globals, output, errors of its own, next, loops)? Such a
+ * call whose value nobody uses goes, as stap elides side-effect-free
+ * calls: an alias prologue's user_string_quoted(), _dfd_str().
+ */
+static bool pure_body(struct elab_ctx *cx, struct stmt *st)
+{
+	bool ok = true;
+
+	if (!st)
+		return true;
+	if (!elab_enter(cx, st->loc))
+		return false;
+	switch (st->kind) {
+	case STMT_BLOCK:
+		for (int i = 0; ok && i < st->stmts.n; i++)
+			ok = pure_body(cx, st->stmts.v[i]);
+		break;
+	case STMT_NULL:
+		break;
+	case STMT_EXPR:
+		ok = pure(cx, st->expr) ||
+		     ((st->expr->kind == EXPR_ASSIGN ||
+		       st->expr->kind == EXPR_INCDEC) &&
+		      local_store(cx, st->expr));
+		break;
+	case STMT_RETURN:
+		ok = pure(cx, st->expr);
+		break;
+	case STMT_IF:
+		ok = pure(cx, st->expr) && pure_body(cx, st->then_stmt) &&
+		     pure_body(cx, st->else_stmt);
+		break;
+	case STMT_TRY:
+		ok = pure_body(cx, st->body) && pure_body(cx, st->catch_body);
+		break;
+	default:
+		ok = false;
+		break;
+	}
+	elab_leave(cx);
+	return ok;
+}
 
 static bool pure(struct elab_ctx *cx, struct expr *e)
 {
@@ -1753,7 +1811,9 @@ static bool pure(struct elab_ctx *cx, struct expr *e)
 		ok = false;
 		break;
 	case EXPR_CALL:
-		ok = e->func && e->func->runtime && e->func->type != TYPE_VOID &&
+		ok = e->func && e->func->type != TYPE_VOID &&
+		     (e->func->runtime ||
+		      (e->func->body && pure_body(cx, e->func->body))) &&
 		     pure_args(cx, e);
 		break;
 	case EXPR_PRINT:
@@ -1808,6 +1868,9 @@ static bool elide_expr_stmt(struct uses *u, struct stmt *st)
 		keep = e->right;
 	else if (e->kind == EXPR_INCDEC && unread_local(u, e->operand))
 		keep = NULL;
+	else if (e->kind == EXPR_CALL && e->func && !e->func->runtime &&
+		 pure(u->cx, e))
+		keep = NULL;	/* what an earlier round kept of a store */
 	else
 		return false;
 	if (keep && !pure(u->cx, keep)) {
@@ -1817,6 +1880,12 @@ static bool elide_expr_stmt(struct uses *u, struct stmt *st)
 		st->expr = NULL;
 	}
 	return true;
+}
+
+static bool empty_stmt(const struct stmt *st)
+{
+	return !st || st->kind == STMT_NULL ||
+	       (st->kind == STMT_BLOCK && st->stmts.n == 0);
 }
 
 static bool elide_stmt(struct uses *u, struct stmt *st, int depth)
@@ -1849,6 +1918,13 @@ static bool elide_stmt(struct uses *u, struct stmt *st, int depth)
 		changed |= elide_stmt(u, st->else_stmt, depth + 1);
 		changed |= elide_stmt(u, st->body, depth + 1);
 		changed |= elide_stmt(u, st->catch_body, depth + 1);
+		/* `if (flags & 64) ;` once its branch's stores are gone */
+		if (st->kind == STMT_IF && empty_stmt(st->then_stmt) &&
+		    empty_stmt(st->else_stmt) && pure(u->cx, st->expr)) {
+			st->kind = STMT_NULL;
+			st->expr = NULL;
+			changed = true;
+		}
 		return changed;
 	}
 }
