@@ -539,9 +539,11 @@ static int generate(struct cg *cg, const struct codegen_opts *o)
 	cg_data_finish(cg);
 	cg_regex_finish(cg);
 	add_license(cg);
-	if (diag_error_count(cg->s) || !add_meta(cg))
+	if (diag_error_count(cg->s) || !link_runtime(cg))
 		return -1;
-	if (!link_runtime(cg))
+	/* handlers sized with the runtime they call, before the table */
+	cg_dispatch_finish(cg);
+	if (diag_error_count(cg->s) || !add_meta(cg))
 		return -1;
 	LLVMDIBuilderFinalize(cg->di);
 	if (!verify_module(cg) || !optimize(cg))

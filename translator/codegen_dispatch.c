@@ -33,6 +33,8 @@
  * to the tracepoint. -D BSTAP_NO_DISPATCH gives every handler its own
  * program again.
  */
+#include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -44,14 +46,14 @@
 #define CG_DISPATCH_CHUNK	240
 /* LLVM instructions per dispatcher, before optimization: keeps what the
  * verifier walks well under its million (measured, doc/internals.md) */
-#define CG_DISPATCH_SIZE	100000
+#define CG_DISPATCH_SIZE	12000
 
 struct dispatch_entry {
 	long key;		/* syscall number, or -1: every event */
 	LLVMValueRef body;	/* the handler: i32 (ptr ctx) */
 	int probe_index;	/* its BO_TABLE_PROBES entry */
 	int functions;		/* it and its callbacks */
-	int size;		/* its LLVM instructions, before -O2 */
+	long size;		/* size_of() */
 	struct src_loc loc;
 };
 
@@ -145,16 +147,33 @@ static void return_scalar(struct cg *cg, LLVMValueRef body)
 	}
 }
 
-/* LLVM instructions of a function: what a dispatcher's share costs */
-static int size_of(LLVMValueRef f)
+/*
+ * What a handler costs the verifier, roughly: its LLVM instructions and
+ * those of every function it calls or passes as a callback (the runtime's
+ * formatting, copies, loops), counted as if inlined. Memoized in m.
+ */
+static long size_of(struct cg *cg, struct strmap *m, LLVMValueRef f)
 {
-	int n = 0;
+	long n = 0;
+	void *memo = strmap_get(m, f);
 
+	if (memo)
+		return (long)(intptr_t)memo - 1;
+	strmap_put(cg->a, m, f, (void *)(intptr_t)1);	/* recursion: 0 */
 	for (LLVMBasicBlockRef bb = LLVMGetFirstBasicBlock(f); bb;
 	     bb = LLVMGetNextBasicBlock(bb))
 		for (LLVMValueRef i = LLVMGetFirstInstruction(bb); i;
-		     i = LLVMGetNextInstruction(i))
+		     i = LLVMGetNextInstruction(i)) {
 			n++;
+			for (int k = 0; k < LLVMGetNumOperands(i); k++) {
+				LLVMValueRef op = LLVMGetOperand(i, (unsigned)k);
+
+				if (op && LLVMIsAFunction(op) &&
+				    !LLVMIsDeclaration(op))
+					n += size_of(cg, m, op);
+			}
+		}
+	strmap_put(cg->a, m, f, (void *)(intptr_t)(n + 1));
 	return n;
 }
 
@@ -163,7 +182,7 @@ void cg_dispatch_add(struct cg *cg, int dir, long key, LLVMValueRef body,
 {
 	struct dispatch_entry e = {
 		.key = key, .body = body, .probe_index = probe_index,
-		.functions = 1 + callbacks, .size = size_of(body), .loc = loc,
+		.functions = 1 + callbacks, .loc = loc,
 	};
 
 	return_scalar(cg, body);
@@ -270,7 +289,9 @@ static void build_dispatcher(struct cg *cg, int d, int chunk,
 void cg_dispatch_finish(struct cg *cg)
 {
 	const char *def;
-	int limit = CG_DISPATCH_CHUNK, size_limit = CG_DISPATCH_SIZE;
+	int limit = CG_DISPATCH_CHUNK;
+	long size_limit = CG_DISPATCH_SIZE;
+	struct strmap sizes;
 
 	if (!cg->dispatch)
 		return;
@@ -278,14 +299,18 @@ void cg_dispatch_finish(struct cg *cg)
 	if (def && atoi(def) > 0 && atoi(def) < limit)
 		limit = atoi(def);
 	def = session_define(cg->s, "BSTAP_DISPATCH_SIZE");
-	if (def && atoi(def) > 0)
-		size_limit = atoi(def);
+	if (def && atol(def) > 0)
+		size_limit = atol(def);
+	strmap_init(&sizes, true);
 	for (int d = 0; d < 2; d++) {
-		const struct dispatch_entry *v = cg->dispatch->dir[d].v;
+		struct dispatch_entry *v = cg->dispatch->dir[d].v;
 		int n = cg->dispatch->dir[d].n, chunk = 0;
 
+		for (int i = 0; i < n; i++)
+			v[i].size = size_of(cg, &sizes, v[i].body);
 		for (int i = 0; i < n; chunk++) {
-			int k = i, used = 0, size = 0;
+			int k = i, used = 0;
+			long size = 0;
 
 			/* at least one handler per dispatcher */
 			do {
@@ -293,6 +318,13 @@ void cg_dispatch_finish(struct cg *cg)
 				size += v[k++].size;
 			} while (k < n && used + v[k].functions <= limit &&
 				 size + v[k].size <= size_limit);
+			if (cg->s->verbose > 1)
+				fprintf(stderr, "dispatch: dsp_%s_%d runs %d handlers, size %ld\n",
+					dir_name[d], chunk, k - i, size);
+			for (int j = i; cg->s->verbose > 2 && j < k; j++)
+				fprintf(stderr, "dispatch:   %s key %ld size %ld\n",
+					LLVMGetValueName(v[j].body), v[j].key,
+					v[j].size);
 			build_dispatcher(cg, d, chunk, v + i, k - i);
 			i = k;
 		}

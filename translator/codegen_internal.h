@@ -356,7 +356,8 @@ int cg_dispatch_direction(struct cg *cg, const char *section,
 long cg_dispatch_guard_key(const struct stmt *body, int dir);
 void cg_dispatch_add(struct cg *cg, int dir, long key, LLVMValueRef body,
 		     int probe_index, int callbacks, struct src_loc loc);
-void cg_dispatch_finish(struct cg *cg);	/* after every probe */
+/* after every probe, with the runtime linked, before the metadata */
+void cg_dispatch_finish(struct cg *cg);
 
 /* ------------------------------------------------ codegen_ctxvar.c */
 struct cg_val cg_target(struct cg *cg, struct expr *e);

@@ -676,6 +676,5 @@ bool cg_probes(struct cg *cg)
 		for (int j = 0; j < ep->points.n; j++)
 			gen_points(cg, ep, j);
 	}
-	cg_dispatch_finish(cg);
 	return !diag_error_count(cg->s);
 }
