@@ -28,9 +28,11 @@
  * error places); the entries name the dispatcher as their program and
  * carry BO_P_DISPATCHED, so the runner attaches it once. A program may
  * have at most 256 functions (BPF_MAX_SUBPROGS), and one handler is one
- * function plus its callbacks: handlers go into dispatchers of at most
- * CG_DISPATCH_CHUNK functions (-D BSTAP_DISPATCH_CHUNK=N), each attached
- * to the tracepoint. -D BSTAP_NO_DISPATCH gives every handler its own
+ * function plus its callbacks, and the verifier walks at most a million
+ * instructions per program: handlers go into dispatchers of at most
+ * CG_DISPATCH_CHUNK functions (-D BSTAP_DISPATCH_CHUNK=N) and
+ * CG_DISPATCH_SIZE estimated size (-D BSTAP_DISPATCH_SIZE=N), each
+ * attached to the tracepoint. -D BSTAP_NO_DISPATCH gives every handler its own
  * program again.
  */
 #include <stdint.h>
@@ -44,9 +46,10 @@
 /* functions per dispatcher: the limit is 256, callbacks of the runtime
  * (string copies, loops) take a few */
 #define CG_DISPATCH_CHUNK	240
-/* LLVM instructions per dispatcher, before optimization: keeps what the
- * verifier walks well under its million (measured, doc/internals.md) */
-#define CG_DISPATCH_SIZE	12000
+/* estimated size (size_of) per dispatcher: the verifier's work grows
+ * faster than the handlers' sum, this keeps it well under its million
+ * (measured, doc/internals.md) */
+#define CG_DISPATCH_SIZE	3000
 
 struct dispatch_entry {
 	long key;		/* syscall number, or -1: every event */
