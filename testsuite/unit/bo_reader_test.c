@@ -116,7 +116,7 @@ static void test_damage(const uint8_t *good, size_t len)
 	memcpy(b, good, len);
 	set32(b, offsetof(struct bo_header, version), BO_FORMAT_VERSION + 1);
 	expect_fail(b, len, "this object was made by a bstap with format "
-		    "version 2; this runner reads version 1", "newer format");
+		    "version 3; this runner reads version 2", "newer format");
 	memcpy(b, good, len);
 	b[0] = 'X';
 	expect_fail(b, len, "bad magic", "bad magic");
