@@ -32,8 +32,8 @@
  * instructions per program: handlers go into dispatchers of at most
  * CG_DISPATCH_CHUNK functions (-D BSTAP_DISPATCH_CHUNK=N) and
  * CG_DISPATCH_SIZE estimated size (-D BSTAP_DISPATCH_SIZE=N), each
- * attached to the tracepoint. -D BSTAP_NO_DISPATCH gives every handler its own
- * program again.
+ * attached to the tracepoint. -D BSTAP_NO_DISPATCH gives every handler
+ * its own program again.
  */
 #include <stdint.h>
 #include <stdio.h>

@@ -13,6 +13,9 @@
  * at their record offsets, __data_loc strings through their locator).
  *
  *
+ * Handlers on the raw syscall tracepoints are static functions instead,
+ * called by number from one program per direction (codegen_dispatch.c).
+ *
  * Kernel functions get fentry/fexit with a kprobe alternative, process
  * functions and marks uprobes (codegen_uprobe.c), process.begin/end the
  * sched exec/exit tracepoints filtered in BPF.
