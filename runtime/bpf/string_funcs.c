@@ -227,41 +227,49 @@ static RT u32 token_len(const char *s, s64 n, u32 start,
 }
 
 /*
- * tokenize()'s two halves (the state, the rest of the string, is a
- * private global of tapsets/string.stp): the first token of rest, empty
- * tokens skipped, and what follows it and its delimiter.
+ * The first token of rest (empty tokens skipped): where it starts and how
+ * long it is, each laundered for the verifier. 0 without scratch.
  */
-RT s64 bstap_tokenize_token(char *dst, const char *rest, const char *delim)
+static RT int first_token(const char *rest, s64 n, const char *delim,
+			  u32 *start, u32 *len)
 {
 	struct byte_set set;
-	s64 n = bstap_strlen(rest);
-	u32 start, len;
 	u64 *st = loop_state();
 
-	dst[0] = 0;
 	if (!st)
 		return 0;
 	set_of(&set, delim);
-	start = forget(st, token_start(rest, n, &set));
-	len = forget(st, token_len(rest, n, start, &set));
-	if (start < msl() && append_bytes(dst, 0, rest + start, len) == len)
+	*start = forget(st, token_start(rest, n, &set));
+	*len = forget(st, token_len(rest, n, *start, &set));
+	return 1;
+}
+
+/*
+ * tokenize()'s two halves (the state, the rest of the string, is a
+ * private global of tapsets/string.stp): the first token of rest, and
+ * what follows it and its delimiter.
+ */
+RT s64 bstap_tokenize_token(char *dst, const char *rest, const char *delim)
+{
+	s64 n = bstap_strlen(rest);
+	u32 start = 0, len = 0;
+
+	dst[0] = 0;
+	if (first_token(rest, n, delim, &start, &len) && start < msl() &&
+	    append_bytes(dst, 0, rest + start, len) == len)
 		dst[len & bstap_cfg_str_mask] = 0;
 	return 0;
 }
 
 RT s64 bstap_tokenize_rest(char *dst, const char *rest, const char *delim)
 {
-	struct byte_set set;
 	s64 n = bstap_strlen(rest);
-	u32 start, next;
-	u64 *st = loop_state();
+	u32 start = 0, len = 0, next;
 
 	dst[0] = 0;
-	if (!st)
+	if (!first_token(rest, n, delim, &start, &len))
 		return 0;
-	set_of(&set, delim);
-	start = forget(st, token_start(rest, n, &set));
-	next = forget(st, start + token_len(rest, n, start, &set) + 1);
+	next = start + len + 1;
 	if (next < n && next < msl())
 		bstap_strcpy(dst, rest + next);
 	return 0;
