@@ -44,6 +44,60 @@ RT s64 bstap_syscall_name(char *dst, s64 nr)
 	return 0;
 }
 
+/*
+ * _signal_name(): signals 0-32 by name, SIGRTMIN+N above, the number
+ * otherwise (a table, for the same reason as errno_str).
+ */
+static const char bstap_signal_names[33][10] = {
+	"0",
+	"SIGHUP",
+	"SIGINT",
+	"SIGQUIT",
+	"SIGILL",
+	"SIGTRAP",
+	"SIGABRT",
+	"SIGBUS",
+	"SIGFPE",
+	"SIGKILL",
+	"SIGUSR1",
+	"SIGSEGV",
+	"SIGUSR2",
+	"SIGPIPE",
+	"SIGALRM",
+	"SIGTERM",
+	"SIGSTKFLT",
+	"SIGCHLD",
+	"SIGCONT",
+	"SIGSTOP",
+	"SIGTSTP",
+	"SIGTTIN",
+	"SIGTTOU",
+	"SIGURG",
+	"SIGXCPU",
+	"SIGXFSZ",
+	"SIGVTALRM",
+	"SIGPROF",
+	"SIGWINCH",
+	"SIGIO",
+	"SIGPWR",
+	"SIGSYS",
+	"SIGRTMIN"
+};
+
+RT s64 bstap_signal_name(char *dst, s64 sig)
+{
+	dst[0] = 0;
+	if (sig >= 0 && sig < NELEM(bstap_signal_names)) {
+		bstap_strcat(dst, dst, bstap_signal_names[sig]);
+	} else if (sig > 32 && sig <= 64) {
+		bstap_strcat(dst, dst, "SIGRTMIN+");
+		bstap_append_long(dst, sig - 32, 'd', 0, -1, -1);
+	} else {
+		bstap_append_long(dst, sig, 'd', 0, -1, -1);
+	}
+	return 0;
+}
+
 struct bstap_flag {
 	u64 mask;		/* bits tested, all set */
 	u64 unless;		/* bits that must be clear */

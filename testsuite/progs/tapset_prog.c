@@ -1,0 +1,389 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * Traced activity for the tapset live tests (testsuite/tapset-*.test):
+ * each mode causes the events of one family with values known in
+ * advance, and writes what the test should expect (pids, ports, inode
+ * numbers, sizes) as "key value" lines to the facts file.
+ *
+ *   tapset_prog proc FACTS            fork, exec, exit, wait, migration,
+ *                                     signals between child processes
+ *   tapset_prog vfs FACTS FILE        open, read, write, readv, writev
+ *   tapset_prog net FACTS             TCP and UDP over loopback
+ *   tapset_prog block FACTS FILE      O_DIRECT writes and reads
+ *   tapset_prog mem FACTS FILE        page faults, mmap, munmap, brk, kmalloc
+ *
+ * Children are given names (prctl) so scripts can tell them apart.
+ */
+#define _GNU_SOURCE
+#include <arpa/inet.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/prctl.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/sysmacros.h>
+#include <sys/uio.h>
+#include <sys/wait.h>
+#include <sys/xattr.h>
+#include <time.h>
+#include <unistd.h>
+
+static FILE *facts;
+
+static void fact(const char *key, long value)
+{
+	fprintf(facts, "%s %ld\n", key, value);
+	fflush(facts);
+}
+
+static void die(const char *what)
+{
+	perror(what);
+	exit(2);
+}
+
+static void sleep_ms(long ms)
+{
+	struct timespec ts = { ms / 1000, (ms % 1000) * 1000000L };
+
+	while (nanosleep(&ts, &ts) && errno == EINTR)
+		;
+}
+
+static void reap(pid_t pid)
+{
+	int st;
+
+	if (waitpid(pid, &st, 0) != pid)
+		die("waitpid");
+}
+
+/* ------------------------------------------------------------ proc */
+
+/* After exec: block on the pipe (an interruptible sleep), then exit 7. */
+static int exec_child(int fd)
+{
+	char c;
+
+	if (read(fd, &c, 1) != 1)
+		return 3;
+	return 7;
+}
+
+static void pin(int cpu)
+{
+	cpu_set_t set;
+
+	CPU_ZERO(&set);
+	CPU_SET(cpu, &set);
+	if (sched_setaffinity(0, sizeof(set), &set))
+		die("sched_setaffinity");
+}
+
+static void spin_ms(long ms)
+{
+	struct timespec a, b;
+
+	clock_gettime(CLOCK_MONOTONIC, &a);
+	do
+		clock_gettime(CLOCK_MONOTONIC, &b);
+	while ((b.tv_sec - a.tv_sec) * 1000 +
+	       (b.tv_nsec - a.tv_nsec) / 1000000 < ms);
+}
+
+static volatile sig_atomic_t got;
+
+static void on_signal(int sig)
+{
+	(void)sig;
+	got++;
+}
+
+/* Takes three signals in handlers, then blocks SIGUSR2 and exits. */
+static void signal_child(int ready)
+{
+	struct sigaction sa = { .sa_handler = on_signal };
+	sigset_t set;
+
+	prctl(PR_SET_NAME, "tsp_sigchild");
+	sigaction(SIGUSR1, &sa, NULL);
+	sigaction(SIGUSR2, &sa, NULL);
+	if (write(ready, "r", 1) != 1)
+		_exit(3);
+	while (got < 3)
+		pause();
+	sigemptyset(&set);
+	sigaddset(&set, SIGUSR2);
+	sigprocmask(SIG_BLOCK, &set, NULL);
+	_exit(0);
+}
+
+static int proc_mode(const char *self)
+{
+	int p[2], ready[2];
+	pid_t a, b, c;
+	char fdarg[16], r;
+
+	/* exec, interruptible sleep, wakeup, exit status 7, wait */
+	if (pipe(p))
+		die("pipe");
+	a = fork();
+	if (a == 0) {
+		snprintf(fdarg, sizeof(fdarg), "%d", p[0]);
+		execl(self, "tapset_prog", "exec-child", fdarg, (char *)NULL);
+		_exit(4);
+	}
+	fact("exec_pid", a);
+	sleep_ms(100);
+	if (write(p[1], "x", 1) != 1)
+		die("write");
+	reap(a);
+
+	/* migration from CPU 0 to CPU 1 */
+	if (sysconf(_SC_NPROCESSORS_ONLN) >= 2) {
+		b = fork();
+		if (b == 0) {
+			prctl(PR_SET_NAME, "tsp_mover");
+			pin(0);
+			spin_ms(20);
+			pin(1);
+			spin_ms(20);
+			_exit(sched_getcpu() == 1 ? 0 : 5);
+		}
+		fact("mig_pid", b);
+		reap(b);
+	}
+
+	/* signals from this process to a child with handlers */
+	if (pipe(ready))
+		die("pipe");
+	c = fork();
+	if (c == 0)
+		signal_child(ready[1]);
+	fact("sig_pid", c);
+	if (read(ready[0], &r, 1) != 1)
+		die("read");
+	kill(c, SIGUSR1);
+	sleep_ms(30);
+	syscall(SYS_tgkill, c, c, SIGUSR2);
+	sleep_ms(30);
+	syscall(SYS_tkill, c, SIGUSR1);
+	reap(c);
+	return 0;
+}
+
+/* ------------------------------------------------------------- vfs */
+
+static void file_facts(const char *prefix, int fd)
+{
+	struct stat st;
+	char key[64];
+
+	if (fstat(fd, &st))
+		die("fstat");
+	snprintf(key, sizeof(key), "%s_ino", prefix);
+	fact(key, (long)st.st_ino);
+	/* the kernel's dev_t: major << 20 | minor */
+	snprintf(key, sizeof(key), "%s_dev", prefix);
+	fact(key, (long)(major(st.st_dev) << 20 | minor(st.st_dev)));
+}
+
+static int vfs_mode(const char *path)
+{
+	char buf[4096], a[100], b[200];
+	struct iovec iov[2] = { { a, sizeof(a) }, { b, sizeof(b) } };
+	int fd;
+
+	memset(buf, 'v', sizeof(buf));
+	fd = open(path, O_RDWR | O_CREAT | O_TRUNC, 0600);
+	if (fd < 0)
+		die("open");
+	fact("fd", fd);
+	file_facts("file", fd);
+	if (write(fd, buf, 1000) != 1000)		/* pos 0 */
+		die("write");
+	if (pwrite(fd, buf, 24, 1000) != 24)		/* no pos change */
+		die("pwrite");
+	if (writev(fd, iov, 2) != 300)			/* pos 1000 */
+		die("writev");
+	lseek(fd, 100, SEEK_SET);
+	if (read(fd, buf, 512) != 512)			/* pos 100 */
+		die("read");
+	lseek(fd, 1200, SEEK_SET);
+	if (readv(fd, iov, 2) != 100)			/* pos 1200, 100 left */
+		die("readv");
+	close(fd);
+	return 0;
+}
+
+/* ------------------------------------------------------------- net */
+
+static int tcp_pair(int *srv, int *cli, int *acc, int *port)
+{
+	struct sockaddr_in sa = { .sin_family = AF_INET };
+	socklen_t len = sizeof(sa);
+
+	sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	*srv = socket(AF_INET, SOCK_STREAM, 0);
+	if (*srv < 0 || bind(*srv, (void *)&sa, sizeof(sa)) ||
+	    listen(*srv, 1) || getsockname(*srv, (void *)&sa, &len))
+		die("tcp listen");
+	*port = ntohs(sa.sin_port);
+	*cli = socket(AF_INET, SOCK_STREAM, 0);
+	if (*cli < 0 || connect(*cli, (void *)&sa, sizeof(sa)))
+		die("tcp connect");
+	*acc = accept(*srv, NULL, NULL);
+	if (*acc < 0)
+		die("accept");
+	return 0;
+}
+
+static int net_mode(void)
+{
+	struct sockaddr_in sa = { .sin_family = AF_INET };
+	socklen_t len = sizeof(sa);
+	char buf[2048];
+	int srv, cli, acc, port, one = 1, u1, u2;
+
+	memset(buf, 'n', sizeof(buf));
+	tcp_pair(&srv, &cli, &acc, &port);
+	len = sizeof(sa);
+	getsockname(cli, (void *)&sa, &len);
+	fact("tcp_port", port);
+	fact("tcp_cport", ntohs(sa.sin_port));
+	setsockopt(cli, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
+	if (send(cli, buf, 777, 0) != 777)
+		die("send");
+	if (recv(acc, buf, sizeof(buf), MSG_WAITALL) < 0)
+		die("recv");
+	shutdown(cli, SHUT_RDWR);
+	close(cli);
+	close(acc);
+	close(srv);
+
+	/* UDP: u1 sends 333 bytes to u2 */
+	sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	sa.sin_port = 0;
+	u2 = socket(AF_INET, SOCK_DGRAM, 0);
+	len = sizeof(sa);
+	if (u2 < 0 || bind(u2, (void *)&sa, sizeof(sa)) ||
+	    getsockname(u2, (void *)&sa, &len))
+		die("udp bind");
+	fact("udp_port", ntohs(sa.sin_port));
+	u1 = socket(AF_INET, SOCK_DGRAM, 0);
+	if (u1 < 0 || connect(u1, (void *)&sa, sizeof(sa)))
+		die("udp connect");
+	len = sizeof(sa);
+	getsockname(u1, (void *)&sa, &len);
+	fact("udp_cport", ntohs(sa.sin_port));
+	if (send(u1, buf, 333, 0) != 333)
+		die("udp send");
+	if (recv(u2, buf, sizeof(buf), 0) != 333)
+		die("udp recv");
+	close(u1);
+	close(u2);
+	return 0;
+}
+
+/* ----------------------------------------------------------- block */
+
+static int block_mode(const char *path)
+{
+	void *buf;
+	int fd;
+
+	if (posix_memalign(&buf, 4096, 65536))
+		die("posix_memalign");
+	memset(buf, 'b', 65536);
+	fd = open(path, O_RDWR | O_CREAT | O_TRUNC | O_DIRECT, 0600);
+	if (fd < 0)
+		die("open O_DIRECT");
+	file_facts("file", fd);
+	/* allocate the blocks first: then the O_DIRECT writes go straight down */
+	if (fallocate(fd, 0, 0, 65536))
+		die("fallocate");
+	fsync(fd);
+	if (pwrite(fd, buf, 65536, 0) != 65536)
+		die("pwrite O_DIRECT");
+	if (pread(fd, buf, 16384, 0) != 16384)
+		die("pread O_DIRECT");
+	close(fd);
+	return 0;
+}
+
+/* ------------------------------------------------------------- mem */
+
+static int mem_mode(const char *path)
+{
+	char *p;
+	int fd;
+
+	p = mmap(NULL, 8 * 4096, PROT_READ | PROT_WRITE,
+		 MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (p == MAP_FAILED)
+		die("mmap");
+	fact("map_addr", (long)p);
+	p[3 * 4096 + 5] = 1;			/* a write fault */
+	fact("fault_addr", (long)(p + 3 * 4096 + 5));
+	if (munmap(p, 8 * 4096))
+		die("munmap");
+	fact("brk_addr", (long)sbrk(0));
+	if (sbrk(65536) == (void *)-1)
+		die("sbrk");
+
+	/* setxattr copies the value with kmalloc(size) */
+	fd = open(path, O_RDWR | O_CREAT | O_TRUNC, 0600);
+	if (fd < 0)
+		die("open");
+	{
+		char v[1234];
+
+		memset(v, 'x', sizeof(v));
+		if (fsetxattr(fd, "user.bstap", v, sizeof(v), 0))
+			fact("xattr_failed", errno);
+	}
+	close(fd);
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	char self[4096];
+	ssize_t n;
+
+	if (argc == 3 && !strcmp(argv[1], "exec-child"))
+		return exec_child(atoi(argv[2]));
+	if (argc < 3) {
+		fprintf(stderr, "usage: tapset_prog MODE FACTS [FILE]\n");
+		return 2;
+	}
+	facts = fopen(argv[2], "w");
+	if (!facts)
+		die(argv[2]);
+	fact("pid", getpid());
+	n = readlink("/proc/self/exe", self, sizeof(self) - 1);
+	if (n < 0)
+		die("readlink");
+	self[n] = 0;
+	if (!strcmp(argv[1], "proc"))
+		return proc_mode(self);
+	if (!strcmp(argv[1], "vfs") && argc == 4)
+		return vfs_mode(argv[3]);
+	if (!strcmp(argv[1], "net"))
+		return net_mode();
+	if (!strcmp(argv[1], "block") && argc == 4)
+		return block_mode(argv[3]);
+	if (!strcmp(argv[1], "mem") && argc == 4)
+		return mem_mode(argv[3]);
+	fprintf(stderr, "tapset_prog: unknown mode %s\n", argv[1]);
+	return 2;
+}
