@@ -103,8 +103,16 @@ RT s64 bstap_strlen(const char *s)
 RT s64 bstap_strcpy(char *dst, const char *src)
 {
 	long n;
+	u64 d = (u64)dst;
 
-	if (dst == src)
+	/*
+	 * Compared as opaque integers: told dst == src, LLVM uses src for
+	 * dst on that path (a literal in .rodata, say), and the verifier,
+	 * which cannot rule that path out for pointers into different
+	 * maps, then refuses a write it thinks goes to .rodata.
+	 */
+	asm volatile("" : "+r"(d));
+	if (d == (u64)src)
 		return bstap_strlen(src);
 	n = bpf_probe_read_kernel_str(dst, msl(), src);
 	if (n <= 0) {

@@ -8,7 +8,7 @@
  *   tapset_prog proc FACTS            fork, exec, exit, wait, migration,
  *                                     signals between child processes
  *   tapset_prog vfs FACTS FILE        open, read, write, readv, writev
- *   tapset_prog net FACTS             TCP and UDP over loopback
+ *   tapset_prog net FACTS PORT        TCP and UDP over loopback
  *   tapset_prog block FACTS FILE      O_DIRECT writes and reads
  *   tapset_prog mem FACTS FILE        page faults, mmap, munmap, brk, kmalloc
  *
@@ -227,70 +227,76 @@ static int vfs_mode(const char *path)
 
 /* ------------------------------------------------------------- net */
 
-static int tcp_pair(int *srv, int *cli, int *acc, int *port)
+static struct sockaddr_in loopback(int port)
 {
 	struct sockaddr_in sa = { .sin_family = AF_INET };
-	socklen_t len = sizeof(sa);
 
 	sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-	*srv = socket(AF_INET, SOCK_STREAM, 0);
-	if (*srv < 0 || bind(*srv, (void *)&sa, sizeof(sa)) ||
-	    listen(*srv, 1) || getsockname(*srv, (void *)&sa, &len))
-		die("tcp listen");
-	*port = ntohs(sa.sin_port);
-	*cli = socket(AF_INET, SOCK_STREAM, 0);
-	if (*cli < 0 || connect(*cli, (void *)&sa, sizeof(sa)))
-		die("tcp connect");
-	*acc = accept(*srv, NULL, NULL);
-	if (*acc < 0)
-		die("accept");
-	return 0;
+	sa.sin_port = htons(port);
+	return sa;
 }
 
-static int net_mode(void)
+/* A socket of this type bound to 127.0.0.1:port. */
+static int bound(int type, int port)
 {
-	struct sockaddr_in sa = { .sin_family = AF_INET };
-	socklen_t len = sizeof(sa);
+	struct sockaddr_in sa = loopback(port);
+	int fd = socket(AF_INET, type, 0), one = 1;
+
+	if (fd < 0)
+		die("socket");
+	setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
+	if (bind(fd, (void *)&sa, sizeof(sa)))
+		die("bind");
+	return fd;
+}
+
+/*
+ * TCP from port+1 to port, UDP from port+3 to port+2, all on 127.0.0.1
+ * (the test picks port): 777 bytes over TCP after TCP_NODELAY, 333 bytes
+ * in one UDP datagram.
+ */
+static int net_mode(int port)
+{
+	struct sockaddr_in sa;
 	char buf[2048];
-	int srv, cli, acc, port, one = 1, u1, u2;
+	int srv, cli, acc, one = 1, u1, u2;
 
 	memset(buf, 'n', sizeof(buf));
-	tcp_pair(&srv, &cli, &acc, &port);
-	len = sizeof(sa);
-	getsockname(cli, (void *)&sa, &len);
-	fact("tcp_port", port);
-	fact("tcp_cport", ntohs(sa.sin_port));
-	setsockopt(cli, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
+	srv = bound(SOCK_STREAM, port);
+	if (listen(srv, 1))
+		die("listen");
+	cli = bound(SOCK_STREAM, port + 1);
+	sa = loopback(port);
+	if (connect(cli, (void *)&sa, sizeof(sa)))
+		die("connect");
+	acc = accept(srv, NULL, NULL);
+	if (acc < 0)
+		die("accept");
+	if (setsockopt(cli, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one)))
+		die("setsockopt");
 	if (send(cli, buf, 777, 0) != 777)
 		die("send");
-	if (recv(acc, buf, sizeof(buf), MSG_WAITALL) < 0)
+	if (recv(acc, buf, 777, MSG_WAITALL) != 777)
 		die("recv");
-	shutdown(cli, SHUT_RDWR);
-	close(cli);
+	shutdown(cli, SHUT_WR);
+	if (recv(acc, buf, sizeof(buf), 0) != 0)	/* the FIN */
+		die("recv FIN");
 	close(acc);
+	close(cli);
 	close(srv);
 
-	/* UDP: u1 sends 333 bytes to u2 */
-	sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-	sa.sin_port = 0;
-	u2 = socket(AF_INET, SOCK_DGRAM, 0);
-	len = sizeof(sa);
-	if (u2 < 0 || bind(u2, (void *)&sa, sizeof(sa)) ||
-	    getsockname(u2, (void *)&sa, &len))
-		die("udp bind");
-	fact("udp_port", ntohs(sa.sin_port));
-	u1 = socket(AF_INET, SOCK_DGRAM, 0);
-	if (u1 < 0 || connect(u1, (void *)&sa, sizeof(sa)))
+	u2 = bound(SOCK_DGRAM, port + 2);
+	u1 = bound(SOCK_DGRAM, port + 3);
+	sa = loopback(port + 2);
+	if (connect(u1, (void *)&sa, sizeof(sa)))
 		die("udp connect");
-	len = sizeof(sa);
-	getsockname(u1, (void *)&sa, &len);
-	fact("udp_cport", ntohs(sa.sin_port));
 	if (send(u1, buf, 333, 0) != 333)
 		die("udp send");
 	if (recv(u2, buf, sizeof(buf), 0) != 333)
 		die("udp recv");
 	close(u1);
 	close(u2);
+	sleep_ms(50);	/* the closing handshake's last states */
 	return 0;
 }
 
@@ -378,8 +384,8 @@ int main(int argc, char **argv)
 		return proc_mode(self);
 	if (!strcmp(argv[1], "vfs") && argc == 4)
 		return vfs_mode(argv[3]);
-	if (!strcmp(argv[1], "net"))
-		return net_mode();
+	if (!strcmp(argv[1], "net") && argc == 4)
+		return net_mode(atoi(argv[3]));
 	if (!strcmp(argv[1], "block") && argc == 4)
 		return block_mode(argv[3]);
 	if (!strcmp(argv[1], "mem") && argc == 4)
