@@ -43,7 +43,6 @@ static u32 (*bpf_get_smp_processor_id)(void) = (void *)8;
 static u64 (*bpf_get_current_pid_tgid)(void) = (void *)14;
 static u64 (*bpf_get_current_task)(void) = (void *)35;
 static u64 (*bpf_get_current_uid_gid)(void) = (void *)15;
-static u64 (*bpf_get_current_task)(void) = (void *)35;
 static long (*bpf_get_current_comm)(void *buf, u32 size) = (void *)16;
 static u64 (*bpf_jiffies64)(void) = (void *)118;
 static long (*bpf_probe_read_user_str)(void *dst, u32 size,
@@ -327,12 +326,6 @@ RT s64 bstap_gid(void)
 RT s64 bstap_cpu(void)
 {
 	return bpf_get_smp_processor_id();
-}
-
-/* task_current(): the current task_struct's address, for @cast chains. */
-RT s64 bstap_task_current(void)
-{
-	return (s64)bpf_get_current_task();
 }
 
 RT s64 bstap_execname(char *dst)
