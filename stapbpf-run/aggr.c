@@ -25,7 +25,8 @@ struct aggr_elem {
 struct aggr_iter {
 	int global;
 	struct aggr_elem *elems;
-	size_t n, next;
+	size_t taken;			/* elements read, each owning its stats */
+	size_t n, next;			/* n: those visited (after limit) */
 	uint8_t *blob;			/* keys and values */
 };
 
@@ -214,7 +215,7 @@ static int snapshot(struct runner *r, struct aggr_iter *it)
 				    e->value, m->percpu ? r->ncpus : 1,
 				    r->globals[it->global].stride);
 		}
-		it->n++;
+		it->taken = ++it->n;
 	}
 	return 0;
 }
@@ -223,7 +224,8 @@ static void iter_free(struct aggr_iter *it)
 {
 	if (!it)
 		return;
-	for (size_t i = 0; it->elems && i < it->n; i++)
+	/* all that were read: a limit shortens n, not what must be freed */
+	for (size_t i = 0; it->elems && i < it->taken; i++)
 		free(it->elems[i].stats);
 	free(it->elems);
 	free(it->blob);
