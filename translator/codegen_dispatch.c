@@ -50,6 +50,9 @@
  * faster than the handlers' sum, this keeps it well under its million
  * (measured, doc/internals.md) */
 #define CG_DISPATCH_SIZE	3000
+/* a handler bigger than this (formatting argstr: 600 to 7,600) stays a
+ * program of its own (standalone()) */
+#define CG_DISPATCH_ALONE	400
 
 struct dispatch_entry {
 	long key;		/* syscall number, or -1: every event */
@@ -289,6 +292,23 @@ static void build_dispatcher(struct cg *cg, int d, int chunk,
 		cg->probes.v[v[i].probe_index].prog_name = cg_str(cg, name);
 }
 
+/*
+ * A big handler (formatting argstr) is its own program, as without
+ * dispatch: measured, the verifier walks far more of it inside a
+ * dispatcher than alone, past its million, and dispatching it saves
+ * nothing (its cost is the verifier's).
+ */
+static void standalone(struct cg *cg, int d, const struct dispatch_entry *e)
+{
+	struct bo_probe *bp = &cg->probes.v[e->probe_index];
+	size_t len;
+
+	LLVMSetLinkage(e->body, LLVMExternalLinkage);
+	LLVMSetSection(e->body, dir_section[d]);
+	bp->flags &= ~BO_P_DISPATCHED;
+	bp->prog_name = cg_str(cg, LLVMGetValueName2(e->body, &len));
+}
+
 void cg_dispatch_finish(struct cg *cg)
 {
 	const char *def;
@@ -307,10 +327,19 @@ void cg_dispatch_finish(struct cg *cg)
 	strmap_init(&sizes, true);
 	for (int d = 0; d < 2; d++) {
 		struct dispatch_entry *v = cg->dispatch->dir[d].v;
-		int n = cg->dispatch->dir[d].n, chunk = 0;
+		int n = cg->dispatch->dir[d].n, chunk = 0, k_small;
 
 		for (int i = 0; i < n; i++)
 			v[i].size = size_of(cg, &sizes, v[i].body);
+		for (int i = 0; i < n; i++)
+			if (v[i].size > CG_DISPATCH_ALONE)
+				standalone(cg, d, &v[i]);
+		/* the rest, in order */
+		k_small = 0;
+		for (int i = 0; i < n; i++)
+			if (v[i].size <= CG_DISPATCH_ALONE)
+				v[k_small++] = v[i];
+		n = k_small;
 		for (int i = 0; i < n; chunk++) {
 			int k = i, used = 0;
 			long size = 0;
@@ -319,7 +348,9 @@ void cg_dispatch_finish(struct cg *cg)
 			do {
 				used += v[k].functions;
 				size += v[k++].size;
-			} while (k < n && used + v[k].functions <= limit &&
+			} while (k < n && v[k - 1].size <= CG_DISPATCH_ALONE &&
+				 v[k].size <= CG_DISPATCH_ALONE &&
+				 used + v[k].functions <= limit &&
 				 size + v[k].size <= size_limit);
 			if (cg->s->verbose > 1)
 				fprintf(stderr, "dispatch: dsp_%s_%d runs %d handlers, size %ld\n",
