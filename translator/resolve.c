@@ -1738,6 +1738,10 @@ static void count_stmt(struct uses *u, struct stmt *st)
 	elab_leave(u->cx);
 }
 
+/* Inside a try block a raised error is caught: there, a call that can
+ * fail but changes nothing else still counts as pure. */
+static int pure_try_depth;
+
 static bool pure_args(struct elab_ctx *cx, struct expr *e);
 static bool pure(struct elab_ctx *cx, struct expr *e);
 
@@ -1787,7 +1791,10 @@ static bool pure_body(struct elab_ctx *cx, struct stmt *st)
 		     pure_body(cx, st->else_stmt);
 		break;
 	case STMT_TRY:
-		ok = pure_body(cx, st->body) && pure_body(cx, st->catch_body);
+		pure_try_depth++;
+		ok = pure_body(cx, st->body);
+		pure_try_depth--;
+		ok = ok && pure_body(cx, st->catch_body);
 		break;
 	default:
 		ok = false;
@@ -1795,6 +1802,24 @@ static bool pure_body(struct elab_ctx *cx, struct stmt *st)
 	}
 	elab_leave(cx);
 	return ok;
+}
+
+/*
+ * Can this @runtime call raise a script error? Fallible longs are the
+ * bstap_try_ ones and _user_read() in its raising form; among strings,
+ * the memory readers (user_string, kernel_string...) and ctime().
+ */
+static bool runtime_may_raise(const struct expr *e)
+{
+	const char *rt = e->func->runtime;
+
+	if (!strncmp(rt, "bstap_try_", 10) || strstr(rt, "string") ||
+	    !strcmp(rt, "bstap_ctime"))
+		return true;
+	if (!strcmp(rt, "bstap_user_read"))
+		return !(e->args.n == 4 && e->args.v[3]->kind == EXPR_NUMBER &&
+			 e->args.v[3]->num == 0);
+	return false;
 }
 
 static bool pure(struct elab_ctx *cx, struct expr *e)
@@ -1812,7 +1837,8 @@ static bool pure(struct elab_ctx *cx, struct expr *e)
 		break;
 	case EXPR_CALL:
 		ok = e->func && e->func->type != TYPE_VOID &&
-		     (e->func->runtime ||
+		     ((e->func->runtime &&
+		       (pure_try_depth || !runtime_may_raise(e))) ||
 		      (e->func->body && pure_body(cx, e->func->body))) &&
 		     pure_args(cx, e);
 		break;
