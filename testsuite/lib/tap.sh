@@ -22,7 +22,40 @@
 tap_n=0
 tap_failed=0
 tap_tmp=$(mktemp -d "${TMPDIR:-/tmp}/bstap-test.XXXXXX")
-trap 'rm -rf "$tap_tmp"' EXIT
+tap_watchdog_pid=
+trap 'tap_watchdog_stop; rm -rf "$tap_tmp"' EXIT
+
+# A test that hangs (a runner that never ends, a workload that never exits)
+# must not hang the suite and with it CI: a watchdog ends the test script
+# and everything it started after BSTAP_TEST_TIMEOUT seconds (default 900)
+# and says so as a TAP bail-out. Live tests restart it once they hold the
+# live-test lock, so waiting for the lock does not count.
+tap_watchdog_stop() {
+	[ -z "$tap_watchdog_pid" ] || kill "$tap_watchdog_pid" 2>/dev/null
+	tap_watchdog_pid=
+}
+
+# The watchdog is a shell of its own so that its $$ tells it which of the
+# test's children to spare.
+tap_watchdog_start() {
+	tap_watchdog_stop
+	sh -c '
+		trap "kill \$nap 2>/dev/null; exit 0" TERM
+		sleep "$1" </dev/null >/dev/null 2>&1 &
+		nap=$!
+		wait $nap
+		echo "Bail out! the test ran over $1s (BSTAP_TEST_TIMEOUT) and was stopped"
+		kill_tree() {
+			for c in $(ps -o pid= --ppid "$1"); do
+				[ "$c" = $$ ] || kill_tree "$c"
+			done
+			kill -TERM "$1" 2>/dev/null
+		}
+		kill_tree "$2"
+	' tap-watchdog "${BSTAP_TEST_TIMEOUT:-900}" $$ &
+	tap_watchdog_pid=$!
+}
+tap_watchdog_start
 
 tap_ok() {
 	tap_n=$((tap_n + 1))
@@ -172,6 +205,8 @@ run_golden() {	# subdir mode
 bpf_live_lock() {
 	if command -v flock >/dev/null 2>&1; then
 		exec 9>"${TMPDIR:-/tmp}/bstap-live-tests.lock"
+		tap_watchdog_stop
 		flock 9
+		tap_watchdog_start
 	fi
 }
