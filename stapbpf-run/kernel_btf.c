@@ -115,5 +115,6 @@ bool kernel_btf_explain(struct runner *r, int probe, const char *log)
 		fprintf(stderr, "  (%s)\n", spec);
 	fprintf(stderr, "  guard the access with @defined(...) for an object "
 		"that runs on kernels with and without it\n");
+	fprintf(stderr, "  see bstap-error-core(7)\n");
 	return true;
 }

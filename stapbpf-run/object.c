@@ -226,6 +226,7 @@ static void report_verifier(struct runner *r, int i, int err)
 	if (p->kind == BO_PROBE_FENTRY)
 		fprintf(stderr, "  fentry/fexit programs are not available on "
 			"this kernel\n");
+	fprintf(stderr, "  see bstap-error-verifier(7)\n");
 	if (r->opt.verbose && log[0])
 		fprintf(stderr, "verifier log:\n%s\n", log);
 	else if (log[0])

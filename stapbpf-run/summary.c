@@ -254,7 +254,37 @@ void errors_totals(struct runner *r, uint64_t *lost, uint64_t *fatal)
 struct summary {
 	struct strbuf text, json;
 	int items;
+	unsigned int pages;	/* enum error_page bits */
 };
+
+/* The man pages that explain what the summary lists, named at its end. */
+enum error_page {
+	PAGE_RUNTIME = 1,
+	PAGE_ATTACH = 2,
+	PAGE_LOST = 4,
+};
+
+static void name_pages(struct summary *s)
+{
+	static const struct {
+		unsigned int bit;
+		const char *page;
+	} pages[] = {
+		{ PAGE_RUNTIME, "bstap-error-runtime(7)" },
+		{ PAGE_ATTACH, "bstap-error-attach(7)" },
+		{ PAGE_LOST, "bstap-error-lost(7)" },
+	};
+	const char *sep = "  see ";
+
+	for (size_t i = 0; i < sizeof(pages) / sizeof(pages[0]); i++) {
+		if (!(s->pages & pages[i].bit))
+			continue;
+		strbuf_addf(&s->text, "%s%s", sep, pages[i].page);
+		sep = ", ";
+	}
+	if (s->pages)
+		strbuf_addch(&s->text, '\n');
+}
 
 static void item(struct summary *s, const char *json_fmt, ...)
 	__attribute__((format(printf, 2, 3)));
@@ -272,6 +302,7 @@ static void add_error(struct summary *s, const char *pp, const char *what,
 		      uint64_t v)
 {
 	strbuf_addf(&s->text, "  probe %s: %s: %" PRIu64 "\n", pp, what, v);
+	s->pages |= PAGE_RUNTIME;
 	item(s, "{\"probe\":");
 	json_string(&s->json, pp, strlen(pp));
 	strbuf_addstr(&s->json, ",\"error\":");
@@ -322,6 +353,7 @@ static void summarize_overflows(struct runner *r, struct summary *s)
 		strbuf_addf(&s->text, "  array overflow%s%s at %s:%u:%u: %"
 			    PRIu64 "\n", *tok ? " near " : "", tok, file,
 			    l->line, l->column, r->overflows[i]);
+		s->pages |= PAGE_RUNTIME;
 		item(s, "{\"array_overflow\":");
 		json_string(&s->json, tok, strlen(tok));
 		strbuf_addstr(&s->json, ",\"file\":");
@@ -342,6 +374,7 @@ static void summarize_attach(struct runner *r, struct summary *s)
 			continue;
 		strbuf_addf(&s->text, "  probe %s: not attached: %s\n", pp,
 			    rp->why);
+		s->pages |= PAGE_ATTACH;
 		item(s, "{\"probe\":");
 		json_string(&s->json, pp, strlen(pp));
 		strbuf_addstr(&s->json, ",\"not_attached\":");
@@ -352,7 +385,7 @@ static void summarize_attach(struct runner *r, struct summary *s)
 
 void summary_print(struct runner *r)
 {
-	struct summary s = { STRBUF_INIT, STRBUF_INIT, 0 };
+	struct summary s = { STRBUF_INIT, STRBUF_INIT, 0, 0 };
 	size_t n = 0;
 	uint64_t *counts = r->obj ? errors_read(r, &n) : NULL;
 	uint64_t lost = 0;
@@ -363,6 +396,7 @@ void summary_print(struct runner *r)
 	if (lost) {
 		strbuf_addf(&s.text, "  output records lost (ring buffer "
 			    "full): %" PRIu64 "\n", lost);
+		s.pages |= PAGE_LOST;
 		item(&s, "{\"lost_records\":%" PRIu64 "}", lost);
 	}
 	summarize_errors(r, &s, counts, counts ? n : 0);
@@ -379,6 +413,7 @@ void summary_print(struct runner *r)
 			"[%s]}\n", r->failed ? "false" : "true",
 			s.json.data ? s.json.data : "");
 	} else if (s.items) {
+		name_pages(&s);
 		fprintf(stderr, RUNNER_NAME ": summary:\n%s", s.text.data);
 	}
 	free(counts);
