@@ -20,9 +20,14 @@
  * `if ($regs->orig_ax != N) next` (exit). The guard stays in the handler
  * (two instructions), so a key read wrongly could only cost time, never
  * run a handler for another call. A handler without a key runs on every
- * event. Handlers run in the order of the probe table, as separate
- * programs would: keyed handlers in a row share one switch, and a key
- * that comes twice runs its handlers in order.
+ * event. Handlers of one event run in the order of the probe table (the
+ * script's), as stap runs them: inside a dispatcher keyed handlers in a
+ * row share one switch and a key that comes twice runs its handlers in
+ * order; across programs, the kernel calls the programs of one raw
+ * tracepoint in the order they were attached (tracepoint probes of equal
+ * priority are appended), the runner attaches in probe-table order, and
+ * group_direction() never lets a handler pass a program of its own that
+ * could run on the same event.
  *
  * Each handler keeps its own probe table entry (pp(), error counters,
  * error places); the entries name the dispatcher as their program and
@@ -309,6 +314,81 @@ static void standalone(struct cg *cg, int d, const struct dispatch_entry *e)
 	bp->prog_name = cg_str(cg, LLVMGetValueName2(e->body, &len));
 }
 
+/*
+ * May small handler e join the dispatcher that is open, which attaches
+ * before the standalone handlers bigs[0..nbig) placed since it opened?
+ * Only if none of them can run on e's events: the kernel calls the
+ * programs of one raw tracepoint in the order they were attached, and
+ * stap runs the handlers of one event in script order.
+ */
+static bool may_pass(const struct dispatch_entry *e,
+		     const struct dispatch_entry *const *bigs, int nbig)
+{
+	for (int i = 0; i < nbig; i++)
+		if (e->key < 0 || bigs[i]->key < 0 || bigs[i]->key == e->key)
+			return false;
+	return true;
+}
+
+/*
+ * Handlers in probe-table order (the script's) become programs that the
+ * runner attaches in that order too, at the first probe of each: a big
+ * one alone (standalone()), small ones in dispatchers. A small handler
+ * joins the dispatcher that is open unless a limit is reached or a big
+ * handler placed since then could run on the same event before it; then
+ * a new dispatcher opens. So handlers of one event run in script order.
+ */
+static void group_direction(struct cg *cg, struct strmap *sizes, int d,
+			    int limit, long size_limit)
+{
+	struct dispatch_entry *v = cg->dispatch->dir[d].v;
+	int n = cg->dispatch->dir[d].n, chunk = 0, nopen = 0, nbig = 0, used = 0;
+	struct dispatch_entry *open = arena_alloc(cg->a, (n + 1) * sizeof(*open));
+	const struct dispatch_entry **bigs =
+		arena_alloc(cg->a, (n + 1) * sizeof(*bigs));
+	long size = 0;
+
+	for (int i = 0; i < n; i++)
+		v[i].size = size_of(cg, sizes, v[i].body);
+	for (int i = 0; i <= n; i++) {
+		if (i < n && v[i].size > CG_DISPATCH_ALONE) {
+			standalone(cg, d, &v[i]);
+			if (cg->s->verbose > 1)
+				fprintf(stderr, "dispatch: %s key %ld size %ld is a program of its own\n",
+					LLVMGetValueName(v[i].body), v[i].key,
+					v[i].size);
+			if (nopen)
+				bigs[nbig++] = &v[i];
+			continue;
+		}
+		if (i < n && nopen && used + v[i].functions <= limit &&
+		    size + v[i].size <= size_limit &&
+		    may_pass(&v[i], bigs, nbig)) {
+			open[nopen++] = v[i];
+			used += v[i].functions;
+			size += v[i].size;
+			continue;
+		}
+		if (nopen) {
+			if (cg->s->verbose > 1)
+				fprintf(stderr, "dispatch: dsp_%s_%d runs %d handlers, size %ld\n",
+					dir_name[d], chunk, nopen, size);
+			for (int j = 0; cg->s->verbose > 2 && j < nopen; j++)
+				fprintf(stderr, "dispatch:   %s key %ld size %ld\n",
+					LLVMGetValueName(open[j].body),
+					open[j].key, open[j].size);
+			build_dispatcher(cg, d, chunk++, open, nopen);
+		}
+		if (i == n)
+			break;
+		open[0] = v[i];
+		nopen = 1;
+		nbig = 0;
+		used = v[i].functions;
+		size = v[i].size;
+	}
+}
+
 void cg_dispatch_finish(struct cg *cg)
 {
 	const char *def;
@@ -325,42 +405,6 @@ void cg_dispatch_finish(struct cg *cg)
 	if (def && atol(def) > 0)
 		size_limit = atol(def);
 	strmap_init(&sizes, true);
-	for (int d = 0; d < 2; d++) {
-		struct dispatch_entry *v = cg->dispatch->dir[d].v;
-		int n = cg->dispatch->dir[d].n, chunk = 0, k_small;
-
-		for (int i = 0; i < n; i++)
-			v[i].size = size_of(cg, &sizes, v[i].body);
-		for (int i = 0; i < n; i++)
-			if (v[i].size > CG_DISPATCH_ALONE)
-				standalone(cg, d, &v[i]);
-		/* the rest, in order */
-		k_small = 0;
-		for (int i = 0; i < n; i++)
-			if (v[i].size <= CG_DISPATCH_ALONE)
-				v[k_small++] = v[i];
-		n = k_small;
-		for (int i = 0; i < n; chunk++) {
-			int k = i, used = 0;
-			long size = 0;
-
-			/* at least one handler per dispatcher */
-			do {
-				used += v[k].functions;
-				size += v[k++].size;
-			} while (k < n && v[k - 1].size <= CG_DISPATCH_ALONE &&
-				 v[k].size <= CG_DISPATCH_ALONE &&
-				 used + v[k].functions <= limit &&
-				 size + v[k].size <= size_limit);
-			if (cg->s->verbose > 1)
-				fprintf(stderr, "dispatch: dsp_%s_%d runs %d handlers, size %ld\n",
-					dir_name[d], chunk, k - i, size);
-			for (int j = i; cg->s->verbose > 2 && j < k; j++)
-				fprintf(stderr, "dispatch:   %s key %ld size %ld\n",
-					LLVMGetValueName(v[j].body), v[j].key,
-					v[j].size);
-			build_dispatcher(cg, d, chunk, v + i, k - i);
-			i = k;
-		}
-	}
+	for (int d = 0; d < 2; d++)
+		group_direction(cg, &sizes, d, limit, size_limit);
 }
