@@ -27,6 +27,7 @@
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/prctl.h>
+#include <sys/select.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
@@ -236,11 +237,11 @@ static struct sockaddr_in loopback(int port)
 	return sa;
 }
 
-/* A socket of this type bound to 127.0.0.1:port. */
-static int bound(int type, int port)
+/* A socket of this type and protocol bound to 127.0.0.1:port. */
+static int bound(int type, int protocol, int port)
 {
 	struct sockaddr_in sa = loopback(port);
-	int fd = socket(AF_INET, type, 0), one = 1;
+	int fd = socket(AF_INET, type, protocol), one = 1;
 
 	if (fd < 0)
 		die("socket");
@@ -250,22 +251,79 @@ static int bound(int type, int port)
 	return fd;
 }
 
+/* Waits up to ms for fd to become writable (a non-blocking connect). */
+static int wait_writable(int fd, long ms)
+{
+	fd_set w;
+	struct timeval tv = { ms / 1000, (ms % 1000) * 1000 };
+
+	FD_ZERO(&w);
+	FD_SET(fd, &w);
+	return select(fd + 1, NULL, &w, NULL, &tv) == 1;
+}
+
 /*
- * TCP from port+1 to port, UDP from port+3 to port+2, all on 127.0.0.1
- * (the test picks port): 777 bytes over TCP after TCP_NODELAY, 333 bytes
- * in one UDP datagram.
+ * A SYN retransmission: a listener with backlog 0 takes one connection
+ * into its accept queue and drops the next SYN while that one waits;
+ * the client retransmits its SYN after the initial RTO (1 s) and gets
+ * in once the first connection is accepted. Ports: listener port,
+ * first client port + 1, retransmitting client port + 2.
+ */
+static void tcp_retransmit(int port)
+{
+	struct sockaddr_in sa = loopback(port);
+	int srv, a, b, acc, err = 0;
+	socklen_t len = sizeof(err);
+
+	srv = bound(SOCK_STREAM, 0, port);
+	if (listen(srv, 0))
+		die("listen");
+	a = bound(SOCK_STREAM, 0, port + 1);
+	if (connect(a, (void *)&sa, sizeof(sa)))
+		die("connect");
+	sleep_ms(20);
+	b = bound(SOCK_STREAM | SOCK_NONBLOCK, 0, port + 2);
+	if (connect(b, (void *)&sa, sizeof(sa)) == 0 || errno != EINPROGRESS)
+		die("connect nonblocking");
+	sleep_ms(200);
+	acc = accept(srv, NULL, NULL);
+	if (acc < 0)
+		die("accept");
+	close(acc);
+	if (!wait_writable(b, 5000) ||
+	    getsockopt(b, SOL_SOCKET, SO_ERROR, &err, &len) || err)
+		fact("retransmit_connect_failed", err);
+	close(a);
+	close(b);
+	close(srv);
+}
+
+/*
+ * All on 127.0.0.1, ports from PORT (the test picks it):
+ * TCP: a client on port+1 connects to a listener on port, sets
+ * TCP_NODELAY, sends 777 bytes, receives 555 back, shuts its side down
+ * (so it closes first) and closes. The listener was made with protocol
+ * IPPROTO_TCP, the client with 0.
+ * UDP, connected: port+3 to port+2, 333 bytes; then connect(AF_UNSPEC)
+ * dissolves the association (udp.disconnect) and the same socket sends
+ * 222 bytes with sendto() to port+2, read back with recvfrom().
+ * A SYN retransmission on port+4..port+6 (tcp_retransmit()).
  */
 static int net_mode(int port)
 {
-	struct sockaddr_in sa;
+	struct sockaddr_in sa, from;
+	struct sockaddr unspec = { .sa_family = AF_UNSPEC };
+	socklen_t fromlen = sizeof(from);
 	char buf[2048];
 	int srv, cli, acc, one = 1, u1, u2;
 
 	memset(buf, 'n', sizeof(buf));
-	srv = bound(SOCK_STREAM, port);
+	srv = bound(SOCK_STREAM, IPPROTO_TCP, port);
+	fact("tcp_listen_fd", srv);
 	if (listen(srv, 1))
 		die("listen");
-	cli = bound(SOCK_STREAM, port + 1);
+	cli = bound(SOCK_STREAM, 0, port + 1);
+	fact("tcp_client_fd", cli);
 	sa = loopback(port);
 	if (connect(cli, (void *)&sa, sizeof(sa)))
 		die("connect");
@@ -278,6 +336,10 @@ static int net_mode(int port)
 		die("send");
 	if (recv(acc, buf, 777, MSG_WAITALL) != 777)
 		die("recv");
+	if (send(acc, buf, 555, 0) != 555)
+		die("send back");
+	if (recv(cli, buf, 555, MSG_WAITALL) != 555)
+		die("recv back");
 	shutdown(cli, SHUT_WR);
 	if (recv(acc, buf, sizeof(buf), 0) != 0)	/* the FIN */
 		die("recv FIN");
@@ -285,8 +347,10 @@ static int net_mode(int port)
 	close(cli);
 	close(srv);
 
-	u2 = bound(SOCK_DGRAM, port + 2);
-	u1 = bound(SOCK_DGRAM, port + 3);
+	u2 = bound(SOCK_DGRAM, 0, port + 2);
+	fact("udp_server_fd", u2);
+	u1 = bound(SOCK_DGRAM, IPPROTO_UDP, port + 3);
+	fact("udp_client_fd", u1);
 	sa = loopback(port + 2);
 	if (connect(u1, (void *)&sa, sizeof(sa)))
 		die("udp connect");
@@ -294,8 +358,16 @@ static int net_mode(int port)
 		die("udp send");
 	if (recv(u2, buf, sizeof(buf), 0) != 333)
 		die("udp recv");
+	if (connect(u1, &unspec, sizeof(unspec)))
+		die("udp disconnect");
+	if (sendto(u1, buf, 222, 0, (void *)&sa, sizeof(sa)) != 222)
+		die("udp sendto");
+	if (recvfrom(u2, buf, sizeof(buf), 0, (void *)&from, &fromlen) != 222)
+		die("udp recvfrom");
 	close(u1);
 	close(u2);
+
+	tcp_retransmit(port + 4);
 	sleep_ms(50);	/* the closing handshake's last states */
 	return 0;
 }
