@@ -330,6 +330,7 @@ static int net_mode(int port)
 	acc = accept(srv, NULL, NULL);
 	if (acc < 0)
 		die("accept");
+	fact("tcp_accept_fd", acc);
 	if (setsockopt(cli, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one)))
 		die("setsockopt");
 	if (send(cli, buf, 777, 0) != 777)
