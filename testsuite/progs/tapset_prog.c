@@ -9,7 +9,10 @@
  *                                     signals between child processes
  *   tapset_prog vfs FACTS FILE        open, read, write, readv, writev
  *   tapset_prog net FACTS PORT        TCP and UDP over loopback
- *   tapset_prog block FACTS FILE      O_DIRECT writes and reads
+ *   tapset_prog block FACTS FILE      O_DIRECT writes and reads on FILE, a
+ *                                     buffered write and fdatasync on FILE.2
+ *   tapset_prog bdev FACTS DEVICE     one O_DIRECT write and read on a
+ *                                     block device (the test's scratch zram)
  *   tapset_prog mem FACTS FILE        page faults, mmap, munmap, brk, kmalloc
  *
  * Children are given names (prctl) so scripts can tell them apart.
@@ -17,6 +20,8 @@
 #define _GNU_SOURCE
 #include <arpa/inet.h>
 #include <errno.h>
+#include <linux/fiemap.h>
+#include <linux/fs.h>
 #include <fcntl.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
@@ -25,6 +30,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/mman.h>
 #include <sys/prctl.h>
 #include <sys/select.h>
@@ -375,8 +381,32 @@ static int net_mode(int port)
 
 /* ----------------------------------------------------------- block */
 
+/* The disk sector (512 bytes) that holds byte 0 of fd's file, or -1. */
+static long first_sector(int fd)
+{
+	struct {
+		struct fiemap map;
+		struct fiemap_extent extent;
+	} fm;
+
+	memset(&fm, 0, sizeof(fm));
+	fm.map.fm_length = 4096;
+	fm.map.fm_flags = FIEMAP_FLAG_SYNC;
+	fm.map.fm_extent_count = 1;
+	if (ioctl(fd, FS_IOC_FIEMAP, &fm.map) || fm.map.fm_mapped_extents < 1)
+		return -1;
+	return (long)(fm.extent.fe_physical / 512);
+}
+
+/*
+ * A 64 KiB O_DIRECT write and a 16 KiB O_DIRECT read at offset 0 of
+ * path (its blocks allocated first, so both go straight to the disk),
+ * then 4 KiB written through the page cache to path.2 and flushed with
+ * fdatasync: a write the block layer can tie to that file's inode.
+ */
 static int block_mode(const char *path)
 {
+	char path2[4096];
 	void *buf;
 	int fd;
 
@@ -391,9 +421,45 @@ static int block_mode(const char *path)
 	if (fallocate(fd, 0, 0, 65536))
 		die("fallocate");
 	fsync(fd);
+	fact("file_sector", first_sector(fd));
+	fact("write_size", 65536);
+	fact("read_size", 16384);
+	sleep_ms(20);	/* the journal's writes before ours */
 	if (pwrite(fd, buf, 65536, 0) != 65536)
 		die("pwrite O_DIRECT");
 	if (pread(fd, buf, 16384, 0) != 16384)
+		die("pread O_DIRECT");
+	close(fd);
+
+	snprintf(path2, sizeof(path2), "%s.2", path);
+	fd = open(path2, O_RDWR | O_CREAT | O_TRUNC, 0600);
+	if (fd < 0)
+		die("open");
+	file_facts("buffered", fd);
+	if (write(fd, buf, 4096) != 4096)
+		die("write");
+	if (fdatasync(fd))
+		die("fdatasync");
+	fact("buffered_sector", first_sector(fd));
+	close(fd);
+	return 0;
+}
+
+/* 4 KiB written with O_DIRECT at byte 8192 of a block device, read back. */
+static int bdev_mode(const char *dev)
+{
+	void *buf;
+	int fd;
+
+	if (posix_memalign(&buf, 4096, 4096))
+		die("posix_memalign");
+	memset(buf, 'z', 4096);
+	fd = open(dev, O_RDWR | O_DIRECT);
+	if (fd < 0)
+		die(dev);
+	if (pwrite(fd, buf, 4096, 8192) != 4096)
+		die("pwrite O_DIRECT");
+	if (pread(fd, buf, 4096, 8192) != 4096)
 		die("pread O_DIRECT");
 	close(fd);
 	return 0;
@@ -461,6 +527,8 @@ int main(int argc, char **argv)
 		return net_mode(atoi(argv[3]));
 	if (!strcmp(argv[1], "block") && argc == 4)
 		return block_mode(argv[3]);
+	if (!strcmp(argv[1], "bdev") && argc == 4)
+		return bdev_mode(argv[3]);
 	if (!strcmp(argv[1], "mem") && argc == 4)
 		return mem_mode(argv[3]);
 	fprintf(stderr, "tapset_prog: unknown mode %s\n", argv[1]);
