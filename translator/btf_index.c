@@ -559,3 +559,66 @@ const struct btf_type *btf_proto_of(const struct btf *btf, uint32_t id)
 	}
 	return NULL;
 }
+
+/* ---------------------------------------------------------- enumerators */
+
+static void note_enumerator(struct btf_enumerator *found, int *n,
+			    uint32_t id, bool named, int64_t value)
+{
+	for (int i = 0; i < *n && i < 2; i++)
+		if (found[i].value == value) {
+			/* the same value twice: prefer an enum with a name,
+			 * which a CO-RE relocation can find on the host */
+			if (!found[i].named && named) {
+				found[i].enum_id = id;
+				found[i].named = true;
+			}
+			return;
+		}
+	if (*n < 2) {
+		found[*n].enum_id = id;
+		found[*n].value = value;
+		found[*n].named = named;
+	}
+	(*n)++;
+}
+
+int btf_find_enumerator(const struct btf *btf, const char *name,
+			struct btf_enumerator found[2])
+{
+	uint32_t n = btf__type_cnt(btf);
+	int hits = 0;
+
+	for (uint32_t id = 1; id < n; id++) {
+		const struct btf_type *t = btf__type_by_id(btf, id);
+		const char *ename;
+		bool named;
+
+		if (!btf_is_enum(t) && !btf_is_enum64(t))
+			continue;
+		ename = btf__name_by_offset(btf, t->name_off);
+		named = ename && *ename;
+		for (int i = 0; i < btf_vlen(t); i++) {
+			const char *en;
+			int64_t v;
+
+			if (btf_is_enum(t)) {
+				const struct btf_enum *e = btf_enum(t) + i;
+
+				en = btf__name_by_offset(btf, e->name_off);
+				v = btf_kflag(t) ? (int64_t)(int32_t)e->val :
+						   (int64_t)(uint32_t)e->val;
+			} else {
+				const struct btf_enum64 *e = btf_enum64(t) + i;
+
+				en = btf__name_by_offset(btf, e->name_off);
+				v = (int64_t)btf_enum64_value(e);
+			}
+			if (!en || strcmp(en, name))
+				continue;
+			note_enumerator(found, &hits, id, named, v);
+			break;
+		}
+	}
+	return hits;
+}

@@ -104,4 +104,19 @@ int btf_type_bytes(const struct btf *btf, uint32_t id);
  */
 const struct btf_type *btf_proto_of(const struct btf *btf, uint32_t id);
 
+/* An enumerator of a kernel enum, as a script constant. */
+struct btf_enumerator {
+	uint32_t enum_id;	/* its ENUM or ENUM64 */
+	int64_t value;		/* in the BTF read */
+	bool named;		/* the enum has a name (CO-RE can relocate) */
+};
+
+/*
+ * Looks up enumerator `name` in every enum of btf. Returns how many
+ * different values it has (0: none); found[] holds the first two, an
+ * enum with a name preferred among those with the same value.
+ */
+int btf_find_enumerator(const struct btf *btf, const char *name,
+			struct btf_enumerator found[2]);
+
 #endif

@@ -147,7 +147,7 @@ static LLVMMetadataRef local_type(struct cg *cg, const struct btf *btf,
 static LLVMValueRef access_call(struct cg *cg, const struct btf *btf,
 				const struct btf_type *st, LLVMValueRef base,
 				const char *member, uint32_t mtype,
-				uint32_t bits, uint32_t slot)
+				uint32_t bits, uint32_t bitfield, uint32_t slot)
 {
 	const char *sname = btf__name_by_offset(btf, st->name_off);
 	uint64_t size_bits = (uint64_t)st->size * 8;
@@ -176,10 +176,25 @@ static LLVMValueRef access_call(struct cg *cg, const struct btf *btf,
 			8, 0, LLVMDIFlagZero, cg->di_char);
 		fields[i] = cg->i8;
 	}
-	mdi[slot] = LLVMDIBuilderCreateMemberType(
-		cg->di, cg->di_cu, member, strlen(member), cg->di_file, 0,
-		msize, 8, bits, LLVMDIFlagZero, local_type(cg, btf, mtype));
-	fields[slot] = LLVMArrayType(cg->i8, st->size);
+	if (bitfield) {
+		/*
+		 * The backend computes a bit-field's storage from the
+		 * struct's alignment (here 8, from the i64 array): the
+		 * field must lie within one aligned 8-byte word, which
+		 * core_bitfield() checked.
+		 */
+		mdi[slot] = LLVMDIBuilderCreateBitFieldMemberType(
+			cg->di, cg->di_cu, member, strlen(member),
+			cg->di_file, 0, bitfield, bits, bits & ~7u,
+			LLVMDIFlagZero, local_type(cg, btf, mtype));
+		fields[slot] = LLVMArrayType(cg->i64, (st->size + 7) / 8);
+	} else {
+		mdi[slot] = LLVMDIBuilderCreateMemberType(
+			cg->di, cg->di_cu, member, strlen(member),
+			cg->di_file, 0, msize, 8, bits, LLVMDIFlagZero,
+			local_type(cg, btf, mtype));
+		fields[slot] = LLVMArrayType(cg->i8, st->size);
+	}
 	sty = LLVMStructTypeInContext(cg->ctx, fields, slot + 1, false);
 	if (btf_is_union(st))
 		sdi = LLVMDIBuilderCreateUnionType(
@@ -209,7 +224,7 @@ static LLVMValueRef core_member(struct cg *cg, const struct btf *btf,
 				uint32_t bits)
 {
 	LLVMValueRef call = access_call(cg, btf, st, base, member, mtype, bits,
-					0);
+					0, 0);
 
 	if (!call) {
 		/* kuid_t and friends: no name to relocate by, a fixed offset */
@@ -228,21 +243,30 @@ static LLVMValueRef stack_slot(struct cg *cg)
 	return cg_alloca(cg, cg->i64, "kread");
 }
 
-/* Reads size (1..8) bytes at a kernel address as a long. */
-static LLVMValueRef kread(struct cg *cg, LLVMValueRef addr, int size,
-			  bool is_signed, struct src_loc loc)
+/* Reads size (an i32, 1..8) bytes at a kernel address, zero-extended. */
+static LLVMValueRef kread_bytes(struct cg *cg, LLVMValueRef addr,
+				LLVMValueRef size, struct src_loc loc)
 {
-	LLVMValueRef tmp = stack_slot(cg), args[3], rc, v;
-	int shift = 64 - 8 * size;
+	LLVMValueRef tmp = stack_slot(cg), args[3], rc;
 
 	LLVMBuildStore(cg->b, cg_i64(cg, 0), tmp);
 	args[0] = tmp;
-	args[1] = cg_i32(cg, (uint32_t)size);
+	args[1] = size;
 	args[2] = addr;
 	rc = cg_helper(cg, BPF_FUNC_probe_read_kernel, cg->i64, args, 3);
 	cg_raise_if(cg, LLVMBuildICmp(cg->b, LLVMIntSLT, rc, cg_i64(cg, 0), ""),
 		    BO_ERR_READ_FAULT, loc, NULL, NULL);
-	v = LLVMBuildLoad2(cg->b, cg->i64, tmp, "");
+	return LLVMBuildLoad2(cg->b, cg->i64, tmp, "");
+}
+
+/* Reads size (1..8) bytes at a kernel address as a long. */
+static LLVMValueRef kread(struct cg *cg, LLVMValueRef addr, int size,
+			  bool is_signed, struct src_loc loc)
+{
+	int shift = 64 - 8 * size;
+	LLVMValueRef v = kread_bytes(cg, addr, cg_i32(cg, (uint32_t)size),
+				     loc);
+
 	if (is_signed && shift > 0)
 		v = LLVMBuildAShr(cg->b,
 				  LLVMBuildShl(cg->b, v, cg_i64(cg, shift), ""),
@@ -321,6 +345,67 @@ static void note_member(struct cg *cg, const struct btf *btf,
 						  sname, member));
 }
 
+/* llvm.bpf.preserve.field.info(access, kind) as an i64. */
+static LLVMValueRef field_info(struct cg *cg, LLVMValueRef access,
+			       int kind)
+{
+	LLVMTypeRef types[1] = { cg->ptr };
+	unsigned iid = LLVMLookupIntrinsicID("llvm.bpf.preserve.field.info",
+					     28);
+	LLVMValueRef fn = LLVMGetIntrinsicDeclaration(cg->mod, iid, types, 1);
+	LLVMValueRef args[2] = { access, cg_i64(cg, kind) };
+
+	return LLVMBuildZExt(cg->b,
+			     LLVMBuildCall2(cg->b,
+					    LLVMIntrinsicGetType(cg->ctx, iid,
+								 types, 1),
+					    fn, args, 2, "info"),
+			     cg->i64, "");
+}
+
+/*
+ * A bit-field member's value, read as libbpf's BPF_CORE_READ_BITFIELD_PROBED
+ * does: its storage's byte offset and size, and the shifts that isolate
+ * it in a u64, are four CO-RE relocations that libbpf computes for the
+ * host's layout. The relocated size is an immediate, so the verifier sees
+ * a constant read length. Each bit-field gets its own slot: two fields of
+ * one storage unit have the same byte offset, and the backend would merge
+ * their relocations into one (naming only the first member).
+ */
+static LLVMValueRef core_bitfield(struct cg *cg, const struct btf *btf,
+				  const struct btf_type *t, LLVMValueRef base,
+				  const char *member, uint32_t mtype,
+				  uint32_t bits, uint32_t width,
+				  struct src_loc loc)
+{
+	enum { BYTE_OFFSET = 0, BYTE_SIZE = 1, LSHIFT = 4, RSHIFT = 5 };
+	uint32_t slot = ++cg->core_exists_seq, id = mtype;
+	const struct btf_type *mt = strip(btf, &id);
+	LLVMValueRef info[6], addr, v;
+	const char *sname = btf__name_by_offset(btf, t->name_off);
+	static const int kinds[] = { BYTE_OFFSET, BYTE_SIZE, LSHIFT, RSHIFT };
+
+	if (!sname || !*sname)
+		return (cg_error(cg, loc, "bit-field '%s' is in a struct without a name, which CO-RE cannot relocate",
+				 member), NULL);
+	if (bits / 64 != (bits + width - 1) / 64)
+		return (cg_error(cg, loc, "bit-field '%s' crosses an 8-byte boundary, which CO-RE cannot read",
+				 member), NULL);
+	for (int i = 0; i < 4; i++)
+		info[kinds[i]] = field_info(
+			cg, access_call(cg, btf, t, base, member, mtype, bits,
+					width, slot),
+			kinds[i]);
+	addr = LLVMBuildGEP2(cg->b, cg->i8, base, &info[BYTE_OFFSET], 1, "");
+	v = kread_bytes(cg, addr,
+			LLVMBuildTrunc(cg->b, info[BYTE_SIZE], cg->i32, ""),
+			loc);
+	v = LLVMBuildShl(cg->b, v, info[LSHIFT], "");
+	if (mt && is_signed_int(mt))
+		return LLVMBuildAShr(cg->b, v, info[RSHIFT], "");
+	return LLVMBuildLShr(cg->b, v, info[RSHIFT], "");
+}
+
 static bool core_step(struct cg *cg, struct core_state *st,
 		      const struct component *c, const char *name,
 		      struct src_loc loc)
@@ -344,10 +429,14 @@ static bool core_step(struct cg *cg, struct core_state *st,
 		return cg_error(cg, loc, "cannot read member '%s' here", name);
 	if (!find_member(st->btf, t, name, &mtype, &bits, &bitfield, 0))
 		return cg_error(cg, loc, "no member '%s'", name);
-	if (bitfield)
-		return cg_error(cg, loc, "bit-field member '%s' is not supported by the BPF code generator yet",
-				name);
 	note_member(cg, st->btf, t, name, loc);
+	if (bitfield) {
+		st->value = core_bitfield(cg, st->btf, t, st->addr, name,
+					  mtype, bits, bitfield, loc);
+		st->addr = NULL;
+		st->id = mtype;
+		return st->value != NULL;
+	}
 	st->addr = core_member(cg, st->btf, t, st->addr, name, mtype, bits);
 	st->id = mtype;
 	return true;
@@ -530,24 +619,12 @@ static LLVMValueRef field_exists(struct cg *cg, const struct btf *btf,
 				 uint32_t mtype, uint32_t bits)
 {
 	LLVMValueRef call = access_call(cg, btf, st, LLVMConstNull(cg->ptr),
-					member, mtype, bits,
+					member, mtype, bits, 0,
 					++cg->core_exists_seq);
-	LLVMTypeRef types[1] = { cg->ptr };
-	unsigned iid = LLVMLookupIntrinsicID("llvm.bpf.preserve.field.info",
-					     28);
-	LLVMValueRef fn, args[2];
 
 	if (!call)
 		return cg_i64(cg, 1);	/* no name: it is part of its parent */
-	fn = LLVMGetIntrinsicDeclaration(cg->mod, iid, types, 1);
-	args[0] = call;
-	args[1] = cg_i64(cg, BPF_FIELD_EXISTS);
-	return LLVMBuildZExt(cg->b,
-			     LLVMBuildCall2(cg->b,
-					    LLVMIntrinsicGetType(cg->ctx, iid,
-								 types, 1),
-					    fn, args, 2, "exists"),
-			     cg->i64, "");
+	return field_info(cg, call, BPF_FIELD_EXISTS);
 }
 
 /*
@@ -597,4 +674,52 @@ struct cg_val cg_core_defined(struct cg *cg, struct expr *e)
 		id = mtype;
 	}
 	return lng(all);
+}
+
+/*
+ * A kernel enumerator's value through llvm.bpf.preserve.enum.value, as
+ * clang emits it for __builtin_preserve_enum_value(..., BPF_ENUMVAL_VALUE):
+ * the string "NAME:VALUE" gives the translating BTF's value, the
+ * enumeration type (by name, holding that enumerator) lets libbpf find the
+ * host's. Runner-tier code is not relocated by libbpf: there the value is
+ * the target BTF's.
+ */
+LLVMValueRef cg_enum_value(struct cg *cg, struct expr *e)
+{
+	struct btf_index *ix = btf_vmlinux(cg->s);
+	unsigned iid = LLVMLookupIntrinsicID("llvm.bpf.preserve.enum.value",
+					     28);
+	LLVMMetadataRef item, di;
+	LLVMValueRef fn, args[3], call;
+	const char *text;
+	long id;
+	int bits;
+
+	if (cg->fn->tier != TIER_KERNEL || !ix || !iid)
+		return cg_i64(cg, e->num);
+	id = btf__find_by_name_kind(ix->btf, e->str, BTF_KIND_ENUM);
+	if (id <= 0)
+		id = btf__find_by_name_kind(ix->btf, e->str, BTF_KIND_ENUM64);
+	if (id <= 0)
+		return cg_i64(cg, e->num);
+	bits = btf_type_bytes(ix->btf, (uint32_t)id) * 8;
+	item = LLVMDIBuilderCreateEnumerator(cg->di, e->name, strlen(e->name),
+					     e->num, e->num >= 0);
+	di = LLVMDIBuilderCreateEnumerationType(
+		cg->di, cg->di_cu, e->str, strlen(e->str), cg->di_file, 0,
+		bits, bits, &item, 1, cg->di_int);
+	text = arena_printf(cg->a, "%s:%lld", e->name, (long long)e->num);
+	fn = LLVMGetIntrinsicDeclaration(cg->mod, iid, NULL, 0);
+	args[0] = cg_i32(cg, ++cg->core_exists_seq);
+	args[1] = LLVMBuildGlobalStringPtr(cg->b, text, "enumval");
+	args[2] = cg_i64(cg, 1);	/* BPF_ENUMVAL_VALUE */
+	call = LLVMBuildCall2(cg->b, LLVMIntrinsicGetType(cg->ctx, iid, NULL,
+							  0),
+			      fn, args, 3, "enumval");
+	LLVMSetMetadata(call,
+			LLVMGetMDKindIDInContext(cg->ctx,
+						 "llvm.preserve.access.index",
+						 26),
+			LLVMMetadataAsValue(cg->ctx, di));
+	return call;
 }

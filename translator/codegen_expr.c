@@ -934,6 +934,8 @@ struct cg_val cg_expr(struct cg *cg, struct expr *e)
 	cg_debug_loc(cg, e->loc);
 	switch (e->kind) {
 	case EXPR_NUMBER:
+		if (e->str && e->name)	/* a kernel enumerator: enum_const.c */
+			return lng(cg_enum_value(cg, e));
 		return lng(cg_i64(cg, e->num));
 	case EXPR_STRING:
 		return str(cg_literal(cg, e->str ? e->str : ""));

@@ -367,6 +367,9 @@ LLVMValueRef cg_syscall_reg(struct cg *cg, int off);
 /* -------------------------------------------------- codegen_core.c */
 struct cg_val cg_cast(struct cg *cg, struct expr *e);
 struct cg_val cg_core_defined(struct cg *cg, struct expr *e);
+/* A kernel enumerator (EXPR_NUMBER with name and enum name in str): the
+ * host's value through a CO-RE relocation in kernel probes. */
+LLVMValueRef cg_enum_value(struct cg *cg, struct expr *e);
 struct cg_val cg_task_field(struct cg *cg, const char *const *chain,
 			    int n, struct src_loc loc);
 struct cg_val cg_core_chain(struct cg *cg, const char *type,

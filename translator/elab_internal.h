@@ -88,6 +88,9 @@ void function_names(struct elab_ctx *cx, struct name_vec *out);
 bool elab_enter(struct elab_ctx *cx, struct src_loc loc);
 void elab_leave(struct elab_ctx *cx);
 
+/* enum_const.c: never-assigned locals that name kernel enumerators */
+void resolve_enumerators(struct elab_ctx *cx);
+
 /* types.c */
 void infer_types(struct elab_ctx *cx);
 

@@ -699,6 +699,9 @@ struct elab_program *elaborate(struct session *s)
 	mark_reachable(&cx);
 	if (diag_error_count(s))
 		return NULL;
+	resolve_enumerators(&cx);
+	if (diag_error_count(s))
+		return NULL;
 	infer_types(&cx);
 	if (diag_error_count(s))
 		return NULL;

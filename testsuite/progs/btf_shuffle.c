@@ -5,12 +5,14 @@
  * not their layout, so that an object translated against it reads the
  * right values here only if every access was relocated.
  *
- *	btf_shuffle [-i IN] OUT [-r STRUCT.MEMBER=NEW]... STRUCT...
+ *	btf_shuffle [-i IN] OUT [-r STRUCT.MEMBER=NEW] [-e ENUM.NAME=VALUE]...
+ *		    STRUCT...
  *
  * Each STRUCT gets PAD bytes in front of its first member (every member's
  * offset grows by PAD, the size too) and its member list reversed. -r
  * renames a member, which gives the copy a field this kernel lacks (and
- * takes one away). IN defaults to /sys/kernel/btf/vmlinux; OUT is raw BTF.
+ * takes one away). -e gives an enumerator another value, so that a
+ * relocated enumerator constant is told from the translating one. IN defaults to /sys/kernel/btf/vmlinux; OUT is raw BTF.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -83,6 +85,30 @@ static void rename_member(struct btf *btf, char *spec)
 	die("no such member", dot + 1);
 }
 
+/* "bpf_map_type.BPF_MAP_TYPE_HASH=77" */
+static void renumber_enumerator(struct btf *btf, char *spec)
+{
+	char *dot = strchr(spec, '.'), *eq = strchr(spec, '=');
+	struct btf_type *t;
+	struct btf_enum *e;
+	int id;
+
+	if (!dot || !eq || eq < dot)
+		die("-e wants ENUM.NAME=VALUE", spec);
+	*dot = *eq = '\0';
+	id = btf__find_by_name_kind(btf, spec, BTF_KIND_ENUM);
+	if (id <= 0)
+		die("no such enum", spec);
+	t = (struct btf_type *)btf__type_by_id(btf, id);
+	e = btf_enum(t);
+	for (int i = 0; i < btf_vlen(t); i++)
+		if (!strcmp(btf__name_by_offset(btf, e[i].name_off), dot + 1)) {
+			e[i].val = (__u32)strtol(eq + 1, NULL, 0);
+			return;
+		}
+	die("no such enumerator", dot + 1);
+}
+
 int main(int argc, char **argv)
 {
 	const char *in = "/sys/kernel/btf/vmlinux", *out;
@@ -94,7 +120,7 @@ int main(int argc, char **argv)
 
 	while ((c = getopt(argc, argv, "+i:")) != -1) {
 		if (c != 'i')
-			die("usage: btf_shuffle [-i IN] OUT [-r S.M=NEW]... STRUCT...",
+			die("usage: btf_shuffle [-i IN] OUT [-r S.M=NEW] [-e E.N=V]... STRUCT...",
 			    NULL);
 		in = optarg;
 	}
@@ -110,6 +136,8 @@ int main(int argc, char **argv)
 	for (int i = optind; i < argc; i++) {
 		if (!strcmp(argv[i], "-r") && i + 1 < argc)
 			rename_member(dst, argv[++i]);
+		else if (!strcmp(argv[i], "-e") && i + 1 < argc)
+			renumber_enumerator(dst, argv[++i]);
 		else
 			pad_and_reverse(dst, argv[i]);
 	}
