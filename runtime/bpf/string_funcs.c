@@ -31,6 +31,13 @@ static RT void append_addr(char *dst, s64 addr)
 	bstap_append_long(dst, as_number(addr), 'x', F_ZEROPAD, 16, -1);
 }
 
+/* "0x" and the hex digits, as stap's %p prints an address */
+static RT void append_addr_short(char *dst, s64 addr)
+{
+	bstap_append(dst, "0x");
+	bstap_append_long(dst, as_number(addr), 'x', 0, -1, -1);
+}
+
 /* dst = what addr; returns -1 for the generated code to raise */
 static RT s64 fault(char *dst, const char *what, s64 addr)
 {
@@ -296,75 +303,161 @@ static RT char escape_of(u8 c)
 }
 
 /*
- * text_strn(s, len, quoted), as stap's _stp_text_str: at most len input
- * bytes (0: all), printable ASCII as is, C escapes for \a \b \f \n \r \t
- * \v " and \, \ooo for other bytes. Quoted, the text is in double quotes
- * and a cut one (by len or by MAXSTRINGLEN) ends with "... after them.
+ * Escaping runs in a bpf_loop() callback, one byte per step: the verifier
+ * checks the callback once per call site whatever MAXSTRINGLEN is (an
+ * inlined loop of MAXSTRINGLEN steps cost it some 20,000 instructions per
+ * quoted argument, too many for the syscall tapset's argstr handlers).
+ * The state lives in the scratch map's sink (loop_state()), so the
+ * context never changes and the verifier's walk converges at once.
  */
-RT s64 bstap_text_strn(char *dst, const char *s, s64 len, s64 quoted)
-{
-	s64 n = bstap_strlen(s);
-	/* room: where the text may end; safe: where it ends when it is cut,
-	 * leaving room for the closing quote and "..." */
-	u32 pos = 0, room = msl() - 1, safe = 0, i;
-	u64 *st = loop_state();
-	int cut = 0;
+struct quote_ctx {
+	const char *s;		/* the bytes in a string slot, or 0: */
+	u64 uaddr;		/* read one by one from user memory there */
+	char *dst;
+	u64 *st;		/* [0] length out, [1] where a cut text ends,
+				 * [2] QUOTE_CUT or QUOTE_FAULT */
+	u32 n;			/* bytes to escape */
+	u32 room;		/* the escaped text ends before this */
+	u32 limit;		/* the whole result's length at most */
+};
 
-	if (len <= 0 || len > msl() - 1)
-		len = msl() - 1;
-	if (len < n) {
-		n = len;
-		cut = 1;
+#define QUOTE_CUT	1
+#define QUOTE_FAULT	2
+
+static __attribute__((noinline)) long bstap_cb_quote(u32 i, void *ctx)
+{
+	struct quote_ctx *q = ctx;
+	u32 pos = (u32)*(volatile u64 *)&q->st[0];
+	u8 c = 0;
+	char e;
+	u32 need;
+
+	if (i >= q->n)
+		return 1;
+	if (q->s) {
+		c = q->s[i & bstap_cfg_str_mask];
+	} else if (bpf_probe_read_user(&c, 1,
+				       (const void *)(q->uaddr + i)) < 0) {
+		*(volatile u64 *)&q->st[2] = QUOTE_FAULT;
+		return 1;
 	}
+	e = escape_of(c);
+	need = e ? 2 : (c >= 32 && c < 127) ? 1 : 4;
+	if (pos + need > q->room) {
+		*(volatile u64 *)&q->st[2] = QUOTE_CUT;
+		return 1;
+	}
+	if (e) {
+		pos = put(q->dst, pos, '\\');
+		pos = put(q->dst, pos, e);
+	} else if (need == 1) {
+		pos = put(q->dst, pos, c);
+	} else {
+		pos = put(q->dst, pos, '\\');
+		pos = put(q->dst, pos, '0' + ((c >> 6) & 3));
+		pos = put(q->dst, pos, '0' + ((c >> 3) & 7));
+		pos = put(q->dst, pos, '0' + (c & 7));
+	}
+	*(volatile u64 *)&q->st[0] = pos;
+	if (pos + 4 <= q->limit)
+		*(volatile u64 *)&q->st[1] = pos;
+	return 0;
+}
+
+/*
+ * As stap's _stp_text_str: n bytes, printable ASCII as is, C escapes for
+ * \a \b \f \n \r \t \v " and \, \ooo for other bytes (NUL too), the
+ * result at most limit bytes. Quoted, the text is in double quotes, and a
+ * cut one (more bytes than fit, or more) ends with "... after them.
+ * Returns QUOTE_FAULT when a user byte could not be read.
+ */
+static RT s64 quote_bytes(char *dst, struct quote_ctx *q, s64 limit,
+			  s64 quoted, int more)
+{
+	u32 pos = 0;
+	u64 *st = loop_state();
+
 	dst[0] = 0;
 	if (!st)
 		return 0;
+	if (limit <= 0 || limit > msl() - 1)
+		limit = msl() - 1;
+	if (quoted && limit < 5)
+		limit = 5;
+	q->dst = dst;
+	q->st = st;
+	q->limit = (u32)limit;
+	q->room = (u32)limit;
 	if (quoted) {
-		room = msl() - 2;
+		q->room = (u32)limit - 1;
 		pos = put(dst, pos, '"');
-		safe = pos;
 	}
-	for (i = 0; i < msl() - 1; i++) {
-		u8 c;
-		char e;
-		u32 need;
-
-		pos = forget(&st[0], pos);
-		safe = forget(&st[1], safe);
-		if (i >= n)
-			break;
-		c = s[i & bstap_cfg_str_mask];
-		e = escape_of(c);
-		need = e ? 2 : (c >= 32 && c < 127) ? 1 : 4;
-		if (pos + need > room) {
-			cut = 1;
-			break;
-		}
-		if (e) {
-			pos = put(dst, pos, '\\');
-			pos = put(dst, pos, e);
-		} else if (need == 1) {
-			pos = put(dst, pos, c);
-		} else {
-			pos = put(dst, pos, '\\');
-			pos = put(dst, pos, '0' + ((c >> 6) & 3));
-			pos = put(dst, pos, '0' + ((c >> 3) & 7));
-			pos = put(dst, pos, '0' + (c & 7));
-		}
-		if (pos + 4 <= msl() - 1)
-			safe = pos;
-	}
+	st[0] = pos;
+	st[1] = pos;
+	st[2] = 0;
+	bpf_loop_fn(msl(), bstap_cb_quote, q, 0);
+	if (st[2] == QUOTE_FAULT)
+		return QUOTE_FAULT;
+	pos = (u32)*(volatile u64 *)&st[0];
+	if (st[2] == QUOTE_CUT)
+		more = 1;
 	if (quoted) {
-		if (cut)
-			pos = safe;
+		if (more)
+			pos = (u32)*(volatile u64 *)&st[1];
 		pos = put(dst, pos, '"');
-		if (cut) {
+		if (more) {
 			pos = put(dst, pos, '.');
 			pos = put(dst, pos, '.');
 			pos = put(dst, pos, '.');
 		}
 	}
 	dst[pos & bstap_cfg_str_mask] = 0;
+	return 0;
+}
+
+/*
+ * text_strn(s, len, quoted): at most len bytes of s (0: all) escaped, as
+ * quote_bytes(); a string cut by len gets "... when quoted.
+ */
+RT s64 bstap_text_strn(char *dst, const char *s, s64 len, s64 quoted)
+{
+	s64 n = bstap_strlen(s);
+	struct quote_ctx q = { .s = s };
+	int more = 0;
+
+	if (len > 0 && len < n) {
+		n = len;
+		more = 1;
+	}
+	q.n = (u32)n;
+	quote_bytes(dst, &q, 0, quoted, more);
+	return 0;
+}
+
+/*
+ * user_buffer_quoted(addr, inlen, outlen): inlen bytes of user memory
+ * (NULs are bytes like the others), escaped and quoted, the result at
+ * most outlen bytes (0: MAXSTRINGLEN - 1) and "... after the quote when
+ * cut. The bytes are read one by one, as stap reads them, so a buffer
+ * longer than what fits costs no more than what fits. When a byte cannot
+ * be read: the address in hex, unquoted (stap's user_buffer_quoted).
+ */
+RT s64 bstap_user_buffer_quoted(char *dst, s64 addr, s64 inlen, s64 outlen)
+{
+	struct quote_ctx q = { .uaddr = (u64)addr };
+	int more = 0;
+
+	if (inlen < 0)
+		inlen = 0;
+	if (inlen > msl()) {
+		inlen = msl();
+		more = 1;
+	}
+	q.n = (u32)inlen;
+	if (quote_bytes(dst, &q, outlen, 1, more) == QUOTE_FAULT) {
+		dst[0] = 0;
+		append_addr_short(dst, addr);
+	}
 	return 0;
 }
 
@@ -584,7 +677,6 @@ RT s64 bstap_ctime(char *dst, s64 secs)
 RT s64 bstap_addr_hex(char *dst, s64 addr)
 {
 	dst[0] = 0;
-	bstap_append(dst, "0x");
-	bstap_append_long(dst, as_number(addr), 'x', 0, -1, -1);
+	append_addr_short(dst, addr);
 	return 0;
 }

@@ -23,6 +23,7 @@ int main(void)
 {
 	/* on the stack: a path in a page not yet touched cannot be read */
 	char null[] = "/dev/null", none[] = "/nonexistent/bstap";
+	char odd[] = "/nonexistent/tab\tquote\"back\\\001\377";
 	char *buf;
 	long fd;
 
@@ -44,6 +45,7 @@ int main(void)
 	syscall(SYS_openat, AT_FDCWD, none, O_RDONLY);
 	syscall(SYS_openat, AT_FDCWD, none,
 		O_WRONLY | O_CREAT | O_TRUNC, 0640);
+	syscall(SYS_openat, AT_FDCWD, odd, O_RDONLY);
 	syscall(SYS_close, -1);
 	fd = syscall(SYS_socket, AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
 	syscall(SYS_close, fd);
