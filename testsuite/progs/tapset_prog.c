@@ -273,20 +273,25 @@ static int wait_writable(int fd, long ms)
  * into its accept queue and drops the next SYN while that one waits;
  * the client retransmits its SYN after the initial RTO (1 s) and gets
  * in once the first connection is accepted. Ports: listener port,
- * first client port + 1, retransmitting client port + 2.
+ * first client one the kernel picks, retransmitting client port + 2.
  */
 static void tcp_retransmit(int port)
 {
-	struct sockaddr_in sa = loopback(port);
+	struct sockaddr_in sa = loopback(port), local;
 	int srv, a, b, acc, err = 0;
-	socklen_t len = sizeof(err);
+	socklen_t len = sizeof(local);
 
 	srv = bound(SOCK_STREAM, 0, port);
 	if (listen(srv, 0))
 		die("listen");
-	a = bound(SOCK_STREAM, 0, port + 1);
-	if (connect(a, (void *)&sa, sizeof(sa)))
+	/* a port the kernel picks, given back before TCP_CLOSE is reported */
+	a = socket(AF_INET, SOCK_STREAM, 0);
+	if (a < 0 || connect(a, (void *)&sa, sizeof(sa)))
 		die("connect");
+	if (getsockname(a, (void *)&local, &len))
+		die("getsockname");
+	fact("ephemeral_port", ntohs(local.sin_port));
+	len = sizeof(err);
 	sleep_ms(20);
 	b = bound(SOCK_STREAM | SOCK_NONBLOCK, 0, port + 2);
 	if (connect(b, (void *)&sa, sizeof(sa)) == 0 || errno != EINPROGRESS)
