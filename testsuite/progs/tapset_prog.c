@@ -310,6 +310,47 @@ static void tcp_retransmit(int port)
 }
 
 /*
+ * TCP over ::1 from port+1 to port, 99 bytes; when IPv6 is not
+ * available the fact ipv6_missing says so.
+ */
+static void tcp6(int port)
+{
+	struct sockaddr_in6 sa = { .sin6_family = AF_INET6 };
+	int srv, cli, acc, one = 1;
+	char buf[99];
+
+	memset(buf, '6', sizeof(buf));
+	sa.sin6_addr = in6addr_loopback;
+	srv = socket(AF_INET6, SOCK_STREAM, 0);
+	cli = socket(AF_INET6, SOCK_STREAM, 0);
+	if (srv < 0 || cli < 0) {
+		fact("ipv6_missing", errno);
+		return;
+	}
+	setsockopt(srv, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
+	setsockopt(cli, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
+	sa.sin6_port = htons(port + 1);
+	if (bind(cli, (void *)&sa, sizeof(sa))) {
+		fact("ipv6_missing", errno);
+		return;
+	}
+	sa.sin6_port = htons(port);
+	if (bind(srv, (void *)&sa, sizeof(sa)) || listen(srv, 1))
+		die("bind ::1");
+	if (connect(cli, (void *)&sa, sizeof(sa)))
+		die("connect ::1");
+	acc = accept(srv, NULL, NULL);
+	if (acc < 0)
+		die("accept ::1");
+	if (send(cli, buf, sizeof(buf), 0) != sizeof(buf) ||
+	    recv(acc, buf, sizeof(buf), MSG_WAITALL) != sizeof(buf))
+		die("send/recv ::1");
+	close(cli);
+	close(acc);
+	close(srv);
+}
+
+/*
  * All on 127.0.0.1, ports from PORT (the test picks it):
  * TCP: a client on port+1 connects to a listener on port, sets
  * TCP_NODELAY, sends 777 bytes, receives 555 back, shuts its side down
@@ -319,6 +360,7 @@ static void tcp_retransmit(int port)
  * dissolves the association (udp.disconnect) and the same socket sends
  * 222 bytes with sendto() to port+2, read back with recvfrom().
  * A SYN retransmission on port+4..port+6 (tcp_retransmit()).
+ * TCP over ::1 on port+7 and port+8 (tcp6()).
  */
 static int net_mode(int port)
 {
@@ -380,6 +422,7 @@ static int net_mode(int port)
 	close(u2);
 
 	tcp_retransmit(port + 4);
+	tcp6(port + 7);
 	sleep_ms(50);	/* the closing handshake's last states */
 	return 0;
 }
