@@ -36,23 +36,31 @@ tap_watchdog_stop() {
 }
 
 # The watchdog is a shell of its own so that its $$ tells it which of the
-# test's children to spare.
+# test's children to spare. It holds none of the test's files open: not the
+# live-test lock (fd 9), not the output pipe (the TAP driver reads until
+# every writer has closed it), so a watchdog that outlives its test (a test
+# that sets a trap of its own replaces tap.sh's EXIT trap) delays nothing;
+# it notices within seconds that the test is gone and ends.
 tap_watchdog_start() {
 	tap_watchdog_stop
 	sh -c '
-		trap "kill \$nap 2>/dev/null; exit 0" TERM
-		sleep "$1" </dev/null >/dev/null 2>&1 &
-		nap=$!
-		wait $nap
-		echo "Bail out! the test ran over $1s (BSTAP_TEST_TIMEOUT) and was stopped"
+		limit=$1 test_pid=$2
+		waited=0
+		while [ "$waited" -lt "$limit" ]; do
+			sleep 2
+			kill -0 "$test_pid" 2>/dev/null || exit 0
+			waited=$((waited + 2))
+		done
+		echo "Bail out! the test ran over ${limit}s (BSTAP_TEST_TIMEOUT) and was stopped" \
+			>"/proc/$test_pid/fd/1"
 		kill_tree() {
 			for c in $(ps -o pid= --ppid "$1"); do
 				[ "$c" = $$ ] || kill_tree "$c"
 			done
 			kill -TERM "$1" 2>/dev/null
 		}
-		kill_tree "$2"
-	' tap-watchdog "${BSTAP_TEST_TIMEOUT:-900}" $$ &
+		kill_tree "$test_pid"
+	' tap-watchdog "${BSTAP_TEST_TIMEOUT:-900}" $$ </dev/null >/dev/null 2>&1 9>&- &
 	tap_watchdog_pid=$!
 }
 tap_watchdog_start
