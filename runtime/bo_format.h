@@ -295,6 +295,13 @@ enum bo_sym_kind {
 					 * " 0x%016llx : symdata\n" */
 	BO_SYM_USER_LINES = 'P',
 	BO_SYM_FUNC = 'f',		/* probefunc(): name, else "" */
+	/*
+	 * $var$, $var$$, $$parms$: a kernel struct or union the runner
+	 * formats from its kernel's BTF. The body is not pid;addresses but
+	 * '0' or '1' (deep), 's' or 'u', the type's name, ';', then the
+	 * object's first bytes in hex, two digits a byte.
+	 */
+	BO_SYM_PRETTY = 'v',
 };
 
 /* Script errors, with stap's wording (the runner adds "near ... at ..."). */

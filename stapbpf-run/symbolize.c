@@ -23,6 +23,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "pretty.h"
 #include "runner.h"
 #include "symbols.h"
 
@@ -32,6 +33,8 @@ typedef char *(*demangle_fn)(const char *name, char *buf, size_t *len,
 struct symbolizer {
 	struct ksyms *kernel;
 	bool kernel_tried;
+	struct rawbtf kbtf;	/* value tokens: the kernel's BTF, mapped */
+	bool kbtf_tried, kbtf_ok;
 	struct usyms *user;
 	void *cxx;
 	demangle_fn demangle;
@@ -61,6 +64,8 @@ void symbolizer_free(struct symbolizer *s)
 		return;
 	ksyms_free(s->kernel);
 	usyms_free(s->user);
+	if (s->kbtf_ok)
+		rawbtf_release(&s->kbtf);
 	if (s->cxx)
 		dlclose(s->cxx);
 	free(s);
@@ -289,6 +294,20 @@ static void expand_addresses(struct runner *r, struct strbuf *out,
 	}
 }
 
+/* The running kernel's BTF for value tokens, mapped on first use. */
+static const struct rawbtf *kernel_btf(struct runner *r)
+{
+	struct symbolizer *s = sym(r);
+
+	if (!s)
+		return NULL;
+	if (!s->kbtf_tried) {
+		s->kbtf_tried = true;
+		s->kbtf_ok = rawbtf_open_vmlinux(&s->kbtf) == 0;
+	}
+	return s->kbtf_ok ? &s->kbtf : NULL;
+}
+
 /*
  * One token, s pointing past its opening mark (len bytes left): its text
  * added to out; returns the bytes it took (through the closing mark, or
@@ -305,6 +324,9 @@ static size_t expand_token(struct runner *r, struct strbuf *out,
 	char *body, *e;
 	long pid;
 
+	if (n >= 3 && s[0] == BO_SYM_PRETTY)
+		return pretty_expand(kernel_btf(r), out, s + 1,
+				     end ? n - 2 : n - 1) ? n : 0;
 	if (n < 3 || !kind_form(s[0], &user, &list, &flags))
 		return 0;
 	body = strndup(s + 1, end ? n - 2 : n - 1);	/* NUL-terminated */

@@ -464,6 +464,9 @@ static struct cg_val core_finish(struct cg *cg, struct core_state *st,
 	return lng(st->value);
 }
 
+static struct cg_val pretty_state(struct cg *cg, struct core_state *st,
+				  bool deep, bool hex, struct src_loc loc);
+
 /* "struct task_struct*" and friends: the type's BTF id. */
 static uint32_t type_from_text(const struct btf *btf, const char *text)
 {
@@ -559,6 +562,9 @@ struct cg_val cg_cast(struct cg *cg, struct expr *e)
 			       e->chain.v[i].name ? e->chain.v[i].name : "",
 			       e->chain.v[i].loc))
 			return cg_default(cg, e->type);
+	if (e->pretty != PRETTY_NONE)
+		return pretty_state(cg, &st, e->pretty == PRETTY_DEEP, false,
+				    e->loc);
 	return core_finish(cg, &st, e->loc);
 }
 
@@ -722,4 +728,168 @@ LLVMValueRef cg_enum_value(struct cg *cg, struct expr *e)
 						 26),
 			LLVMMetadataAsValue(cg->ctx, di));
 	return call;
+}
+
+/* ------------------------------------------------- pretty printing */
+
+/*
+ * v as a plain number. A pointer loaded from a tp_btf or fentry context
+ * is a typed kernel pointer to the verifier, which refuses arithmetic on
+ * it (printing in hex divides): a copy through bpf_probe_read_kernel
+ * comes back as a scalar.
+ */
+LLVMValueRef cg_scalar(struct cg *cg, LLVMValueRef v)
+{
+	LLVMValueRef from = stack_slot(cg), to = stack_slot(cg), args[3];
+
+	LLVMBuildStore(cg->b, v, from);
+	LLVMBuildStore(cg->b, cg_i64(cg, 0), to);
+	args[0] = to;
+	args[1] = cg_i32(cg, 8);
+	args[2] = from;
+	cg_helper(cg, BPF_FUNC_probe_read_kernel, cg->i64, args, 3);
+	return LLVMBuildLoad2(cg->b, cg->i64, to, "");
+}
+
+static void append_lit(struct cg *cg, LLVMValueRef dst, const char *s)
+{
+	LLVMValueRef a[2] = { dst, cg_literal(cg, s) };
+
+	cg_runtime(cg, "bstap_append", cg->void_t, a, 2);
+}
+
+static void append_number(struct cg *cg, LLVMValueRef dst, LLVMValueRef v,
+			  bool hex)
+{
+	LLVMValueRef a[6] = { dst, v, cg_i64(cg, hex ? 'x' : 'd'),
+			      cg_i64(cg, hex ? 0x20 : 0), cg_i64(cg, -1),
+			      cg_i64(cg, -1) };
+
+	cg_runtime(cg, "bstap_append_long", cg->void_t, a, 6);
+}
+
+/*
+ * A struct or union at addr as a value token (BO_SYM_PRETTY): as many of
+ * its first bytes as the string has room for in hex, which the runner
+ * formats from its kernel's BTF. Formatting there keeps the probe small
+ * (one read loop, not a read per member) and uses the host's layout, which
+ * the bytes have.
+ */
+static void pretty_token(struct cg *cg, LLVMValueRef dst,
+			 const struct btf *btf, const struct btf_type *t,
+			 LLVMValueRef addr, bool deep, struct src_loc loc)
+{
+	const char *name = btf__name_by_offset(btf, t->name_off);
+	char *head;
+	int64_t room, n;
+	LLVMValueRef a[4], rc;
+
+	if (!name || !*name) {
+		append_lit(cg, dst, "{...}");
+		return;
+	}
+	head = arena_printf(cg->a, "%c%c%s", deep ? '1' : '0',
+			    btf_is_union(t) ? 'u' : 's', name);
+	/* mark, kind, head, ';', the bytes, mark, NUL */
+	room = ((int64_t)cg->msl - 5 - (int64_t)strlen(head)) / 16 * 8;
+	n = t->size < room ? (int64_t)t->size : room;
+	if (n <= 0) {
+		append_lit(cg, dst, "{...}");
+		return;
+	}
+	a[0] = dst;
+	a[1] = cg_literal(cg, head);
+	a[2] = LLVMBuildPtrToInt(cg->b, addr, cg->i64, "");
+	a[3] = cg_i64(cg, n);
+	rc = cg_runtime(cg, "bstap_pretty_token", cg->i64, a, 4);
+	cg_raise_if(cg, LLVMBuildICmp(cg->b, LLVMIntSLT, rc, cg_i64(cg, 0), ""),
+		    BO_ERR_READ_FAULT, loc, NULL, NULL);
+}
+
+static bool is_char_type(const struct btf *btf, uint32_t id)
+{
+	const struct btf_type *t = strip(btf, &id);
+
+	return t && btf_is_int(t) && t->size == 1;
+}
+
+/*
+ * The string $x$ or $x$$ makes of the value st holds: a struct or union
+ * (in memory or behind a pointer) as {.member=value, ...} through a token,
+ * a char pointer or array as a quoted string, other pointers in hex,
+ * numbers in decimal (in hex with hex, as $$parms shows them).
+ */
+static struct cg_val pretty_state(struct cg *cg, struct core_state *st,
+				  bool deep, bool hex, struct src_loc loc)
+{
+	LLVMValueRef dst = cg_new_slot(cg);
+	uint32_t id = st->id;
+	const struct btf_type *t = strip(st->btf, &id);
+
+	LLVMBuildStore(cg->b, LLVMConstInt(cg->i8, 0, false), dst);
+	if (t && btf_is_ptr(t)) {
+		uint32_t to = t->type;
+		const struct btf_type *pt = strip(st->btf, &to);
+
+		if (!core_load(cg, st, loc))
+			return (struct cg_val){ TYPE_STRING, dst };
+		if (pt && btf_is_composite(pt)) {
+			pretty_token(cg, dst, st->btf, pt,
+				     LLVMBuildIntToPtr(cg->b, st->value,
+						       cg->ptr, ""),
+				     deep, loc);
+		} else if (is_char_type(st->btf, t->type)) {
+			LLVMValueRef a[3] = { dst, cg_new_slot(cg),
+					      st->value };
+
+			cg_runtime(cg, "bstap_append_kstr_quoted", cg->void_t,
+				   a, 3);
+		} else {
+			append_number(cg, dst, cg_scalar(cg, st->value), true);
+		}
+		return (struct cg_val){ TYPE_STRING, dst };
+	}
+	if (t && btf_is_composite(t) && st->addr) {
+		pretty_token(cg, dst, st->btf, t, st->addr, deep, loc);
+		return (struct cg_val){ TYPE_STRING, dst };
+	}
+	if (t && btf_is_array(t) && st->addr &&
+	    is_char_type(st->btf, btf_array(t)->type)) {
+		LLVMValueRef a[2] = { dst, core_finish(cg, st, loc).v };
+
+		append_lit(cg, dst, "\"");
+		cg_runtime(cg, "bstap_append", cg->void_t, a, 2);
+		append_lit(cg, dst, "\"");
+		return (struct cg_val){ TYPE_STRING, dst };
+	}
+	if (t && btf_is_array(t)) {
+		append_lit(cg, dst, "[...]");
+		return (struct cg_val){ TYPE_STRING, dst };
+	}
+	append_number(cg, dst, core_finish(cg, st, loc).v, hex);
+	return (struct cg_val){ TYPE_STRING, dst };
+}
+
+struct cg_val cg_core_pretty(struct cg *cg, const char *type,
+			     LLVMValueRef base, const struct component *chain,
+			     int n, struct src_loc loc, bool deep, bool hex)
+{
+	struct btf_index *ix = btf_vmlinux(cg->s);
+	struct core_state st = { 0 };
+
+	if (!ix)
+		return (cg_error(cg, loc, "pretty printing kernel values needs the kernel's BTF: %s",
+				 btf_error(cg->s)), cg_default(cg, TYPE_STRING));
+	st.btf = ix->btf;
+	st.id = type_from_text(ix->btf, type);
+	st.value = base;
+	if (!st.id)
+		return (cg_error(cg, loc, "no BTF type for '%s'", type),
+			cg_default(cg, TYPE_STRING));
+	for (int i = 0; i < n; i++)
+		if (!core_step(cg, &st, &chain[i],
+			       chain[i].name ? chain[i].name : "",
+			       chain[i].loc))
+			return cg_default(cg, TYPE_STRING);
+	return pretty_state(cg, &st, deep, hex, loc);
 }

@@ -224,6 +224,54 @@ static bool kfunc_var(struct cg *cg, const struct context_var *v,
 	return true;
 }
 
+static void append(struct cg *cg, LLVMValueRef dst, const char *lit);
+
+/* A struct or union pointer, or a char pointer: what $$parms$ expands. */
+static bool expands(const char *type)
+{
+	const char *star = strchr(type, '*');
+
+	while (!strncmp(type, "const ", 6))
+		type += 6;
+	if (!star || strchr(star + 1, '*'))
+		return false;
+	return !strncmp(type, "struct ", 7) || !strncmp(type, "union ", 6) ||
+	       !strncmp(type, "char", 4);
+}
+
+/*
+ * $x$ and $x$$ of a kernel value: strings quoted, plain numbers as
+ * numbers, pointers and structs through BTF (codegen_core.c).
+ */
+static struct cg_val pretty_var(struct cg *cg, const struct context_var *v,
+				struct expr *e, struct cg_val base, bool hex)
+{
+	LLVMValueRef dst;
+	const char *type = v->type ? v->type : "long";
+
+	if (base.type != TYPE_STRING &&
+	    (e->chain.n || strchr(type, '*') || !strncmp(type, "struct ", 7) ||
+	     !strncmp(type, "union ", 6)))
+		return cg_core_pretty(cg, type, base.v, e->chain.v, e->chain.n,
+				      e->loc, e->pretty == PRETTY_DEEP, hex);
+	dst = cg_new_slot(cg);
+	LLVMBuildStore(cg->b, LLVMConstInt(cg->i8, 0, false), dst);
+	if (base.type == TYPE_STRING) {
+		LLVMValueRef a[2] = { dst, base.v };
+
+		append(cg, dst, "\"");
+		cg_runtime(cg, "bstap_append", cg->void_t, a, 2);
+		append(cg, dst, "\"");
+	} else {
+		LLVMValueRef a[6] = { dst, base.v, cg_i64(cg, hex ? 'x' : 'd'),
+				      cg_i64(cg, hex ? 0x20 : 0),
+				      cg_i64(cg, -1), cg_i64(cg, -1) };
+
+		cg_runtime(cg, "bstap_append_long", cg->void_t, a, 6);
+	}
+	return (struct cg_val){ TYPE_STRING, dst };
+}
+
 static const struct context_var *var_of(struct cg *cg, struct expr *e)
 {
 	const char *name = e->name[0] == '$' ? e->name + 1 : e->name;
@@ -302,18 +350,28 @@ static struct cg_val dollar_vars(struct cg *cg, struct expr *e)
 			continue;
 		ve.name = arena_printf(cg->a, "$%s", v->name);
 		ve.chain.n = 0;
-		ve.pretty = PRETTY_NONE;
+		/* $$parms$: structs and strings behind pointers expanded */
+		ve.pretty = e->pretty != PRETTY_NONE && v->type &&
+				    expands(v->type) ? e->pretty : PRETTY_NONE;
 		val = cg_target(cg, &ve);
 		append(cg, dst, arena_printf(cg->a, "%s%s=", n++ ? " " : "",
 					     v->name));
-		if (val.type == TYPE_STRING) {
+		if (val.type == TYPE_STRING && ve.pretty != PRETTY_NONE) {
+			LLVMValueRef a[2] = { dst, val.v };
+
+			cg_runtime(cg, "bstap_append", cg->void_t, a, 2);
+		} else if (val.type == TYPE_STRING) {
 			LLVMValueRef a[2] = { dst, val.v };
 
 			append(cg, dst, "\"");
 			cg_runtime(cg, "bstap_append", cg->void_t, a, 2);
 			append(cg, dst, "\"");
 		} else {
-			LLVMValueRef a[6] = { dst, val.v, cg_i64(cg, 'x'),
+			LLVMValueRef a[6] = { dst,
+					      v->type && strchr(v->type, '*') ?
+						      cg_scalar(cg, val.v) :
+						      val.v,
+					      cg_i64(cg, 'x'),
 					      cg_i64(cg, 0x20), cg_i64(cg, -1),
 					      cg_i64(cg, -1) };
 
@@ -328,8 +386,7 @@ struct cg_val cg_target(struct cg *cg, struct expr *e)
 	const struct context_var *v;
 	struct cg_val base;
 
-	if (e->name[1] == '$' && !e->chain.n && e->pretty == PRETTY_NONE &&
-	    cg->fn->tier == TIER_KERNEL)
+	if (e->name[1] == '$' && !e->chain.n && cg->fn->tier == TIER_KERNEL)
 		return dollar_vars(cg, e);
 	if (cg->fn->tier == TIER_KERNEL && cg->fn->ctx && e->name[1] != '$') {
 		/* process() points with DWARF: location expressions */
@@ -339,7 +396,7 @@ struct cg_val cg_target(struct cg *cg, struct expr *e)
 			return base;
 	}
 	v = var_of(cg, e);
-	if (e->pretty)
+	if (e->pretty && (!cg->fn->point->provider || cg->fn->point->path))
 		return (cg_error(cg, e->loc, "pretty printing a structure ('%s$') is not supported by the BPF code generator yet; print its members",
 				 e->name), cg_default(cg, e->type));
 	if (!v || e->name[1] == '$' || (e->addr_of && !e->chain.n))
@@ -352,6 +409,8 @@ struct cg_val cg_target(struct cg *cg, struct expr *e)
 	    !strcmp(cg->fn->point->provider->name, "kernel.function")) {
 		if (!kfunc_var(cg, v, e, &base))
 			return cg_default(cg, e->type);
+		if (e->pretty)
+			return pretty_var(cg, v, e, base, false);
 		if (!e->chain.n)
 			return base;
 		return chain_var(cg, v, e, base.v);
@@ -373,6 +432,8 @@ struct cg_val cg_target(struct cg *cg, struct expr *e)
 	else
 		return (cg_error(cg, e->loc, "'%s' cannot be read in this probe: a tracepoint handler reads either format fields or TP_PROTO arguments, not both",
 				 e->name), cg_default(cg, e->type));
+	if (e->pretty)
+		return pretty_var(cg, v, e, base, false);
 	if (!e->chain.n)
 		return base;
 	if (base.type == TYPE_STRING)

@@ -377,6 +377,17 @@ struct cg_val cg_core_chain(struct cg *cg, const char *type,
 			    int n, struct src_loc loc, bool addr_of);
 bool cg_btf_int(struct cg *cg, const char *type, int *bytes,
 		bool *is_signed);
+/*
+ * $x$ / $x$$ of a kernel value of C type `type` after a member chain: a
+ * string; structs become a value token the runner formats from BTF.
+ * hex: numbers in hex, as $$parms$ shows them.
+ */
+/* v as a scalar the verifier lets code compute with (a typed pointer
+ * from a tp_btf or fentry context is not one). */
+LLVMValueRef cg_scalar(struct cg *cg, LLVMValueRef v);
+struct cg_val cg_core_pretty(struct cg *cg, const char *type,
+			     LLVMValueRef base, const struct component *chain,
+			     int n, struct src_loc loc, bool deep, bool hex);
 
 /* ------------------------------------------------ codegen_uprobe.c */
 bool cg_uprobe_var(struct cg *cg, const struct context_var *v,

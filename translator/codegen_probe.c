@@ -31,10 +31,10 @@
 #define BPF_FUNC_map_lookup_elem	1
 
 static void scan_uses(struct cg *cg, struct elab_probe *ep, struct expr *e,
-		      bool *args, bool *fields);
+		      unsigned char *args, unsigned char *fields);
 
 static void scan_stmt(struct cg *cg, struct elab_probe *ep, struct stmt *st,
-		      bool *args, bool *fields)
+		      unsigned char *args, unsigned char *fields)
 {
 	if (!st)
 		return;
@@ -55,7 +55,7 @@ static void scan_stmt(struct cg *cg, struct elab_probe *ep, struct stmt *st,
 }
 
 static void scan_uses(struct cg *cg, struct elab_probe *ep, struct expr *e,
-		      bool *args, bool *fields)
+		      unsigned char *args, unsigned char *fields)
 {
 	if (!e)
 		return;
@@ -64,12 +64,17 @@ static void scan_uses(struct cg *cg, struct elab_probe *ep, struct expr *e,
 		const struct context_var *v = strmap_get(&ep->vars, n);
 
 		if (v && v->source == CTXVAR_ARG)
-			*args = true;
+			*args |= 1;
 		if (v && v->source == CTXVAR_FIELD)
-			*fields = true;
-		/* $$vars and friends read the format fields */
+			*fields |= 1;
+		/*
+		 * $$vars and friends follow what the rest of the probe
+		 * reads; alone, $$parms reads the format fields and
+		 * $$parms$ (which expands structs) the TP_PROTO arguments.
+		 * Marked in the high bit, decided in point_section().
+		 */
 		if (e->name[1] == '$')
-			*fields = true;
+			*(e->pretty != PRETTY_NONE ? args : fields) |= 2;
 	}
 	scan_uses(cg, ep, e->left, args, fields);
 	scan_uses(cg, ep, e->right, args, fields);
@@ -248,7 +253,7 @@ static const char *point_section(struct cg *cg, struct elab_probe *ep,
 				 int variant)
 {
 	const char *prov = rp->provider ? rp->provider->name : "";
-	bool args = false, fields = false;
+	unsigned char args = 0, fields = 0;
 
 	*tp_btf = false;
 	bp->tier = rp->tier == TIER_RUNNER ? BO_TIER_RUNNER : BO_TIER_KERNEL;
@@ -274,6 +279,12 @@ static const char *point_section(struct cg *cg, struct elab_probe *ep,
 	}
 	if (!strcmp(prov, "kernel.trace")) {
 		scan_stmt(cg, ep, ep->body, &args, &fields);
+		if ((args | fields) & 1) {	/* a named variable decides */
+			args &= 1;
+			fields &= 1;
+		} else if (args && fields) {	/* $$parms and $$parms$ */
+			args = 0;
+		}
 		if (args && fields) {
 			cg_error(cg, ep->loc, "probe '%s' reads both tracepoint format fields and TP_PROTO arguments; use one kind (e.g. $prev->comm instead of $prev_comm)",
 				 rp->text);
@@ -647,7 +658,7 @@ static void gen_point(struct cg *cg, struct elab_probe *ep, int j,
 static void gen_points(struct cg *cg, struct elab_probe *ep, int j)
 {
 	const struct resolved_point *rp = ep->points.v[j];
-	bool args = false, fields = false;
+	unsigned char args = 0, fields = 0;
 
 	/* `a !, b` kept for another kernel: one group for the whole chain */
 	uint32_t group = (uint32_t)rp->alt_chain;

@@ -169,3 +169,57 @@ RT void bstap_send_stack(void *ctx, char *rec, s64 kind, s64 user,
 	bstap_rec_send(rec, off, probe,
 		       user && kind == BO_REC_STACK ? 0 : BPF_RB_NO_WAKEUP);
 }
+
+/*
+ * A value token (BO_SYM_PRETTY) for $var$ and $$parms$: the mark, 'v', head
+ * ("1sNAME": deep, struct or union, the type's name), ';', the first n
+ * bytes at the kernel address addr in hex, the mark. The runner formats it
+ * from its kernel's BTF, the layout the bytes have. Returns -1 when the
+ * first word cannot be read (the caller raises a read fault); a later
+ * fault ends the bytes early, and the runner shows "..." where they stop.
+ */
+RT s64 bstap_pretty_token(char *dst, const char *head, s64 addr, s64 n)
+{
+	u32 pos;
+	u64 word;
+
+	dst[0] = 0;
+	pos = put(dst, 0, BO_SYM_MARK);
+	pos = put(dst, pos, BO_SYM_PRETTY);
+	dst[pos & bstap_cfg_str_mask] = 0;
+	bstap_append(dst, head);
+	pos = put(dst, bstap_strlen(dst), ';');
+	for (int i = 0; i < 64; i++) {
+		if ((s64)i * 8 >= n)
+			break;
+		if (bpf_probe_read_kernel(&word, 8,
+					  (const void *)(addr + i * 8)) < 0) {
+			if (!i)
+				return -1;
+			break;
+		}
+		for (int j = 0; j < 8; j++) {
+			u32 hi = (u32)(word >> (8 * j + 4)) & 15;
+			u32 lo = (u32)(word >> (8 * j)) & 15;
+
+			pos = put(dst, pos, hi < 10 ? '0' + hi : 'a' + hi - 10);
+			pos = put(dst, pos, lo < 10 ? '0' + lo : 'a' + lo - 10);
+		}
+	}
+	pos = put(dst, pos, BO_SYM_MARK);
+	dst[pos & bstap_cfg_str_mask] = 0;
+	return 0;
+}
+
+/* A char * member or parameter: "the string", or its address in hex. */
+RT void bstap_append_kstr_quoted(char *dst, char *tmp, s64 addr)
+{
+	if (!addr || bpf_probe_read_kernel_str(tmp, msl(), (const void *)addr) < 0) {
+		bstap_append(dst, "0x");
+		bstap_append_long(dst, addr, 'x', 0, -1, -1);
+		return;
+	}
+	bstap_append(dst, "\"");
+	bstap_append(dst, tmp);
+	bstap_append(dst, "\"");
+}
