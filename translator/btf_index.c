@@ -14,6 +14,7 @@
 
 #include "arena.h"
 #include "providers/provider_impl.h"
+#include "rawbtf.h"
 #include "session.h"
 
 #define VMLINUX_BTF "/sys/kernel/btf/vmlinux"
@@ -109,27 +110,27 @@ static const char *syscall_prefix(struct session *s)
 	return "sys_";
 }
 
-static struct btf_index *index_btf(struct session *s, struct btf *btf,
-				   uint32_t first, const char *module)
+static struct btf_index *index_btf(struct session *s, struct rawbtf *btf,
+				   const char *module)
 {
 	struct btf_index *ix = calloc(1, sizeof(*ix));
 	struct name_buf funcs = { 0 }, tps = { 0 }, tpf = { 0 }, tps_s = { 0 };
 	struct name_buf sys = { 0 }, dosys = { 0 };
 	const char *sysp = syscall_prefix(s);
-	uint32_t n = btf__type_cnt(btf);
+	uint32_t n = btf->n;
 
 	if (!ix)
 		return NULL;
 	ix->btf = btf;
 	ix->module = module;
-	for (uint32_t id = first; id < n; id++) {
-		const struct btf_type *t = btf__type_by_id(btf, id);
+	for (uint32_t id = btf->first; id < n; id++) {
+		const struct btf_type *t = rawbtf_type(btf, id);
 		const char *name, *rest;
 
 		if (!t || !t->name_off)
 			continue;
-		name = btf__name_by_offset(btf, t->name_off);
-		if (!name)
+		name = rawbtf_str(btf, t->name_off);
+		if (!*name)
 			continue;
 		switch (btf_kind(t)) {
 		case BTF_KIND_FUNC:
@@ -184,8 +185,10 @@ static void index_free(struct btf_index *ix, bool free_btf)
 	free(ix->tp_structs.v);
 	free(ix->syscalls.v);
 	free(ix->do_syscalls.v);
-	if (free_btf)
-		btf__free(ix->btf);
+	if (free_btf) {
+		rawbtf_release(ix->btf);
+		free(ix->btf);
+	}
 	free(ix);
 }
 
@@ -217,12 +220,46 @@ static struct btf_cache *cache(struct session *s)
 	return c;
 }
 
+/*
+ * A BTF file libbpf can read but rawbtf cannot (an ELF vmlinux with a .BTF
+ * section, for --btf): libbpf extracts the raw BTF, which rawbtf keeps.
+ */
+static int parse_with_libbpf(struct rawbtf *b, const char *path)
+{
+	libbpf_print_fn_t old_print = libbpf_set_print(NULL);
+	struct btf *btf = btf__parse(path, NULL);
+	const void *raw;
+	uint32_t size = 0;
+	void *copy = NULL;
+
+	/* libbpf's own complaint about a file that is neither would only
+	 * confuse */
+	libbpf_set_print(old_print);
+	if (!btf)
+		return -1;
+	raw = btf__raw_data(btf, &size);
+	if (raw && size)
+		copy = malloc(size);
+	if (copy)
+		memcpy(copy, raw, size);
+	btf__free(btf);
+	if (!copy) {
+		errno = ENOMEM;
+		return -1;
+	}
+	return rawbtf_adopt(b, copy, size, NULL);
+}
+
+/*
+ * The kernel's BTF is mapped, not parsed (runtime/rawbtf.c): libbpf's
+ * btf__parse copied its 5.5 MB and validated every type, most of a
+ * one-liner's pass 2.
+ */
 struct btf_index *btf_vmlinux(struct session *s)
 {
 	struct btf_cache *c = cache(s);
-	libbpf_print_fn_t old_print;
 	const char *path;
-	struct btf *btf;
+	struct rawbtf *btf;
 
 	if (!c)
 		return NULL;
@@ -230,23 +267,23 @@ struct btf_index *btf_vmlinux(struct session *s)
 		return c->vmlinux;
 	c->tried = true;
 	path = s->btf_file ? s->btf_file : VMLINUX_BTF;
-	/* a raw BTF file, or an ELF vmlinux with a .BTF section; libbpf's
-	 * own complaint about a file that is neither would only confuse */
-	old_print = libbpf_set_print(NULL);
-	btf = btf__parse(path, NULL);
-	libbpf_set_print(old_print);
-	if (!btf) {
+	btf = calloc(1, sizeof(*btf));
+	if (!btf || (rawbtf_open(btf, path, NULL) &&
+		     (errno != EPROTO || parse_with_libbpf(btf, path)))) {
 		char why[128];
 
-		libbpf_strerror(errno, why, sizeof(why));
+		libbpf_strerror(btf ? errno : ENOMEM, why, sizeof(why));
 		snprintf(c->error, sizeof(c->error), "cannot read %s: %s%s",
 			 path, why,
 			 s->btf_file ? " (--btf wants a raw BTF file or an ELF file with a .BTF section)" : "");
+		free(btf);
 		return NULL;
 	}
-	c->vmlinux = index_btf(s, btf, 1, NULL);
-	if (!c->vmlinux)
-		btf__free(btf);
+	c->vmlinux = index_btf(s, btf, NULL);
+	if (!c->vmlinux) {
+		rawbtf_release(btf);
+		free(btf);
+	}
 	return c->vmlinux;
 }
 
@@ -260,19 +297,14 @@ const char *btf_checksum(struct session *s)
 {
 	struct btf_cache *c = cache(s);
 	struct btf_index *ix;
-	const void *raw;
-	uint32_t size = 0;
 
 	/* nothing read the BTF: the object depends on no kernel layout */
 	if (!c || !c->tried || !(ix = c->vmlinux))
 		return "";
-	if (!c->checksum[0]) {
-		raw = btf__raw_data(ix->btf, &size);
-		if (!raw)
-			return "";
+	if (!c->checksum[0])
 		snprintf(c->checksum, sizeof(c->checksum), "crc32:%08lx",
-			 crc32(crc32(0L, Z_NULL, 0), raw, size));
-	}
+			 crc32(crc32(0L, Z_NULL, 0), ix->btf->raw,
+			       (uInt)ix->btf->raw_len));
 	return c->checksum;
 }
 
@@ -369,17 +401,15 @@ struct btf_index *btf_module(struct session *s, const char *module)
 	if (i == n)
 		return NULL;
 	if (!c->module_tried[i]) {
-		struct btf *btf;
+		struct rawbtf *btf = calloc(1, sizeof(*btf));
 
 		c->module_tried[i] = true;
 		snprintf(path, sizeof(path), "%s/%s", MODULE_BTF_DIR, module);
-		btf = btf__parse_split(path, base->btf);
-		if (btf) {
-			c->modules[i] = index_btf(s, btf,
-						  btf__type_cnt(base->btf),
-						  c->module_names[i]);
-			if (!c->modules[i])
-				btf__free(btf);
+		if (btf && !rawbtf_open(btf, path, base->btf))
+			c->modules[i] = index_btf(s, btf, c->module_names[i]);
+		if (btf && !c->modules[i]) {
+			rawbtf_release(btf);
+			free(btf);
 		}
 	}
 	return c->modules[i];
@@ -408,18 +438,18 @@ const struct btf_name *btf_find(const struct btf_name_vec *v,
 
 #define MAX_TYPE_DEPTH 16
 
-static const char *type_name_of(const struct btf *btf,
+static const char *type_name_of(const struct rawbtf *btf,
 				const struct btf_type *t)
 {
-	const char *n = btf__name_by_offset(btf, t->name_off);
+	const char *n = rawbtf_str(btf, t->name_off);
 
 	return n ? n : "";
 }
 
-static char *text_of(struct arena *a, const struct btf *btf, uint32_t id,
+static char *text_of(struct arena *a, const struct rawbtf *btf, uint32_t id,
 		     int depth);
 
-static char *proto_text(struct arena *a, const struct btf *btf,
+static char *proto_text(struct arena *a, const struct rawbtf *btf,
 			const struct btf_type *t, int depth)
 {
 	const struct btf_param *p = btf_params(t);
@@ -433,7 +463,7 @@ static char *proto_text(struct arena *a, const struct btf *btf,
 						     depth + 1), args);
 }
 
-static char *text_of(struct arena *a, const struct btf *btf, uint32_t id,
+static char *text_of(struct arena *a, const struct rawbtf *btf, uint32_t id,
 		     int depth)
 {
 	const struct btf_type *t;
@@ -441,7 +471,7 @@ static char *text_of(struct arena *a, const struct btf *btf, uint32_t id,
 
 	if (!id)
 		return arena_strdup(a, "void");
-	t = btf__type_by_id(btf, id);
+	t = rawbtf_type(btf, id);
 	if (!t || depth > MAX_TYPE_DEPTH)
 		return arena_strdup(a, "?");
 	name = type_name_of(btf, t);
@@ -461,7 +491,7 @@ static char *text_of(struct arena *a, const struct btf *btf, uint32_t id,
 		return arena_printf(a, "%s %s", btf_kflag(t) ? "union" :
 					       "struct", name);
 	case BTF_KIND_PTR: {
-		const struct btf_type *to = btf__type_by_id(btf, t->type);
+		const struct btf_type *to = rawbtf_type(btf, t->type);
 
 		if (to && btf_is_func_proto(to))
 			return proto_text(a, btf, to, depth);
@@ -491,16 +521,16 @@ static char *text_of(struct arena *a, const struct btf *btf, uint32_t id,
 	}
 }
 
-char *btf_type_text(struct arena *a, const struct btf *btf, uint32_t id)
+char *btf_type_text(struct arena *a, const struct rawbtf *btf, uint32_t id)
 {
 	return text_of(a, btf, id, 0);
 }
 
 /* Skip typedefs and qualifiers. */
-static const struct btf_type *resolved(const struct btf *btf, uint32_t id)
+static const struct btf_type *resolved(const struct rawbtf *btf, uint32_t id)
 {
 	for (int depth = 0; id && depth < MAX_TYPE_DEPTH; depth++) {
-		const struct btf_type *t = btf__type_by_id(btf, id);
+		const struct btf_type *t = rawbtf_type(btf, id);
 
 		if (!t)
 			return NULL;
@@ -512,13 +542,13 @@ static const struct btf_type *resolved(const struct btf *btf, uint32_t id)
 	return NULL;
 }
 
-static bool is_char(const struct btf *btf, const struct btf_type *t)
+static bool is_char(const struct rawbtf *btf, const struct btf_type *t)
 {
 	return t && btf_is_int(t) && t->size == 1 &&
 	       (strstr(type_name_of(btf, t), "char") != NULL);
 }
 
-enum type_kind btf_script_type(const struct btf *btf, uint32_t id)
+enum type_kind btf_script_type(const struct rawbtf *btf, uint32_t id)
 {
 	const struct btf_type *t = resolved(btf, id);
 
@@ -538,16 +568,16 @@ enum type_kind btf_script_type(const struct btf *btf, uint32_t id)
 	}
 }
 
-int btf_type_bytes(const struct btf *btf, uint32_t id)
+int btf_type_bytes(const struct rawbtf *btf, uint32_t id)
 {
-	long n = id ? btf__resolve_size(btf, id) : 0;
+	long n = id ? rawbtf_size(btf, id) : 0;
 
 	return n > 0 && n < (1L << 30) ? (int)n : 0;
 }
 
-const struct btf_type *btf_proto_of(const struct btf *btf, uint32_t id)
+const struct btf_type *btf_proto_of(const struct rawbtf *btf, uint32_t id)
 {
-	const struct btf_type *t = btf__type_by_id(btf, id);
+	const struct btf_type *t = rawbtf_type(btf, id);
 
 	for (int depth = 0; t && depth < MAX_TYPE_DEPTH; depth++) {
 		if (btf_is_func_proto(t))
@@ -555,7 +585,7 @@ const struct btf_type *btf_proto_of(const struct btf *btf, uint32_t id)
 		if (!btf_is_func(t) && !btf_is_typedef(t) && !btf_is_ptr(t) &&
 		    !btf_is_mod(t))
 			return NULL;
-		t = btf__type_by_id(btf, t->type);
+		t = rawbtf_type(btf, t->type);
 	}
 	return NULL;
 }

@@ -18,9 +18,10 @@
 #include <stdint.h>
 
 #include "ast.h"
+#include "rawbtf.h"
 
 struct arena;
-struct btf;
+struct rawbtf;
 struct session;
 
 struct btf_name {
@@ -34,7 +35,7 @@ struct btf_name_vec {
 };
 
 struct btf_index {
-	struct btf *btf;
+	struct rawbtf *btf;
 	const char *module;		/* NULL: vmlinux */
 	struct btf_name_vec funcs_;	/* FUNC: use btf_funcs(), sorted lazily */
 	bool funcs_sorted_;
@@ -90,19 +91,19 @@ const struct btf_name *btf_find(const struct btf_name_vec *v,
 				const char *name);
 
 /* A type as C text, stap style: "struct file*", "char[16]", "pid_t". */
-char *btf_type_text(struct arena *a, const struct btf *btf, uint32_t id);
+char *btf_type_text(struct arena *a, const struct rawbtf *btf, uint32_t id);
 
 /* How a script sees a value of that type. */
-enum type_kind btf_script_type(const struct btf *btf, uint32_t id);
+enum type_kind btf_script_type(const struct rawbtf *btf, uint32_t id);
 
 /* Size in bytes of a type, 0 when it has none (void, functions). */
-int btf_type_bytes(const struct btf *btf, uint32_t id);
+int btf_type_bytes(const struct rawbtf *btf, uint32_t id);
 
 /*
  * The FUNC_PROTO a FUNC or a btf_trace_ typedef (pointer to a prototype)
  * stands for, or NULL.
  */
-const struct btf_type *btf_proto_of(const struct btf *btf, uint32_t id);
+const struct btf_type *btf_proto_of(const struct rawbtf *btf, uint32_t id);
 
 /* An enumerator of a kernel enum, as a script constant. */
 struct btf_enumerator {

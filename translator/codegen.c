@@ -361,32 +361,20 @@ static void make_internal_unless_used(struct cg *cg, LLVMValueRef v)
 
 /*
  * Only what the program calls, and what that calls, of the runtime: the
- * rest is dropped before linking, so the optimizer does not work on it
- * (for a one-liner that work was most of pass 3).
+ * runtime module is read lazily (function bodies stay in the bitcode until
+ * the linker needs them) and everything the program does not name is made
+ * internal, so the linker brings over, and reads, only what is reachable.
+ * Parsing all of the runtime's bodies, then dropping most of them, was
+ * most of a one-liner's pass 3.
  */
-static bool prune_runtime(struct cg *cg, LLVMModuleRef rt)
+static void prune_runtime(struct cg *cg, LLVMModuleRef rt)
 {
-	LLVMPassBuilderOptionsRef po = LLVMCreatePassBuilderOptions();
-	LLVMErrorRef err;
-	struct src_loc none = { 0 };
-
 	for (LLVMValueRef f = LLVMGetFirstFunction(rt); f;
 	     f = LLVMGetNextFunction(f))
 		make_internal_unless_used(cg, f);
 	for (LLVMValueRef g = LLVMGetFirstGlobal(rt); g;
 	     g = LLVMGetNextGlobal(g))
 		make_internal_unless_used(cg, g);
-	err = LLVMRunPasses(rt, "globaldce", cg->tm, po);
-	LLVMDisposePassBuilderOptions(po);
-	if (err) {
-		char *msg = LLVMGetErrorMessage(err);
-
-		diag_error(cg->s, none, "cannot prepare the BPF runtime: %s",
-			   msg);
-		LLVMDisposeErrorMessage(msg);
-		return false;
-	}
-	return true;
 }
 
 static bool link_runtime(struct cg *cg)
@@ -398,12 +386,11 @@ static bool link_runtime(struct cg *cg)
 	buf = LLVMCreateMemoryBufferWithMemoryRange(
 		(const char *)bstap_runtime_bc, bstap_runtime_bc_len,
 		"bstap_runtime", false);
-	if (LLVMParseBitcodeInContext2(cg->ctx, buf, &rt)) {
-		LLVMDisposeMemoryBuffer(buf);
+	/* the module owns buf from here on, failed or not */
+	if (LLVMGetBitcodeModuleInContext2(cg->ctx, buf, &rt)) {
 		diag_error(cg->s, none, "the embedded BPF runtime cannot be read: rebuild bstap");
 		return false;
 	}
-	LLVMDisposeMemoryBuffer(buf);
 	for (LLVMValueRef f = LLVMGetFirstFunction(rt); f;
 	     f = LLVMGetNextFunction(f)) {
 		LLVMRemoveStringAttributeAtIndex(f, LLVMAttributeFunctionIndex,
@@ -413,10 +400,7 @@ static bool link_runtime(struct cg *cg)
 	}
 	LLVMSetTarget(rt, "bpfel");
 	LLVMSetDataLayout(rt, LLVMGetDataLayoutStr(cg->mod));
-	if (!prune_runtime(cg, rt)) {
-		LLVMDisposeModule(rt);
-		return false;
-	}
+	prune_runtime(cg, rt);
 	if (LLVMLinkModules2(cg->mod, rt)) {
 		diag_error(cg->s, none, "cannot link the BPF runtime into the program");
 		return false;

@@ -30,16 +30,19 @@ static struct cg_val lng(LLVMValueRef v)
 }
 
 struct core_state {
-	const struct btf *btf;
+	const struct rawbtf *btf;
 	uint32_t id;		/* type of the object at addr (or of value) */
 	LLVMValueRef addr;	/* its address, NULL when value holds it */
 	LLVMValueRef value;	/* i64: a pointer or scalar already read */
 };
 
-static const struct btf_type *strip(const struct btf *btf, uint32_t *id)
+/* what libbpf's btf__type_by_id(btf, 0) gave: void */
+static const struct btf_type void_type;
+
+static const struct btf_type *strip(const struct rawbtf *btf, uint32_t *id)
 {
 	for (int i = 0; i < 32 && *id; i++) {
-		const struct btf_type *t = btf__type_by_id(btf, *id);
+		const struct btf_type *t = rawbtf_type(btf, *id);
 
 		if (!t)
 			return NULL;
@@ -48,18 +51,18 @@ static const struct btf_type *strip(const struct btf *btf, uint32_t *id)
 			return t;
 		*id = t->type;
 	}
-	return *id ? NULL : btf__type_by_id(btf, 0);
+	return *id ? NULL : &void_type;
 }
 
 /* A member by name, through anonymous members; offset in bits. */
-static bool find_member(const struct btf *btf, const struct btf_type *t,
+static bool find_member(const struct rawbtf *btf, const struct btf_type *t,
 			const char *name, uint32_t *type, uint32_t *bits,
 			uint32_t *bitfield, int depth)
 {
 	const struct btf_member *m = btf_members(t);
 
 	for (int i = 0; i < btf_vlen(t); i++) {
-		const char *mn = btf__name_by_offset(btf, m[i].name_off);
+		const char *mn = rawbtf_str(btf, m[i].name_off);
 		uint32_t id = m[i].type, off = btf_member_bit_offset(t, i);
 		const struct btf_type *mt;
 
@@ -91,7 +94,7 @@ static bool is_signed_int(const struct btf_type *t)
 }
 
 /* The member's type for libbpf's compatibility check: same BTF kind. */
-static LLVMMetadataRef local_type(struct cg *cg, const struct btf *btf,
+static LLVMMetadataRef local_type(struct cg *cg, const struct rawbtf *btf,
 				  uint32_t id)
 {
 	const struct btf_type *t = strip(btf, &id);
@@ -100,7 +103,7 @@ static LLVMMetadataRef local_type(struct cg *cg, const struct btf *btf,
 
 	if (!t)
 		return cg->di_long;
-	name = btf__name_by_offset(btf, t->name_off);
+	name = rawbtf_str(btf, t->name_off);
 	name = name ? name : "";
 	bits = (uint64_t)btf_type_bytes(btf, id) * 8;
 	if (btf_is_ptr(t))
@@ -144,12 +147,12 @@ static LLVMMetadataRef local_type(struct cg *cg, const struct btf *btf,
  * (the offset) tells members apart. A field-exists relocation's value is
  * always 1, so each gets a slot of its own or the backend would merge them.
  */
-static LLVMValueRef access_call(struct cg *cg, const struct btf *btf,
+static LLVMValueRef access_call(struct cg *cg, const struct rawbtf *btf,
 				const struct btf_type *st, LLVMValueRef base,
 				const char *member, uint32_t mtype,
 				uint32_t bits, uint32_t bitfield, uint32_t slot)
 {
-	const char *sname = btf__name_by_offset(btf, st->name_off);
+	const char *sname = rawbtf_str(btf, st->name_off);
 	uint64_t size_bits = (uint64_t)st->size * 8;
 	LLVMMetadataRef *mdi, sdi;
 	LLVMTypeRef *fields, sty;
@@ -218,7 +221,7 @@ static LLVMValueRef access_call(struct cg *cg, const struct btf *btf,
 }
 
 /* &base->member, relocatable. */
-static LLVMValueRef core_member(struct cg *cg, const struct btf *btf,
+static LLVMValueRef core_member(struct cg *cg, const struct rawbtf *btf,
 				const struct btf_type *st, LLVMValueRef base,
 				const char *member, uint32_t mtype,
 				uint32_t bits)
@@ -332,11 +335,11 @@ static bool core_index(struct cg *cg, struct core_state *st,
  * the runner finds there where the script reads a member that the host's
  * kernel lacks, from libbpf's message.
  */
-static void note_member(struct cg *cg, const struct btf *btf,
+static void note_member(struct cg *cg, const struct rawbtf *btf,
 			const struct btf_type *t, const char *member,
 			struct src_loc loc)
 {
-	const char *sname = btf__name_by_offset(btf, t->name_off);
+	const char *sname = rawbtf_str(btf, t->name_off);
 
 	if (sname && *sname)
 		cg_location(cg, loc, arena_printf(cg->a, "%s %s.%s",
@@ -468,7 +471,7 @@ static struct cg_val pretty_state(struct cg *cg, struct core_state *st,
 				  bool deep, bool hex, struct src_loc loc);
 
 /* "struct task_struct*" and friends: the type's BTF id. */
-static uint32_t type_from_text(const struct btf *btf, const char *text)
+static uint32_t type_from_text(const struct rawbtf *btf, const char *text)
 {
 	char name[128];
 	int kind = BTF_KIND_TYPEDEF;
@@ -490,16 +493,16 @@ static uint32_t type_from_text(const struct btf *btf, const char *text)
 		return 0;
 	memcpy(name, text, n);
 	name[n] = 0;
-	id = btf__find_by_name_kind(btf, name, kind);
+	id = rawbtf_find(btf, name, kind);
 	if (id <= 0 && kind == BTF_KIND_TYPEDEF)
-		id = btf__find_by_name_kind(btf, name, BTF_KIND_INT);
+		id = rawbtf_find(btf, name, BTF_KIND_INT);
 	if (id <= 0)
 		return 0;
 	if (!ptr)
 		return (uint32_t)id;
 	/* a pointer type to it: any will do for the walk */
-	for (uint32_t i = 1; i < btf__type_cnt(btf); i++) {
-		const struct btf_type *t = btf__type_by_id(btf, i);
+	for (uint32_t i = 1; i < btf->n; i++) {
+		const struct btf_type *t = rawbtf_type(btf, i);
 
 		if (btf_is_ptr(t) && t->type == (uint32_t)id)
 			return i;
@@ -620,7 +623,7 @@ bool cg_btf_int(struct cg *cg, const char *type, int *bytes, bool *is_signed)
  * relocation, which libbpf patches to 0 or 1 on the host), as i64. The
  * access is never made: any base names the member.
  */
-static LLVMValueRef field_exists(struct cg *cg, const struct btf *btf,
+static LLVMValueRef field_exists(struct cg *cg, const struct rawbtf *btf,
 				 const struct btf_type *st, const char *member,
 				 uint32_t mtype, uint32_t bits)
 {

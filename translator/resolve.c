@@ -581,10 +581,10 @@ struct btf_cursor {
 	int ptrs;	/* pointer levels on top of id (from the type text) */
 };
 
-static const struct btf_type *btf_strip(const struct btf *btf, uint32_t *id)
+static const struct btf_type *btf_strip(const struct rawbtf *btf, uint32_t *id)
 {
 	for (int depth = 0; *id && depth < 32; depth++) {
-		const struct btf_type *t = btf__type_by_id(btf, *id);
+		const struct btf_type *t = rawbtf_type(btf, *id);
 
 		if (!t)
 			return NULL;
@@ -597,7 +597,7 @@ static const struct btf_type *btf_strip(const struct btf *btf, uint32_t *id)
 }
 
 /* "struct task_struct*", "const char *", "pid_t": the base type id. */
-static bool cursor_lookup(const struct btf *btf, const char *text,
+static bool cursor_lookup(const struct rawbtf *btf, const char *text,
 			  struct btf_cursor *c)
 {
 	char name[256];
@@ -625,7 +625,7 @@ static bool cursor_lookup(const struct btf *btf, const char *text,
 	for (const char *p = text + n; *p; p++)
 		c->ptrs += *p == '*';
 	if (kind >= 0) {
-		id = btf__find_by_name_kind(btf, name, kind);
+		id = rawbtf_find(btf, name, kind);
 	} else {
 		static const int kinds[] = {
 			BTF_KIND_TYPEDEF, BTF_KIND_INT, BTF_KIND_STRUCT,
@@ -634,7 +634,7 @@ static bool cursor_lookup(const struct btf *btf, const char *text,
 
 		id = -1;
 		for (size_t i = 0; id <= 0 && i < sizeof(kinds) / sizeof(*kinds); i++)
-			id = btf__find_by_name_kind(btf, name, kinds[i]);
+			id = rawbtf_find(btf, name, kinds[i]);
 	}
 	if (id <= 0)
 		return false;
@@ -644,7 +644,7 @@ static bool cursor_lookup(const struct btf *btf, const char *text,
 
 static char btf_no_type;
 
-static bool cursor_from_text(struct elab_ctx *cx, const struct btf *btf,
+static bool cursor_from_text(struct elab_ctx *cx, const struct rawbtf *btf,
 			     const char *text, struct btf_cursor *c)
 {
 	struct btf_cursor *hit = strmap_get(&cx->btf_types, text);
@@ -661,13 +661,13 @@ static bool cursor_from_text(struct elab_ctx *cx, const struct btf *btf,
 	return true;
 }
 
-static bool find_member(const struct btf *btf, const struct btf_type *t,
+static bool find_member(const struct rawbtf *btf, const struct btf_type *t,
 			const char *name, uint32_t *out, int depth)
 {
 	const struct btf_member *m = btf_members(t);
 
 	for (int i = 0; i < btf_vlen(t); i++) {
-		const char *mn = btf__name_by_offset(btf, m[i].name_off);
+		const char *mn = rawbtf_str(btf, m[i].name_off);
 		uint32_t id = m[i].type;
 		const struct btf_type *mt;
 
@@ -687,14 +687,14 @@ static bool find_member(const struct btf *btf, const struct btf_type *t,
 	return false;
 }
 
-static void member_names(struct elab_ctx *cx, const struct btf *btf,
+static void member_names(struct elab_ctx *cx, const struct rawbtf *btf,
 			 const struct btf_type *t, struct name_vec *out,
 			 int depth)
 {
 	const struct btf_member *m = btf_members(t);
 
 	for (int i = 0; i < btf_vlen(t); i++) {
-		const char *mn = btf__name_by_offset(btf, m[i].name_off);
+		const char *mn = rawbtf_str(btf, m[i].name_off);
 		uint32_t id = m[i].type;
 		const struct btf_type *mt;
 
@@ -709,7 +709,7 @@ static void member_names(struct elab_ctx *cx, const struct btf *btf,
 }
 
 /* One step down: deref a pointer level; false when there is none. */
-static bool cursor_deref(const struct btf *btf, struct btf_cursor *c)
+static bool cursor_deref(const struct rawbtf *btf, struct btf_cursor *c)
 {
 	const struct btf_type *t;
 
@@ -729,7 +729,7 @@ static bool cursor_deref(const struct btf *btf, struct btf_cursor *c)
 	return false;
 }
 
-static bool chain_member(struct scope *sc, const struct btf *btf,
+static bool chain_member(struct scope *sc, const struct rawbtf *btf,
 			 struct btf_cursor *c, const struct component *k,
 			 bool quiet)
 {
@@ -793,7 +793,7 @@ static bool from_kernel_btf(const struct elab_probe *ep)
  * BTF, not a kernel point); 0: an error (reported unless quiet).
  */
 /* Walk e's chain from c; see chain_type for the result. */
-static int walk_chain(struct scope *sc, const struct btf *btf,
+static int walk_chain(struct scope *sc, const struct rawbtf *btf,
 		      struct btf_cursor c, const struct expr *e, bool quiet,
 		      bool whole_ok, enum type_kind *out)
 {

@@ -461,7 +461,7 @@ static void kernel_function_variables(struct session *s,
 		return;
 	for (int i = 0; i < btf_vlen(proto); i++) {
 		const struct btf_param *p = &btf_params(proto)[i];
-		const char *name = btf__name_by_offset(ix->btf, p->name_off);
+		const char *name = rawbtf_str(ix->btf, p->name_off);
 
 		if (!p->type || !name || !*name)
 			continue;	/* varargs, or a nameless parameter */

@@ -466,11 +466,11 @@ static bool fields_fit(struct btf_index *ix, const char *cls,
 	const struct btf_member *mb;
 	int k = 0;
 
-	if (!st || !(t = btf__type_by_id(ix->btf, st->id)))
+	if (!st || !(t = rawbtf_type(ix->btf, st->id)))
 		return false;
 	mb = btf_members(t);
 	for (int i = 0; i < btf_vlen(t); i++) {
-		const char *name = btf__name_by_offset(ix->btf, mb[i].name_off);
+		const char *name = rawbtf_str(ix->btf, mb[i].name_off);
 
 		if (!name || !*name || !strcmp(name, "ent") ||
 		    !strcmp(name, "__data"))
@@ -549,7 +549,7 @@ static bool emit_args(struct session *s, struct btf_index *ix,
 	/* parameter 0 is the probe's private data, not an argument */
 	for (int i = 1; i < btf_vlen(proto); i++) {
 		const struct btf_param *p = &btf_params(proto)[i];
-		const char *name = named ? btf__name_by_offset(ix->btf,
+		const char *name = named ? rawbtf_str(ix->btf,
 				btf_params(named)[i].name_off) : NULL;
 		struct context_var v = {
 			.type = btf_type_text(&s->arena, ix->btf, p->type),
@@ -577,11 +577,11 @@ static bool emit_btf_fields(struct session *s, struct btf_index *ix,
 	const struct btf_type *t;
 	const struct btf_member *mb;
 
-	if (!st || !(t = btf__type_by_id(ix->btf, st->id)))
+	if (!st || !(t = rawbtf_type(ix->btf, st->id)))
 		return false;
 	mb = btf_members(t);
 	for (int i = 0; i < btf_vlen(t); i++) {
-		const char *name = btf__name_by_offset(ix->btf, mb[i].name_off);
+		const char *name = rawbtf_str(ix->btf, mb[i].name_off);
 		struct context_var v = {
 			.source = CTXVAR_FIELD,
 			.index = btf_member_bit_offset(t, i) / 8,
@@ -728,7 +728,7 @@ static bool emit_syscall_fields(struct session *s, struct btf_index *ix,
 	for (int i = 0; i < btf_vlen(proto); i++) {
 		const struct btf_param *p = &btf_params(proto)[i];
 		struct context_var v = {
-			.name = btf__name_by_offset(ix->btf, p->name_off),
+			.name = rawbtf_str(ix->btf, p->name_off),
 			.type = btf_type_text(&s->arena, ix->btf, p->type),
 			.script_type = btf_script_type(ix->btf, p->type),
 			.source = CTXVAR_FIELD,
