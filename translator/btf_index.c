@@ -613,20 +613,20 @@ static void note_enumerator(struct btf_enumerator *found, int *n,
 	(*n)++;
 }
 
-int btf_find_enumerator(const struct btf *btf, const char *name,
+int btf_find_enumerator(const struct rawbtf *btf, const char *name,
 			struct btf_enumerator found[2])
 {
-	uint32_t n = btf__type_cnt(btf);
+	uint32_t n = btf->n;
 	int hits = 0;
 
 	for (uint32_t id = 1; id < n; id++) {
-		const struct btf_type *t = btf__type_by_id(btf, id);
+		const struct btf_type *t = rawbtf_type(btf, id);
 		const char *ename;
 		bool named;
 
 		if (!btf_is_enum(t) && !btf_is_enum64(t))
 			continue;
-		ename = btf__name_by_offset(btf, t->name_off);
+		ename = rawbtf_str(btf, t->name_off);
 		named = ename && *ename;
 		for (int i = 0; i < btf_vlen(t); i++) {
 			const char *en;
@@ -635,13 +635,13 @@ int btf_find_enumerator(const struct btf *btf, const char *name,
 			if (btf_is_enum(t)) {
 				const struct btf_enum *e = btf_enum(t) + i;
 
-				en = btf__name_by_offset(btf, e->name_off);
+				en = rawbtf_str(btf, e->name_off);
 				v = btf_kflag(t) ? (int64_t)(int32_t)e->val :
 						   (int64_t)(uint32_t)e->val;
 			} else {
 				const struct btf_enum64 *e = btf_enum64(t) + i;
 
-				en = btf__name_by_offset(btf, e->name_off);
+				en = rawbtf_str(btf, e->name_off);
 				v = (int64_t)btf_enum64_value(e);
 			}
 			if (!en || strcmp(en, name))

@@ -117,7 +117,7 @@ struct btf_enumerator {
  * different values it has (0: none); found[] holds the first two, an
  * enum with a name preferred among those with the same value.
  */
-int btf_find_enumerator(const struct btf *btf, const char *name,
+int btf_find_enumerator(const struct rawbtf *btf, const char *name,
 			struct btf_enumerator found[2]);
 
 #endif

@@ -375,7 +375,7 @@ static LLVMValueRef field_info(struct cg *cg, LLVMValueRef access,
  * one storage unit have the same byte offset, and the backend would merge
  * their relocations into one (naming only the first member).
  */
-static LLVMValueRef core_bitfield(struct cg *cg, const struct btf *btf,
+static LLVMValueRef core_bitfield(struct cg *cg, const struct rawbtf *btf,
 				  const struct btf_type *t, LLVMValueRef base,
 				  const char *member, uint32_t mtype,
 				  uint32_t bits, uint32_t width,
@@ -385,7 +385,7 @@ static LLVMValueRef core_bitfield(struct cg *cg, const struct btf *btf,
 	uint32_t slot = ++cg->core_exists_seq, id = mtype;
 	const struct btf_type *mt = strip(btf, &id);
 	LLVMValueRef info[6], addr, v;
-	const char *sname = btf__name_by_offset(btf, t->name_off);
+	const char *sname = rawbtf_str(btf, t->name_off);
 	static const int kinds[] = { BYTE_OFFSET, BYTE_SIZE, LSHIFT, RSHIFT };
 
 	if (!sname || !*sname)
@@ -706,9 +706,9 @@ LLVMValueRef cg_enum_value(struct cg *cg, struct expr *e)
 
 	if (cg->fn->tier != TIER_KERNEL || !ix || !iid)
 		return cg_i64(cg, e->num);
-	id = btf__find_by_name_kind(ix->btf, e->str, BTF_KIND_ENUM);
+	id = rawbtf_find(ix->btf, e->str, BTF_KIND_ENUM);
 	if (id <= 0)
-		id = btf__find_by_name_kind(ix->btf, e->str, BTF_KIND_ENUM64);
+		id = rawbtf_find(ix->btf, e->str, BTF_KIND_ENUM64);
 	if (id <= 0)
 		return cg_i64(cg, e->num);
 	bits = btf_type_bytes(ix->btf, (uint32_t)id) * 8;

@@ -40,7 +40,7 @@ static void walk_stmt(struct enum_pass *p, struct stmt *st);
 
 static void rewrite(struct enum_pass *p, struct expr *e)
 {
-	const struct btf *btf = p->ix->btf;
+	const struct rawbtf *btf = p->ix->btf;
 
 	for (int i = 0; i < p->n; i++) {
 		const struct btf_type *t;
@@ -48,8 +48,8 @@ static void rewrite(struct enum_pass *p, struct expr *e)
 
 		if (e->sym != p->syms[i])
 			continue;
-		t = btf__type_by_id(btf, p->what[i].enum_id);
-		ename = btf__name_by_offset(btf, t->name_off);
+		t = rawbtf_type(btf, p->what[i].enum_id);
+		ename = rawbtf_str(btf, t->name_off);
 		e->kind = EXPR_NUMBER;
 		e->num = p->what[i].value;
 		e->str = p->what[i].named ? ename : NULL;
@@ -100,13 +100,13 @@ static void walk_stmt(struct enum_pass *p, struct stmt *st)
 static void ambiguous(struct enum_pass *p, const struct symbol *sym,
 		      const struct btf_enumerator *found, int hits)
 {
-	const struct btf *btf = p->ix->btf;
+	const struct rawbtf *btf = p->ix->btf;
 	const char *names[2];
 
 	for (int i = 0; i < 2; i++) {
-		const struct btf_type *t = btf__type_by_id(btf,
+		const struct btf_type *t = rawbtf_type(btf,
 							   found[i].enum_id);
-		const char *n = btf__name_by_offset(btf, t->name_off);
+		const char *n = rawbtf_str(btf, t->name_off);
 
 		names[i] = n && *n ? arena_printf(p->cx->a, "enum %s", n) :
 				     "an anonymous enum";
