@@ -465,7 +465,7 @@ const char *bo_error_kind_message(uint32_t kind)
 	case BO_ERR_RECORD_LOST:
 		return "output record lost";
 	case BO_ERR_PROBE_SKIPPED:
-		return "skipped (fired while a probe ran on its CPU)";
+		return "skipped (fired while a probe ran on its CPU, or a .return whose entry was not seen)";
 	case BO_ERR_STACK_FAILED:
 		return "stack capture failed";
 	default:

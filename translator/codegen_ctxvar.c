@@ -386,6 +386,8 @@ struct cg_val cg_target(struct cg *cg, struct expr *e)
 	const struct context_var *v;
 	struct cg_val base;
 
+	if (cg_entry_value(cg, e, &base))
+		return base;
 	if (e->name[1] == '$' && !e->chain.n && cg->fn->tier == TIER_KERNEL)
 		return dollar_vars(cg, e);
 	if (cg->fn->tier == TIER_KERNEL && cg->fn->ctx && e->name[1] != '$') {

@@ -53,6 +53,13 @@ static LLVMValueRef map_global(struct cg *cg, const char *name, int type,
 	return g;
 }
 
+LLVMValueRef cg_new_map(struct cg *cg, const char *name, int type,
+			uint32_t max_entries, uint32_t key_size,
+			uint32_t value_size)
+{
+	return map_global(cg, name, type, max_entries, key_size, value_size);
+}
+
 static LLVMValueRef config(struct cg *cg, const char *name, uint32_t v)
 {
 	LLVMValueRef g = LLVMAddGlobal(cg->mod, cg->i32, name);
@@ -389,6 +396,7 @@ bool cg_data_layout(struct cg *cg)
 	bss_global(cg);
 	for (int i = 0; i < cg->p->probes.n; i++)
 		nprobes += (uint32_t)cg->p->probes.v[i]->points.n;
+	nprobes += (uint32_t)cg_entry_extra_probes(cg);
 	cg->map_rb = map_global(cg, BO_MAP_RINGBUF, MAP_RINGBUF,
 				cg->ringbuf_size, 0, 0);
 	cg->map_err = map_global(cg, BO_MAP_ERRORS, MAP_PERCPU_ARRAY,

@@ -439,11 +439,43 @@ static struct cg_val char_array(struct cg *cg, LLVMValueRef addr,
 	return (struct cg_val){ TYPE_STRING, dst };
 }
 
+/*
+ * A bit field: the bytes that hold it (little-endian), shifted down to
+ * its first bit, cut to its width and sign-extended when its type is
+ * signed.
+ */
+static struct cg_val bit_field(struct cg *cg, const struct dwarf_plan *p,
+			       const char *var, struct src_loc where,
+			       struct dval v)
+{
+	int bytes = (p->bit + p->bits + 7) / 8, keep = 64 - p->bits;
+	LLVMValueRef x;
+
+	if (!v.in_memory || bytes > 8 || p->bits < 1)
+		return (cg_error(cg, where, "'%s': a bit field %s cannot be read",
+				 var, v.in_memory ? "over more than 8 bytes" :
+				 "in a register"),
+			cg_default(cg, TYPE_LONG));
+	x = cg_user_read(cg, v.v, bytes, false, true, where, var);
+	if (p->bit)
+		x = LLVMBuildLShr(cg->b, x, cg_i64(cg, p->bit), "");
+	if (keep > 0) {
+		x = LLVMBuildShl(cg->b, x, cg_i64(cg, keep), "");
+		x = p->shape.is_signed ?
+		    LLVMBuildAShr(cg->b, x, cg_i64(cg, keep), "") :
+		    LLVMBuildLShr(cg->b, x, cg_i64(cg, keep), "");
+	}
+	return (struct cg_val){ TYPE_LONG, x };
+}
+
 static struct cg_val finish(struct cg *cg, const struct dwarf_plan *p,
 			    const char *var, struct src_loc where,
 			    struct dval v)
 {
 	const struct dwarf_shape *sh = &p->shape;
+
+	if (p->bits)
+		return bit_field(cg, p, var, where, v);
 
 	if (p->kind == TYPE_LONG) {
 		if (!v.in_memory)
@@ -659,6 +691,9 @@ int cg_dwarf_var(struct cg *cg, struct expr *e, struct cg_val *out)
 	    !locate_value(cg, &loc, e->name, e->loc, &v) ||
 	    !walk(cg, &plan, e->name, e->loc, &v))
 		return -1;
+	if (e->addr_of && plan.bits)
+		return cg_error(cg, e->loc, "'%s': a bit field has no address",
+				e->name) ? -1 : -1;
 	if (e->addr_of) {
 		if (!v.in_memory)
 			return cg_error(cg, e->loc, "'%s' is in a register here and has no address",

@@ -977,12 +977,17 @@ struct cg_val cg_expr(struct cg *cg, struct expr *e)
 		return cg_core_defined(cg, e);
 	case EXPR_VAR:
 		return unsupported(cg, e, "@var");
-	case EXPR_ENTRY:
+	case EXPR_ENTRY: {
+		struct cg_val r;
+
+		if (cg_entry_value(cg, e, &r))
+			return r;
 		/* fexit still sees the arguments: @entry is the value now */
 		if (cg->fn->point->provider && cg->fn->variant == 0 &&
 		    !strcmp(cg->fn->point->provider->name, "kernel.function"))
 			return cg_expr(cg, e->operand);
-		return unsupported(cg, e, "@entry outside kernel.function(...).return");
+		return unsupported(cg, e, "@entry outside kernel.function(...).return and process(...).function(...).return");
+	}
 	default:
 		return unsupported(cg, e, "this expression");
 	}

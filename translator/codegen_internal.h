@@ -15,6 +15,7 @@
  *	codegen_ctxvar.c	context variables ($name, $$vars)
  *	codegen_core.c		kernel memory through CO-RE, @cast
  *	codegen_uprobe.c	uprobes and USDT: registers, file offsets
+ *	codegen_entry.c		@entry() and $vars in process .return probes
  *	codegen_hist.c		histogram layouts (runtime/hist.c)
  *	codegen_stack.c		stacks and symbols (tapsets/stacks.stp)
  *	codegen_regex.c		=~ and !~: DFA tables, the matcher call
@@ -178,6 +179,9 @@ struct cg_fn {
 	struct cg_try *outer_try;	/* the caller's try at the foreach */
 	struct cg_inline *inl_outside;	/* the caller's inline frame */
 	LLVMBasicBlockRef catch_out_bb;	/* flag = CG_STOP_CATCH; stop */
+
+	/* a process .return: expr -> cg_var of its value at the entry */
+	struct strmap *entry_vals;
 };
 
 enum { CG_STOP_NONE, CG_STOP_EXIT, CG_STOP_RETURN, CG_STOP_CATCH };
@@ -302,6 +306,10 @@ LLVMValueRef cg_bss_at(struct cg *cg, uint32_t off);
 LLVMValueRef cg_literal(struct cg *cg, const char *text);
 LLVMValueRef cg_rodata(struct cg *cg, const char *name, const void *bytes,
 		       uint32_t n);
+/* a map of the program's own (not a script global) */
+LLVMValueRef cg_new_map(struct cg *cg, const char *name, int type,
+			uint32_t max_entries, uint32_t key_size,
+			uint32_t value_size);
 LLVMValueRef cg_new_slot(struct cg *cg);	/* a fresh string temp */
 uint32_t cg_new_slot_off(struct cg *cg);
 void cg_note_record(struct cg *cg, uint32_t max_bytes);
@@ -410,6 +418,26 @@ uint32_t cg_uprobe_build_id(struct cg *cg, const char *path);
 /* int_arg(), returnval(), user_long()...: true when rt was one of them */
 bool cg_uprobe_call(struct cg *cg, const char *rt, struct expr *e,
 		    struct cg_val *out);
+
+/* ------------------------------------------------- codegen_entry.c */
+/* What a process .return probe needs from its function's entry. */
+struct cg_entry {
+	struct elab_probe *probe;
+	VEC(struct expr *) exprs;	/* @entry(x) nodes and $vars */
+	VEC(uint32_t) offsets;		/* of each in the saved value */
+	uint32_t size;
+	const struct resolved_point *entry_point;	/* the same, not .return */
+	LLVMValueRef map, zero;
+};
+/* NULL: rp is no process .return, or it needs nothing from the entry */
+struct cg_entry *cg_entry_plan(struct cg *cg, struct elab_probe *ep,
+			       const struct resolved_point *rp, int j);
+void cg_entry_save(struct cg *cg, struct cg_entry *en);	/* entry body */
+void cg_entry_load(struct cg *cg, struct cg_entry *en);	/* before body */
+/* e's value saved at the entry: true and *out set */
+bool cg_entry_value(struct cg *cg, struct expr *e, struct cg_val *out);
+/* error counter blocks the entry programs may need */
+int cg_entry_extra_probes(struct cg *cg);
 
 /* ------------------------------------------------- codegen_dwarf.c */
 /* $var of a process() point from DWARF: 0 not one, 1 done, -1 error */

@@ -520,14 +520,22 @@ static bool drop_unused_scratch(struct cg *cg, struct cg_fn *fn)
 	return true;
 }
 
+/*
+ * One program for point j. With `save` set, the hidden entry program of a
+ * process .return that `en` describes (codegen_entry.c); with only `en`,
+ * that .return's program, which takes the saved values first.
+ */
 static void gen_point(struct cg *cg, struct elab_probe *ep, int j,
-		      int variant, uint32_t group)
+		      int variant, uint32_t group, struct cg_entry *en,
+		      bool save)
 {
-	const struct resolved_point *rp = ep->points.v[j];
+	const struct resolved_point *rp = save ? en->entry_point :
+						 ep->points.v[j];
 	struct bo_probe bp = { 0 };
 	struct cg_fn fn = { 0 };
 	const char *name = variant ?
 		arena_printf(cg->a, "probe_%d_%d_k", ep->index, j) :
+		save ? arena_printf(cg->a, "probe_%d_%d_e", ep->index, j) :
 		arena_printf(cg->a, "probe_%d_%d", ep->index, j);
 	const char *section, *target = NULL;
 	LLVMTypeRef pt = cg->ptr;
@@ -609,6 +617,12 @@ static void gen_point(struct cg *cg, struct elab_probe *ep, int j,
 		pid_filter(cg, rp->pid);
 	else if (bp.kind == BO_PROBE_UPROBE || bp.kind == BO_PROBE_USDT)
 		cg_uprobe_target_filter(cg);
+	if (save) {
+		cg_entry_save(cg, en);
+		goto done;
+	}
+	if (en)
+		cg_entry_load(cg, en);
 	if (ep->condition) {
 		LLVMBasicBlockRef go = cg_block(cg, "go");
 
@@ -618,6 +632,7 @@ static void gen_point(struct cg *cg, struct elab_probe *ep, int j,
 		fn.slot_next = 0;
 	}
 	cg_stmt(cg, ep->body);
+done:
 	if (!cg_terminated(cg))
 		LLVMBuildBr(cg->b, fn.exit_bb);
 	LLVMPositionBuilderAtEnd(cg->b, fn.init_bb);
@@ -664,15 +679,20 @@ static void gen_points(struct cg *cg, struct elab_probe *ep, int j)
 	uint32_t group = (uint32_t)rp->alt_chain;
 
 	if (!rp->provider || strcmp(rp->provider->name, "kernel.function")) {
-		gen_point(cg, ep, j, 0, group);
+		struct cg_entry *en = cg_entry_plan(cg, ep, rp, j);
+
+		/* the entry program first: the runner attaches in order */
+		if (en)
+			gen_point(cg, ep, j, 0, group, en, true);
+		gen_point(cg, ep, j, 0, group, en, false);
 		return;
 	}
 	scan_stmt(cg, ep, ep->body, &args, &fields);
 	if (!group)
 		group = (uint32_t)++cg->ngroups;
-	gen_point(cg, ep, j, 0, group);
+	gen_point(cg, ep, j, 0, group, NULL, false);
 	if (!rp->module && !(rp->is_return && args))
-		gen_point(cg, ep, j, 1, group);
+		gen_point(cg, ep, j, 1, group, NULL, false);
 }
 
 bool cg_probes(struct cg *cg)

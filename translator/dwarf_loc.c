@@ -176,6 +176,63 @@ static void locate(struct session *s, struct elf_file *ef, uint64_t pc,
 	cfa_at(s, ef, pc, out);
 }
 
+/*
+ * A variable defined (not declared extern) at the top of cu; with
+ * `external`, only a global with a location or value (another CU's
+ * statics are not visible from here).
+ */
+static bool cu_var(Dwarf_Die *cu, const char *name, bool external,
+		   Dwarf_Die *out)
+{
+	Dwarf_Die c;
+	const char *n;
+
+	if (dwarf_child(cu, &c) != 0)
+		return false;
+	do {
+		if (dwarf_tag(&c) != DW_TAG_variable ||
+		    !(n = dwarf_diename(&c)) || strcmp(n, name) ||
+		    dwarf_hasattr(&c, DW_AT_declaration))
+			continue;
+		/* elsewhere only what has a place; here also one gcc
+		 * optimized out, so the message says that */
+		if (external &&
+		    ((!dwarf_hasattr_integrate(&c, DW_AT_location) &&
+		      !dwarf_hasattr_integrate(&c, DW_AT_const_value)) ||
+		     !dwarf_hasattr_integrate(&c, DW_AT_external)))
+			continue;
+		*out = c;
+		return true;
+	} while (dwarf_siblingof(&c, &c) == 0);
+	return false;
+}
+
+/* `name` as C would see it from the CU of pc: its own globals and
+ * statics first, then the external variables of every other CU. */
+static bool global_var(struct elf_file *ef, uint64_t pc, const char *name,
+		       Dwarf_Die *out)
+{
+	Dwarf *dw = elf_dwarf_handle(ef);
+	Dwarf_Off off = 0, next;
+	size_t hsize;
+	Dwarf_Die cu;
+
+	if (!dw || !dwarf_addrdie(dw, pc, &cu))
+		return false;
+	if (cu_var(&cu, name, false, out))
+		return true;
+	while (dwarf_nextcu(dw, off, &next, &hsize, NULL, NULL, NULL) == 0) {
+		Dwarf_Die d;
+
+		if (dwarf_offdie(dw, off + hsize, &d) &&
+		    dwarf_dieoffset(&d) != dwarf_dieoffset(&cu) &&
+		    cu_var(&d, name, true, out))
+			return true;
+		off = next;
+	}
+	return false;
+}
+
 bool dwarf_loc_find(struct session *s, struct elf_file *ef, uint64_t pc,
 		    const char *name, struct dwarf_loc *out)
 {
@@ -198,6 +255,15 @@ bool dwarf_loc_find(struct session *s, struct elf_file *ef, uint64_t pc,
 			found = true;
 			break;
 		} while (dwarf_siblingof(&c, &c) == 0);
+	}
+	if (!found) {
+		/* a global or file static: DW_OP_addr, moved by the load
+		 * bias where the file is mapped (codegen_dwarf.c) */
+		Dwarf_Die g;
+
+		found = global_var(ef, pc, name, &g);
+		if (found)
+			locate(s, ef, pc, &sc, &g, out);
 	}
 	free(sc.v);
 	return found;
@@ -408,11 +474,38 @@ void dwarf_shape_of(Dwarf_Die *type, struct dwarf_shape *out)
 }
 
 /*
+ * Where a bit field starts, in bits from its struct's start: DWARF 4's
+ * DW_AT_data_bit_offset, or DWARF 2's storage unit (byte offset and size)
+ * with DW_AT_bit_offset counted from its most significant bit, which on a
+ * little-endian machine is bytes * 8 - offset - size from the least.
+ */
+static int64_t bit_start(Dwarf_Die *m, Dwarf_Word loc, Dwarf_Word size)
+{
+	Dwarf_Attribute attr;
+	Dwarf_Word v = 0, unit = 0;
+
+	if (dwarf_attr_integrate(m, DW_AT_data_bit_offset, &attr) &&
+	    dwarf_formudata(&attr, &v) == 0)
+		return (int64_t)v;
+	if (dwarf_attr_integrate(m, DW_AT_bit_offset, &attr))
+		dwarf_formudata(&attr, &v);
+	if (dwarf_attr_integrate(m, DW_AT_byte_size, &attr))
+		dwarf_formudata(&attr, &unit);
+	if (!unit) {
+		Dwarf_Die t, pt;
+
+		unit = type_ref(m, &t) && peel(&t, &pt) ? (Dwarf_Word)die_size(&pt) : 4;
+	}
+	return (int64_t)(loc * 8 + unit * 8 - v - size);
+}
+
+/*
  * A member by name, through anonymous structs and unions; its type and
- * byte offset. -1: it is a bit field.
+ * byte offset. A bit field (2) also gets its first bit past that byte
+ * and its width in bits.
  */
 static int find_member(Dwarf_Die *st, const char *name, Dwarf_Die *type,
-		       int64_t *off, int depth)
+		       int64_t *off, int *bit, int *bits, int depth)
 {
 	Dwarf_Die m;
 
@@ -438,15 +531,26 @@ static int find_member(Dwarf_Die *st, const char *name, Dwarf_Die *type,
 			/* an anonymous struct or union: its members are ours */
 			if (!peel(&mt, &inner))
 				continue;
-			r = find_member(&inner, name, type, off, depth + 1);
+			r = find_member(&inner, name, type, off, bit, bits,
+					depth + 1);
 			if (r > 0)
 				*off += (int64_t)loc;
 			if (r)
 				return r;
 			continue;
 		}
-		if (dwarf_hasattr(&m, DW_AT_bit_size))
-			return -1;
+		if (dwarf_attr_integrate(&m, DW_AT_bit_size, &attr)) {
+			Dwarf_Word size = 0;
+			int64_t start;
+
+			dwarf_formudata(&attr, &size);
+			start = bit_start(&m, loc, size);
+			*type = mt;
+			*off = start / 8;
+			*bit = (int)(start % 8);
+			*bits = (int)size;
+			return 2;
+		}
 		*type = mt;
 		*off = (int64_t)loc;
 		return 1;
@@ -480,8 +584,15 @@ static bool plan_member(struct session *s, struct dwarf_plan *p,
 	Dwarf_Die t = p->type, mt;
 	struct dwarf_shape sh;
 	int64_t off = 0;
-	int r;
+	int r, bit = 0, bits = 0;
 
+	if (p->bits) {
+		if (!quiet)
+			diag_error(s, k->loc,
+				   "cannot read member '%s': the value before it is a bit field",
+				   k->name);
+		return false;
+	}
 	/* -> and . both work, through one pointer, as in stap */
 	dwarf_shape_of(p->has_type ? &p->type : NULL, &sh);
 	if (sh.cls == DWC_PTR && sh.has_target) {
@@ -497,18 +608,11 @@ static bool plan_member(struct session *s, struct dwarf_plan *p,
 				   elf_dwarf_type_text(s, p->has_type ? &p->type : NULL));
 		return false;
 	}
-	r = find_member(&t, k->name, &mt, &off, 0);
+	r = find_member(&t, k->name, &mt, &off, &bit, &bits, 0);
 	if (r <= 0) {
 		if (!quiet) {
 			struct diag *d;
 
-			if (r < 0) {
-				diag_hint(diag_error(s, k->loc,
-						     "member '%s' is a bit field, which cannot be read yet",
-						     k->name),
-					  "read the word that holds it through a pointer and mask it");
-				return false;
-			}
 			d = diag_error(s, k->loc, "%s has no member '%s'",
 				       elf_dwarf_type_text(s, &t), k->name);
 			if (member_hint(s, &t, k->name))
@@ -521,6 +625,8 @@ static bool plan_member(struct session *s, struct dwarf_plan *p,
 	st->comp = k;
 	p->type = mt;
 	p->has_type = true;
+	p->bit = bit;
+	p->bits = bits;
 	return true;
 }
 
@@ -531,7 +637,8 @@ static bool plan_index(struct session *s, struct dwarf_plan *p,
 	struct dwarf_shape sh, elem;
 
 	dwarf_shape_of(p->has_type ? &p->type : NULL, &sh);
-	if ((sh.cls != DWC_PTR && sh.cls != DWC_ARRAY) || !sh.has_target) {
+	if (p->bits || (sh.cls != DWC_PTR && sh.cls != DWC_ARRAY) ||
+	    !sh.has_target) {
 		if (!quiet)
 			diag_error(s, k->loc, "cannot index %s",
 				   elf_dwarf_type_text(s, p->has_type ? &p->type : NULL));

@@ -117,11 +117,13 @@ struct dwarf_plan {
 	struct dwarf_shape shape;
 	enum type_kind kind;	/* how the script sees the result;
 				 * TYPE_UNKNOWN: a struct or array */
+	int bits;		/* a bit field at the end: its width, and */
+	int bit;		/* its first bit in the byte steps reach */
 };
 
 /*
  * Walk chain[0..n) from a value of `type` (NULL: void). Errors (no such
- * member, not a struct, a bit field) are reported at the component unless
+ * member, not a struct, a member of a bit field) are reported at the component unless
  * quiet; false then.
  */
 bool dwarf_plan_chain(struct session *s, Dwarf_Die *type,

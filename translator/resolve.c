@@ -552,6 +552,22 @@ static void maybe_missing_warning(struct scope *sc, const struct expr *e)
 }
 
 /* 1: $name exists (or the provider cannot tell), 0: it does not. */
+/*
+ * A global or file static of a process() point's program ($counter):
+ * not among the point's variables, found in its DWARF. -1: none; 0: an
+ * error in its chain; 1: *out is its type.
+ */
+static int dwarf_global(struct scope *sc, const struct expr *e, bool quiet,
+			bool whole_ok, enum type_kind *out)
+{
+	enum type_kind k;
+
+	if (!sc->probe->points.n)
+		return -1;
+	return dwarf_chain_type(sc->cx->s, sc->probe->points.v[0], e, quiet,
+				whole_ok, out ? out : &k);
+}
+
 static int target_available(struct scope *sc, const struct expr *e)
 {
 	if (!sc->probe)
@@ -563,7 +579,8 @@ static int target_available(struct scope *sc, const struct expr *e)
 	probe_vars(sc->cx, sc->probe);
 	if (!sc->probe->vars_listed || sc->probe->vars_incomplete)
 		return 1;
-	return strmap_get(&sc->probe->vars, var_name(e)) != NULL;
+	return strmap_get(&sc->probe->vars, var_name(e)) != NULL ||
+	       dwarf_global(sc, e, true, false, NULL) >= 0;
 }
 
 
@@ -923,11 +940,18 @@ static void resolve_target(struct scope *sc, struct expr *e)
 		return;
 	}
 	v = strmap_get(&sc->probe->vars, var_name(e));
-	if (!v && sc->probe->vars_listed)
-		maybe_missing_warning(sc, e);
 	e->type = e->pretty != PRETTY_NONE ? TYPE_STRING : TYPE_LONG;
-	if (!v)
+	if (!v) {
+		enum type_kind k;
+		bool whole = e->addr_of || e->pretty != PRETTY_NONE;
+		int r = dwarf_global(sc, e, false, whole, &k);
+
+		if (r > 0 && !whole)
+			e->type = k;
+		if (r < 0 && sc->probe->vars_listed)
+			maybe_missing_warning(sc, e);
 		return;
+	}
 	if (e->chain.n) {
 		enum type_kind k = TYPE_LONG;
 		bool whole = e->addr_of || e->pretty != PRETTY_NONE;

@@ -63,6 +63,53 @@ __attribute__((noinline)) short narrow(signed char c, unsigned short u)
 	return (short)(c * 2 - (int)u);
 }
 
+/* For .return probes: @entry and $param at the entry, recursion. The
+ * work after the call keeps gcc -O2 from turning it into a loop. */
+static volatile long rsink;
+
+__attribute__((noinline)) long depth(int n, long acc)
+{
+	long r;
+
+	if (n <= 0)
+		return acc;
+	r = depth(n - 1, acc + n);
+	rsink += r;
+	return r + 1;
+}
+
+/* Changes what its parameter points to: @entry sees the old values. */
+__attribute__((noinline)) int bump(struct point *p, int by)
+{
+	p->x += by;
+	by = 0;
+	rsink += by;
+	return p->x;
+}
+
+/* CU-level variables ($tally, $origin) and bit fields ($f->level). */
+int tally = 42;
+static struct point origin = { -2, 9, "origin", NULL };
+
+struct flags {
+	unsigned int ready:1;
+	unsigned int mode:3;
+	int level:5;		/* signed: -3 reads as -3 */
+	unsigned int wide:20;
+	unsigned char last;
+};
+
+static struct flags state = { 1, 5, -3, 0xabcde, 200 };
+
+__attribute__((noinline)) int settle(struct flags *f, int by)
+{
+	f->mode = (f->mode + 1) & 7;
+	f->level += by;
+	tally += by;
+	origin.y += by;
+	return f->mode + origin.x;
+}
+
 int main(int argc, char **argv)
 {
 	int n = argc > 1 ? atoi(argv[1]) : 3;
@@ -70,6 +117,7 @@ int main(int argc, char **argv)
 	struct point tail = { 7, 8, "tail", NULL };
 	struct point head = { 3, 5, "head", &tail };
 	char who[8] = "world";	/* on the stack: resident when probed */
+	struct point spare = { 7, 0, "spare", NULL };
 
 	for (int i = 0; i < n; i++) {
 		char *buf = malloc(16 + i);
@@ -82,6 +130,9 @@ int main(int argc, char **argv)
 		sink += lib_mul(i, 3);
 		free(buf);
 		rounds_done++;
+		rsink += depth(3, i);
+		rsink += bump(&spare, 10);
+		rsink += settle(&state, 1);
 		if (bstap_test_guarded_semaphore) {
 			guarded_fired++;
 			STAP_PROBE2(bstap_test, guarded, i, head.x);
