@@ -194,6 +194,39 @@ static void add_addr(struct runner *r, struct strbuf *sb, bool user,
 		strbuf_addch(sb, '\n');
 }
 
+/*
+ * The frames a kernel stack taken in BPF starts with that are the
+ * tracing machinery, not the traced code: the BPF program itself (named
+ * bpf_prog_TAG_NAME in the [bpf] module, or no name at all for a
+ * subprogram the kernel does not list, in the module area) and the glue
+ * that runs it: bpf_trace_runN and __bpf_trace_EVENT for raw and BTF
+ * tracepoints, perf_trace_EVENT and perf_syscall_enter/exit for classic
+ * ones, trace_call_bpf for kprobes, the dispatcher and trampolines. stap
+ * starts at the probed place; so do the printed forms here (the hex of
+ * backtrace() and callers(), built in BPF, keep every frame).
+ */
+#define KERNEL_MODULE_AREA 0xffffffffa0000000ull
+
+static bool glue_frame(struct runner *r, uint64_t addr)
+{
+	static const char *const prefixes[] = {
+		"bpf_prog_", "bpf_trace_run", "__bpf_trace_", "perf_trace_",
+		"perf_syscall_", "trace_call_bpf", "__bpf_prog_run",
+		"bpf_dispatcher_", "bpf_trampoline_", "__traceiter_",
+		"kprobe_perf_func", "kretprobe_perf_func", NULL,
+	};
+	struct sym_info si;
+
+	if (!lookup(r, false, 0, addr, &si) || !si.name)
+		return addr >= KERNEL_MODULE_AREA;
+	if (si.module && !strcmp(si.module, "bpf"))
+		return true;
+	for (int i = 0; prefixes[i]; i++)
+		if (!strncmp(si.name, prefixes[i], strlen(prefixes[i])))
+			return true;
+	return false;
+}
+
 int symbolize_stack_record(struct runner *r, uint32_t kind, uint32_t flags,
 			   const uint8_t *p, const uint8_t *end)
 {
@@ -228,10 +261,13 @@ int symbolize_stack_record(struct runner *r, uint32_t kind, uint32_t flags,
 	}
 	if (kind != BO_REC_STACK)
 		return 0;
-	for (uint32_t i = 0; i < n; i++) {
+	for (uint32_t i = 0, top = !user; i < n; i++) {
 		uint64_t a;
 
 		memcpy(&a, p + 16 + 8 * i, 8);
+		if (top && glue_frame(r, a))
+			continue;
+		top = false;
 		add_addr(r, &sb, user, (pid_t)pid, a,
 			 F_LINE | F_HEX | F_OFFSET | F_SIZE | F_MODULE);
 	}
@@ -278,6 +314,7 @@ static void expand_addresses(struct runner *r, struct strbuf *out,
 			     int flags)
 {
 	char *e;
+	bool top = list && !user;
 
 	for (bool first = true;; first = false) {
 		uint64_t a;
@@ -288,6 +325,9 @@ static void expand_addresses(struct runner *r, struct strbuf *out,
 		if (e == p || (!first && !list))
 			return;
 		p = e;
+		if (top && glue_frame(r, a))
+			continue;
+		top = false;
 		add_addr(r, out, user, pid, a, flags);
 		if (list && !(flags & F_LINE))
 			strbuf_addch(out, '\n');
