@@ -88,6 +88,8 @@ void function_names(struct elab_ctx *cx, struct name_vec *out);
 bool elab_enter(struct elab_ctx *cx, struct src_loc loc);
 void elab_leave(struct elab_ctx *cx);
 
+/* entry_stash.c: @entry(expr) of non-parameters through an entry probe */
+void stash_entries(struct session *s, struct file_ast *f);
 /* enum_const.c: never-assigned locals that name kernel enumerators */
 void resolve_enumerators(struct elab_ctx *cx);
 

@@ -680,8 +680,10 @@ struct elab_program *elaborate(struct session *s)
 	struct elab_ctx cx;
 
 	elab_ctx_init(&cx, s);
-	for (int f = 0; f < s->user_files.n; f++)
+	for (int f = 0; f < s->user_files.n; f++) {
+		stash_entries(s, s->user_files.v[f]);
 		register_user_file(&cx, s->user_files.v[f]);
+	}
 	expand_user_probes(&cx);
 	if (!cx.prog->probes.n && !diag_error_count(s)) {
 		struct src_loc loc = { 0 };
