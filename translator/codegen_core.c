@@ -136,6 +136,18 @@ static LLVMMetadataRef local_type(struct cg *cg, const struct rawbtf *btf,
 					     NULL, 0, 0, NULL, "", 0);
 }
 
+/* Tags a CO-RE intrinsic call with the type it relocates against. */
+static LLVMValueRef access_index(struct cg *cg, LLVMValueRef call,
+				 LLVMMetadataRef type)
+{
+	LLVMSetMetadata(call,
+			LLVMGetMDKindIDInContext(cg->ctx,
+						 "llvm.preserve.access.index",
+						 26),
+			LLVMMetadataAsValue(cg->ctx, type));
+	return call;
+}
+
 /*
  * The llvm.preserve.struct.access.index call for &base->member, which the
  * BPF backend turns into a CO-RE relocation; NULL for a struct without a
@@ -212,12 +224,7 @@ static LLVMValueRef access_call(struct cg *cg, const struct rawbtf *btf,
 	call = LLVMBuildCall2(cg->b, fty, fn, args, 3, "core");
 	LLVMAddCallSiteAttribute(call, 1,
 				 LLVMCreateTypeAttribute(cg->ctx, kind, sty));
-	LLVMSetMetadata(call,
-			LLVMGetMDKindIDInContext(cg->ctx,
-						 "llvm.preserve.access.index",
-						 26),
-			LLVMMetadataAsValue(cg->ctx, sdi));
-	return call;
+	return access_index(cg, call, sdi);
 }
 
 /* &base->member, relocatable. */
@@ -725,12 +732,7 @@ LLVMValueRef cg_enum_value(struct cg *cg, struct expr *e)
 	call = LLVMBuildCall2(cg->b, LLVMIntrinsicGetType(cg->ctx, iid, NULL,
 							  0),
 			      fn, args, 3, "enumval");
-	LLVMSetMetadata(call,
-			LLVMGetMDKindIDInContext(cg->ctx,
-						 "llvm.preserve.access.index",
-						 26),
-			LLVMMetadataAsValue(cg->ctx, di));
-	return call;
+	return access_index(cg, call, di);
 }
 
 /* ------------------------------------------------- pretty printing */
@@ -754,23 +756,6 @@ LLVMValueRef cg_scalar(struct cg *cg, LLVMValueRef v)
 	return LLVMBuildLoad2(cg->b, cg->i64, to, "");
 }
 
-static void append_lit(struct cg *cg, LLVMValueRef dst, const char *s)
-{
-	LLVMValueRef a[2] = { dst, cg_literal(cg, s) };
-
-	cg_runtime(cg, "bstap_append", cg->void_t, a, 2);
-}
-
-static void append_number(struct cg *cg, LLVMValueRef dst, LLVMValueRef v,
-			  bool hex)
-{
-	LLVMValueRef a[6] = { dst, v, cg_i64(cg, hex ? 'x' : 'd'),
-			      cg_i64(cg, hex ? 0x20 : 0), cg_i64(cg, -1),
-			      cg_i64(cg, -1) };
-
-	cg_runtime(cg, "bstap_append_long", cg->void_t, a, 6);
-}
-
 /*
  * A struct or union at addr as a value token (BO_SYM_PRETTY): as many of
  * its first bytes as the string has room for in hex, which the runner
@@ -779,16 +764,16 @@ static void append_number(struct cg *cg, LLVMValueRef dst, LLVMValueRef v,
  * the bytes have.
  */
 static void pretty_token(struct cg *cg, LLVMValueRef dst,
-			 const struct btf *btf, const struct btf_type *t,
+			 const struct rawbtf *btf, const struct btf_type *t,
 			 LLVMValueRef addr, bool deep, struct src_loc loc)
 {
-	const char *name = btf__name_by_offset(btf, t->name_off);
+	const char *name = rawbtf_str(btf, t->name_off);
 	char *head;
 	int64_t room, n;
 	LLVMValueRef a[4], rc;
 
 	if (!name || !*name) {
-		append_lit(cg, dst, "{...}");
+		cg_append_lit(cg, dst, "{...}");
 		return;
 	}
 	head = arena_printf(cg->a, "%c%c%s", deep ? '1' : '0',
@@ -797,7 +782,7 @@ static void pretty_token(struct cg *cg, LLVMValueRef dst,
 	room = ((int64_t)cg->msl - 5 - (int64_t)strlen(head)) / 16 * 8;
 	n = t->size < room ? (int64_t)t->size : room;
 	if (n <= 0) {
-		append_lit(cg, dst, "{...}");
+		cg_append_lit(cg, dst, "{...}");
 		return;
 	}
 	a[0] = dst;
@@ -809,7 +794,7 @@ static void pretty_token(struct cg *cg, LLVMValueRef dst,
 		    BO_ERR_READ_FAULT, loc, NULL, NULL);
 }
 
-static bool is_char_type(const struct btf *btf, uint32_t id)
+static bool is_char_type(const struct rawbtf *btf, uint32_t id)
 {
 	const struct btf_type *t = strip(btf, &id);
 
@@ -848,7 +833,7 @@ static struct cg_val pretty_state(struct cg *cg, struct core_state *st,
 			cg_runtime(cg, "bstap_append_kstr_quoted", cg->void_t,
 				   a, 3);
 		} else {
-			append_number(cg, dst, cg_scalar(cg, st->value), true);
+			cg_append_long(cg, dst, cg_scalar(cg, st->value), true);
 		}
 		return (struct cg_val){ TYPE_STRING, dst };
 	}
@@ -860,16 +845,16 @@ static struct cg_val pretty_state(struct cg *cg, struct core_state *st,
 	    is_char_type(st->btf, btf_array(t)->type)) {
 		LLVMValueRef a[2] = { dst, core_finish(cg, st, loc).v };
 
-		append_lit(cg, dst, "\"");
+		cg_append_lit(cg, dst, "\"");
 		cg_runtime(cg, "bstap_append", cg->void_t, a, 2);
-		append_lit(cg, dst, "\"");
+		cg_append_lit(cg, dst, "\"");
 		return (struct cg_val){ TYPE_STRING, dst };
 	}
 	if (t && btf_is_array(t)) {
-		append_lit(cg, dst, "[...]");
+		cg_append_lit(cg, dst, "[...]");
 		return (struct cg_val){ TYPE_STRING, dst };
 	}
-	append_number(cg, dst, core_finish(cg, st, loc).v, hex);
+	cg_append_long(cg, dst, core_finish(cg, st, loc).v, hex);
 	return (struct cg_val){ TYPE_STRING, dst };
 }
 

@@ -224,8 +224,6 @@ static bool kfunc_var(struct cg *cg, const struct context_var *v,
 	return true;
 }
 
-static void append(struct cg *cg, LLVMValueRef dst, const char *lit);
-
 /* A struct or union pointer, or a char pointer: what $$parms$ expands. */
 static bool expands(const char *type)
 {
@@ -259,15 +257,11 @@ static struct cg_val pretty_var(struct cg *cg, const struct context_var *v,
 	if (base.type == TYPE_STRING) {
 		LLVMValueRef a[2] = { dst, base.v };
 
-		append(cg, dst, "\"");
+		cg_append_lit(cg, dst, "\"");
 		cg_runtime(cg, "bstap_append", cg->void_t, a, 2);
-		append(cg, dst, "\"");
+		cg_append_lit(cg, dst, "\"");
 	} else {
-		LLVMValueRef a[6] = { dst, base.v, cg_i64(cg, hex ? 'x' : 'd'),
-				      cg_i64(cg, hex ? 0x20 : 0),
-				      cg_i64(cg, -1), cg_i64(cg, -1) };
-
-		cg_runtime(cg, "bstap_append_long", cg->void_t, a, 6);
+		cg_append_long(cg, dst, base.v, hex);
 	}
 	return (struct cg_val){ TYPE_STRING, dst };
 }

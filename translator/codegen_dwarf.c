@@ -78,8 +78,6 @@ static bool pop(struct eval *ev, unsigned int op, LLVMValueRef *v)
 	return true;
 }
 
-static void append_lit(struct cg *cg, LLVMValueRef dst, const char *s);
-
 /*
  * Reads `bytes` (1-8) of user memory at addr; a fault raises a read error
  * naming what was read (catchable by try/catch).
@@ -109,7 +107,7 @@ LLVMValueRef cg_user_read(struct cg *cg, LLVMValueRef addr, int bytes,
 		LLVMPositionBuilderAtEnd(cg->b, err);
 		msg = cg_new_slot(cg);
 		LLVMBuildStore(cg->b, LLVMConstInt(cg->i8, 0, false), msg);
-		append_lit(cg, msg, "user read fault at ");
+		cg_append_lit(cg, msg, "user read fault at ");
 		a[0] = msg;
 		a[1] = addr;
 		a[2] = cg_i64(cg, 'x');
@@ -118,8 +116,9 @@ LLVMValueRef cg_user_read(struct cg *cg, LLVMValueRef addr, int bytes,
 		a[5] = cg_i64(cg, -1);
 		cg_runtime(cg, "bstap_append_long", cg->void_t, a, 6);
 		if (what)
-			append_lit(cg, msg, arena_printf(cg->a, " (reading %s)",
-							 what));
+			cg_append_lit(cg, msg,
+				      arena_printf(cg->a, " (reading %s)",
+						   what));
 		cg_raise(cg, BO_ERR_READ_FAULT, loc, what ? what : "", msg);
 		if (!cg_terminated(cg))
 			LLVMBuildBr(cg->b, ok);
@@ -496,7 +495,8 @@ static struct cg_val finish(struct cg *cg, const struct dwarf_plan *p,
 
 /* ------------------------------------------------- pretty printing */
 
-static void append_lit(struct cg *cg, LLVMValueRef dst, const char *s)
+/* Appends a literal to the string at dst (pretty printing, $$vars). */
+void cg_append_lit(struct cg *cg, LLVMValueRef dst, const char *s)
 {
 	LLVMValueRef a[2] = { dst, cg_literal(cg, s) };
 
@@ -509,14 +509,15 @@ static void append_str(struct cg *cg, LLVMValueRef dst, LLVMValueRef s,
 	LLVMValueRef a[2] = { dst, s };
 
 	if (quote)
-		append_lit(cg, dst, "\"");
+		cg_append_lit(cg, dst, "\"");
 	cg_runtime(cg, "bstap_append", cg->void_t, a, 2);
 	if (quote)
-		append_lit(cg, dst, "\"");
+		cg_append_lit(cg, dst, "\"");
 }
 
-static void append_num(struct cg *cg, LLVMValueRef dst, LLVMValueRef v,
-		       bool hex)
+/* Appends v in decimal, or in hex with "0x" ("%#x"). */
+void cg_append_long(struct cg *cg, LLVMValueRef dst, LLVMValueRef v,
+		    bool hex)
 {
 	LLVMValueRef a[6] = { dst, v, cg_i64(cg, hex ? 'x' : 'd'),
 			      cg_i64(cg, hex ? 0x20 : 0), cg_i64(cg, -1),
@@ -546,7 +547,7 @@ static void pretty_value(struct cg *cg, LLVMValueRef dst, Dwarf_Die *type,
 	switch (sh.cls) {
 	case DWC_INT:
 		one.kind = TYPE_LONG;
-		append_num(cg, dst, finish(cg, &one, var, where, v).v, false);
+		cg_append_long(cg, dst, finish(cg, &one, var, where, v).v, false);
 		return;
 	case DWC_PTR:
 		one.kind = TYPE_LONG;
@@ -579,7 +580,7 @@ static void pretty_value(struct cg *cg, LLVMValueRef dst, Dwarf_Die *type,
 				return;
 			}
 		}
-		append_num(cg, dst, finish(cg, &one, var, where, v).v, true);
+		cg_append_long(cg, dst, finish(cg, &one, var, where, v).v, true);
 		return;
 	case DWC_ARRAY:
 		if (sh.char_elem && v.in_memory) {
@@ -591,10 +592,10 @@ static void pretty_value(struct cg *cg, LLVMValueRef dst, Dwarf_Die *type,
 	case DWC_STRUCT:
 		if (v.in_memory && depth < 2 && (depth == 0 || deep))
 			break;
-		append_lit(cg, dst, "{...}");
+		cg_append_lit(cg, dst, "{...}");
 		return;
 	default:
-		append_lit(cg, dst, "?");
+		cg_append_lit(cg, dst, "?");
 		return;
 	}
 	if (sh.cls == DWC_ARRAY) {
@@ -602,17 +603,17 @@ static void pretty_value(struct cg *cg, LLVMValueRef dst, Dwarf_Die *type,
 		int64_t n = sh.count < 0 ? 0 : sh.count > 8 ? 8 : sh.count;
 
 		dwarf_shape_of(sh.has_target ? &sh.target : NULL, &elem);
-		append_lit(cg, dst, "[");
+		cg_append_lit(cg, dst, "[");
 		for (int64_t i = 0; i < n && v.in_memory && elem.size > 0; i++) {
 			struct dval ev = { true, LLVMBuildAdd(cg->b, v.v,
 				cg_i64(cg, i * elem.size), "") };
 
 			if (i)
-				append_lit(cg, dst, ", ");
+				cg_append_lit(cg, dst, ", ");
 			pretty_value(cg, dst, &sh.target, ev, var, where,
 				     depth + 1, deep);
 		}
-		append_lit(cg, dst, sh.count > 8 ? ", ...]" : "]");
+		cg_append_lit(cg, dst, sh.count > 8 ? ", ...]" : "]");
 		return;
 	}
 	/* a struct in memory: its members, in order */
@@ -621,7 +622,7 @@ static void pretty_value(struct cg *cg, LLVMValueRef dst, Dwarf_Die *type,
 		bool first = true;
 
 		if (!type || dwarf_child(type, &m) != 0) {
-			append_lit(cg, dst, "{}");
+			cg_append_lit(cg, dst, "{}");
 			return;
 		}
 		/* the struct DIE itself (typedefs peeled) */
@@ -634,7 +635,7 @@ static void pretty_value(struct cg *cg, LLVMValueRef dst, Dwarf_Die *type,
 			    !dwarf_formref_die(&at, &st))
 				break;
 		}
-		append_lit(cg, dst, "{");
+		cg_append_lit(cg, dst, "{");
 		if (dwarf_child(&st, &m) == 0) {
 			do {
 				const char *mn = dwarf_diename(&m);
@@ -651,7 +652,7 @@ static void pretty_value(struct cg *cg, LLVMValueRef dst, Dwarf_Die *type,
 				if (dwarf_attr_integrate(&m, DW_AT_data_member_location,
 							 &at))
 					dwarf_formudata(&at, &off);
-				append_lit(cg, dst, arena_printf(cg->a, "%s.%s=",
+				cg_append_lit(cg, dst, arena_printf(cg->a, "%s.%s=",
 								 first ? "" : ", ",
 								 mn));
 				first = false;
@@ -662,7 +663,7 @@ static void pretty_value(struct cg *cg, LLVMValueRef dst, Dwarf_Die *type,
 					     depth + 1, deep);
 			} while (dwarf_siblingof(&m, &m) == 0);
 		}
-		append_lit(cg, dst, "}");
+		cg_append_lit(cg, dst, "}");
 	}
 }
 

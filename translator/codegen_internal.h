@@ -390,6 +390,10 @@ bool cg_btf_int(struct cg *cg, const char *type, int *bytes,
  * string; structs become a value token the runner formats from BTF.
  * hex: numbers in hex, as $$parms$ shows them.
  */
+/* codegen_dwarf.c: appending to a string slot, for pretty printing */
+void cg_append_lit(struct cg *cg, LLVMValueRef dst, const char *s);
+void cg_append_long(struct cg *cg, LLVMValueRef dst, LLVMValueRef v,
+		    bool hex);
 /* v as a scalar the verifier lets code compute with (a typed pointer
  * from a tp_btf or fentry context is not one). */
 LLVMValueRef cg_scalar(struct cg *cg, LLVMValueRef v);
