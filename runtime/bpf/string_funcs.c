@@ -302,6 +302,29 @@ static RT char escape_of(u8 c)
 	return 0;
 }
 
+/* How many bytes put_escaped() writes for c. */
+static RT u32 escaped_len(u8 c)
+{
+	return escape_of(c) ? 2 : (c >= 32 && c < 127) ? 1 : 4;
+}
+
+/* c at dst + pos, escaped as stap's _stp_text_str does; the new length. */
+static RT u32 put_escaped(char *dst, u32 pos, u8 c)
+{
+	char e = escape_of(c);
+
+	if (e) {
+		pos = put(dst, pos, '\\');
+		return put(dst, pos, e);
+	}
+	if (c >= 32 && c < 127)
+		return put(dst, pos, c);
+	pos = put(dst, pos, '\\');
+	pos = put(dst, pos, '0' + ((c >> 6) & 3));
+	pos = put(dst, pos, '0' + ((c >> 3) & 7));
+	return put(dst, pos, '0' + (c & 7));
+}
+
 /*
  * Escaping runs in a bpf_loop() callback, one byte per step: the verifier
  * checks the callback once per call site whatever MAXSTRINGLEN is (an
@@ -319,6 +342,7 @@ struct quote_ctx {
 	u32 n;			/* bytes to escape */
 	u32 room;		/* the escaped text ends before this */
 	u32 limit;		/* the whole result's length at most */
+	u32 stop_nul;		/* user bytes: a NUL ends them (a string) */
 };
 
 #define QUOTE_CUT	1
@@ -329,8 +353,6 @@ static __attribute__((noinline)) long bstap_cb_quote(u32 i, void *ctx)
 	struct quote_ctx *q = ctx;
 	u32 pos = (u32)*(volatile u64 *)&q->st[0];
 	u8 c = 0;
-	char e;
-	u32 need;
 
 	if (i >= q->n)
 		return 1;
@@ -341,23 +363,13 @@ static __attribute__((noinline)) long bstap_cb_quote(u32 i, void *ctx)
 		*(volatile u64 *)&q->st[2] = QUOTE_FAULT;
 		return 1;
 	}
-	e = escape_of(c);
-	need = e ? 2 : (c >= 32 && c < 127) ? 1 : 4;
-	if (pos + need > q->room) {
+	if (!c && q->stop_nul)
+		return 1;
+	if (pos + escaped_len(c) > q->room) {
 		*(volatile u64 *)&q->st[2] = QUOTE_CUT;
 		return 1;
 	}
-	if (e) {
-		pos = put(q->dst, pos, '\\');
-		pos = put(q->dst, pos, e);
-	} else if (need == 1) {
-		pos = put(q->dst, pos, c);
-	} else {
-		pos = put(q->dst, pos, '\\');
-		pos = put(q->dst, pos, '0' + ((c >> 6) & 3));
-		pos = put(q->dst, pos, '0' + ((c >> 3) & 7));
-		pos = put(q->dst, pos, '0' + (c & 7));
-	}
+	pos = put_escaped(q->dst, pos, c);
 	*(volatile u64 *)&q->st[0] = pos;
 	if (pos + 4 <= q->limit)
 		*(volatile u64 *)&q->st[1] = pos;

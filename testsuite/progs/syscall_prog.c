@@ -6,11 +6,14 @@
  * The buffer is mapped at a fixed address so that argstr is the same on
  * every run, and descriptors from 3 up are closed first.
  */
+#include <arpa/inet.h>
 #include <fcntl.h>
 #include <linux/futex.h>
 #include <signal.h>
 #include <sys/ioctl.h>
+#include <netinet/in.h>
 #include <sys/socket.h>
+#include <sys/un.h>
 #include <sys/wait.h>
 #include <string.h>
 #include <sys/mman.h>
@@ -24,8 +27,19 @@ int main(void)
 	/* on the stack: a path in a page not yet touched cannot be read */
 	char null[] = "/dev/null", none[] = "/nonexistent/bstap";
 	char odd[] = "/nonexistent/tab\tquote\"back\\\001\377";
+	char prog[] = "prog", opt[] = "-l", tab[] = "a\tb";
+	char *argv[] = { prog, opt, tab, NULL }, *envp[] = { opt, tab, NULL };
+	struct sockaddr_in in4 = { .sin_family = AF_INET,
+				   .sin_port = htons(8080),
+				   .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
+	struct sockaddr_in to4 = in4;
+	struct sockaddr_in6 in6 = { .sin6_family = AF_INET6,
+				    .sin6_port = htons(8080),
+				    .sin6_addr = IN6ADDR_LOOPBACK_INIT };
+	struct sockaddr_un un = { .sun_family = AF_UNIX,
+				  .sun_path = "/nonexistent/sock" };
 	char *buf;
-	long fd;
+	long fd, s;
 
 	/* whatever the caller left open: the first open gets 3 */
 	for (int i = 3; i < 1024; i++)
@@ -39,8 +53,13 @@ int main(void)
 		return 1;
 	fd = syscall(SYS_openat, AT_FDCWD, null, O_RDWR | O_CLOEXEC);
 	syscall(SYS_read, fd, buf, 16);
-	memcpy(buf, "hello", 5);
-	syscall(SYS_write, fd, buf, 5);
+	memcpy(buf, "hello\n", 6);
+	syscall(SYS_write, fd, buf, 6);
+	/* a NUL and a byte above 127; then a buffer longer than fits */
+	memcpy(buf + 2048, "a\0b\377", 4);
+	syscall(SYS_pwrite64, fd, buf + 2048, 4, 0);
+	memset(buf + 1024, 'x', 300);
+	syscall(SYS_pwrite64, fd, buf + 1024, 300, 8);
 	syscall(SYS_close, fd);
 	syscall(SYS_openat, AT_FDCWD, none, O_RDONLY);
 	syscall(SYS_openat, AT_FDCWD, none,
@@ -50,6 +69,20 @@ int main(void)
 	fd = syscall(SYS_socket, AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
 	syscall(SYS_close, fd);
 	syscall(SYS_kill, 2147483647, SIGCONT);
+	/* fails (no such file), so this process goes on */
+	syscall(SYS_execve, none, argv, envp);
+	/* UDP connects and sends need no listener */
+	s = syscall(SYS_socket, AF_INET, SOCK_DGRAM, 0);
+	syscall(SYS_connect, s, &in4, sizeof(in4));
+	to4.sin_port = htons(9);
+	syscall(SYS_sendto, s, "ping", 4, 0, &to4, sizeof(to4));
+	syscall(SYS_close, s);
+	s = syscall(SYS_socket, AF_INET6, SOCK_DGRAM, 0);
+	syscall(SYS_connect, s, &in6, sizeof(in6));
+	syscall(SYS_close, s);
+	s = syscall(SYS_socket, AF_UNIX, SOCK_DGRAM, 0);
+	syscall(SYS_bind, s, &un, sizeof(un.sun_family) + 18);
+	syscall(SYS_close, s);
 	syscall(SYS_pipe2, buf, O_CLOEXEC);
 	syscall(SYS_dup3, ((int *)buf)[0], 40, O_CLOEXEC);
 	syscall(SYS_ioctl, 40, TCGETS, buf + 64);
