@@ -940,6 +940,7 @@ RT u32 bstap_rec_mem(char *rec, u32 off, s64 addr, s64 n)
 	return off + ((4 + len + 7) & ~7u);
 }
 #include "syscall_decode.c"
+#include "kernel_decode.c"
 #include "stacks.c"
 #include "regex_match.c"
 #include "string_funcs.c"

@@ -17,12 +17,14 @@ ts_why_not_live() {
 	[ -x "$TS_PROG" ] || echo "testsuite/progs/tapset_prog is not built"
 }
 
-# ts_run SCRIPT MODE [FILE]: run; false (and a failed test) on an error.
+# ts_run SCRIPT MODE [ARGS...]: run (at most 120 s); false (and a failed
+# test) on an error.
 ts_run() {
 	script=$TESTSUITE_SRCDIR/tapset/$1
-	shift
-	"$BSTAP" -c "$TS_PROG $1 $TS_FACTS $2" "$script" >"$TS_OUT" \
-		2>"$tap_tmp/err"
+	mode=$2
+	shift 2
+	timeout 120 "$BSTAP" -c "$TS_PROG $mode $TS_FACTS $*" "$script" \
+		>"$TS_OUT" 2>"$tap_tmp/err"
 	rc=$?
 	if [ $rc -ne 0 ] || [ ! -s "$TS_FACTS" ]; then
 		cat "$TS_OUT" >>"$tap_tmp/err"

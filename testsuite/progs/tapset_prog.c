@@ -14,6 +14,9 @@
  *   tapset_prog bdev FACTS DEVICE     one O_DIRECT write and read on a
  *                                     block device (the test's scratch zram)
  *   tapset_prog mem FACTS FILE        page faults, mmap, munmap, brk, kmalloc
+ *   tapset_prog irq FACTS FILE PORT   disk writes (an interrupt), sync
+ *                                     (writeback work), UDP over loopback
+ *                                     (the NET_RX softirq)
  *
  * Children are given names (prctl) so scripts can tell them apart.
  */
@@ -517,7 +520,7 @@ static int bdev_mode(const char *dev)
 
 static int mem_mode(const char *path)
 {
-	char *p;
+	char *p, *q;
 	int fd;
 
 	p = mmap(NULL, 8 * 4096, PROT_READ | PROT_WRITE,
@@ -527,11 +530,26 @@ static int mem_mode(const char *path)
 	fact("map_addr", (long)p);
 	p[3 * 4096 + 5] = 1;			/* a write fault */
 	fact("fault_addr", (long)(p + 3 * 4096 + 5));
+	/* a read maps the zero page; the write after it is a write to a
+	 * present, write-protected page (do_wp_page) */
+	fact("read_value", ((volatile char *)p)[5 * 4096 + 7]);
+	fact("rfault_addr", (long)(p + 5 * 4096 + 7));
+	p[5 * 4096 + 9] = 2;
+	fact("wp_addr", (long)(p + 5 * 4096 + 9));
 	if (munmap(p, 8 * 4096))
 		die("munmap");
+	/* a second mapping, at a hint, partly unmapped */
+	q = mmap(p, 3 * 4096, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (q == MAP_FAILED)
+		die("mmap 2");
+	fact("map2_addr", (long)q);
+	if (munmap(q + 4096, 4096))
+		die("munmap 2");
 	fact("brk_addr", (long)sbrk(0));
 	if (sbrk(65536) == (void *)-1)
 		die("sbrk");
+	if (sbrk(-4096) == (void *)-1)
+		die("sbrk shrink");
 
 	/* setxattr copies the value with kmalloc(size) */
 	fd = open(path, O_RDWR | O_CREAT | O_TRUNC, 0600);
@@ -548,6 +566,45 @@ static int mem_mode(const char *path)
 	return 0;
 }
 
+/* ------------------------------------------------------------- irq */
+
+static int irq_mode(const char *path, int port)
+{
+	struct sockaddr_in sa;
+	char buf[65536];
+	int fd, u1, u2;
+
+	memset(buf, 'i', sizeof(buf));
+	fd = open(path, O_RDWR | O_CREAT | O_TRUNC, 0600);
+	if (fd < 0)
+		die("open");
+	/* dirty pages, then sync(): the flusher's work is queued from here */
+	if (write(fd, buf, 4096) != 4096)
+		die("write");
+	sync();
+	/* more, and fsync: the disk's completion interrupts */
+	if (pwrite(fd, buf, sizeof(buf), 4096) != (ssize_t)sizeof(buf))
+		die("pwrite");
+	if (fsync(fd))
+		die("fsync");
+	close(fd);
+
+	/* a UDP datagram over loopback raises NET_RX */
+	u2 = bound(SOCK_DGRAM, port);
+	u1 = bound(SOCK_DGRAM, port + 1);
+	sa = loopback(port);
+	if (connect(u1, (void *)&sa, sizeof(sa)))
+		die("udp connect");
+	if (send(u1, buf, 222, 0) != 222)
+		die("udp send");
+	if (recv(u2, buf, sizeof(buf), 0) != 222)
+		die("udp recv");
+	close(u1);
+	close(u2);
+	sleep_ms(50);	/* timer softirqs, the flusher's work running */
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	char self[4096];
@@ -556,7 +613,7 @@ int main(int argc, char **argv)
 	if (argc == 3 && !strcmp(argv[1], "exec-child"))
 		return exec_child(atoi(argv[2]));
 	if (argc < 3) {
-		fprintf(stderr, "usage: tapset_prog MODE FACTS [FILE]\n");
+		fprintf(stderr, "usage: tapset_prog MODE FACTS [FILE] [PORT]\n");
 		return 2;
 	}
 	facts = fopen(argv[2], "w");
@@ -579,6 +636,8 @@ int main(int argc, char **argv)
 		return bdev_mode(argv[3]);
 	if (!strcmp(argv[1], "mem") && argc == 4)
 		return mem_mode(argv[3]);
+	if (!strcmp(argv[1], "irq") && argc == 5)
+		return irq_mode(argv[3], atoi(argv[4]));
 	fprintf(stderr, "tapset_prog: unknown mode %s\n", argv[1]);
 	return 2;
 }

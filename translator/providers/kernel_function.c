@@ -367,7 +367,11 @@ static int check_attachable(struct session *s, const struct probe_point *pp,
 		return out->n - from;
 	text = out->v[from]->text;
 	if (pp->sufficient || pp->optional) {
-		if (pp->sufficient || s->verbose)
+		/* a tapset's `!` fallback is its business, not the user's */
+		bool own = pp->sufficient && !(pp->loc.file &&
+					       pp->loc.file->is_tapset);
+
+		if (own || s->verbose)
 			diag_warning(s, pp->loc, "%s cannot be attached on this kernel: %s; %s",
 				     text, why, pp->sufficient ?
 				     "using the next alternative" :
