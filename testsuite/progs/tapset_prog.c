@@ -14,6 +14,8 @@
  *   tapset_prog bdev FACTS DEVICE     one O_DIRECT write and read on a
  *                                     block device (the test's scratch zram)
  *   tapset_prog mem FACTS FILE        page faults, mmap, munmap, brk, kmalloc
+ *   tapset_prog oom FACTS             touches memory until killed (the
+ *                                     test runs it in a small memory cgroup)
  *   tapset_prog irq FACTS FILE PORT   disk writes (an interrupt), sync
  *                                     (writeback work), UDP over loopback
  *                                     (the NET_RX softirq)
@@ -566,6 +568,22 @@ static int mem_mode(const char *path)
 	return 0;
 }
 
+/* ------------------------------------------------------------- oom */
+
+/* 512 MiB, 1 MiB at a time, each byte written: far above the cgroup's
+ * limit, so the OOM killer chooses this process. Exit 3 if it did not. */
+static int oom_mode(void)
+{
+	for (int i = 0; i < 512; i++) {
+		char *p = malloc(1 << 20);
+
+		if (!p)
+			return 3;
+		memset(p, 'o', 1 << 20);
+	}
+	return 3;
+}
+
 /* ------------------------------------------------------------- irq */
 
 static int irq_mode(const char *path, int port)
@@ -636,6 +654,8 @@ int main(int argc, char **argv)
 		return bdev_mode(argv[3]);
 	if (!strcmp(argv[1], "mem") && argc == 4)
 		return mem_mode(argv[3]);
+	if (!strcmp(argv[1], "oom"))
+		return oom_mode();
 	if (!strcmp(argv[1], "irq") && argc == 5)
 		return irq_mode(argv[3], atoi(argv[4]));
 	fprintf(stderr, "tapset_prog: unknown mode %s\n", argv[1]);
