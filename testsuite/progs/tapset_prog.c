@@ -608,8 +608,8 @@ static int irq_mode(const char *path, int port)
 	close(fd);
 
 	/* a UDP datagram over loopback raises NET_RX */
-	u2 = bound(SOCK_DGRAM, port);
-	u1 = bound(SOCK_DGRAM, port + 1);
+	u2 = bound(SOCK_DGRAM, 0, port);
+	u1 = bound(SOCK_DGRAM, 0, port + 1);
 	sa = loopback(port);
 	if (connect(u1, (void *)&sa, sizeof(sa)))
 		die("udp connect");
