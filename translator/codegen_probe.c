@@ -24,49 +24,32 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "ast_walk.h"
 #include "btf_index.h"
 #include "codegen_internal.h"
 #include "diag.h"
 
 #define BPF_FUNC_map_lookup_elem	1
 
-static void scan_uses(struct cg *cg, struct elab_probe *ep, struct expr *e,
-		      unsigned char *args, unsigned char *fields);
+/* Which context variables a probe body reads: TP_PROTO args, format fields. */
+struct target_uses {
+	struct elab_probe *ep;
+	unsigned char args;	/* bits: see point_section() */
+	unsigned char fields;
+};
 
-static void scan_stmt(struct cg *cg, struct elab_probe *ep, struct stmt *st,
-		      unsigned char *args, unsigned char *fields)
+static bool scan_expr(struct expr *e, void *ctx)
 {
-	if (!st)
-		return;
-	for (int i = 0; i < st->stmts.n; i++)
-		scan_stmt(cg, ep, st->stmts.v[i], args, fields);
-	scan_uses(cg, ep, st->expr, args, fields);
-	scan_stmt(cg, ep, st->then_stmt, args, fields);
-	scan_stmt(cg, ep, st->else_stmt, args, fields);
-	scan_stmt(cg, ep, st->init, args, fields);
-	scan_uses(cg, ep, st->incr, args, fields);
-	scan_stmt(cg, ep, st->body, args, fields);
-	scan_stmt(cg, ep, st->catch_body, args, fields);
-	if (st->foreach) {
-		scan_uses(cg, ep, st->foreach->array, args, fields);
-		scan_uses(cg, ep, st->foreach->limit, args, fields);
-		scan_stmt(cg, ep, st->foreach->body, args, fields);
-	}
-}
+	struct target_uses *tu = ctx;
 
-static void scan_uses(struct cg *cg, struct elab_probe *ep, struct expr *e,
-		      unsigned char *args, unsigned char *fields)
-{
-	if (!e)
-		return;
 	if (e->kind == EXPR_TARGET && e->name) {
 		const char *n = e->name[0] == '$' ? e->name + 1 : e->name;
-		const struct context_var *v = strmap_get(&ep->vars, n);
+		const struct context_var *v = strmap_get(&tu->ep->vars, n);
 
 		if (v && v->source == CTXVAR_ARG)
-			*args |= 1;
+			tu->args |= 1;
 		if (v && v->source == CTXVAR_FIELD)
-			*fields |= 1;
+			tu->fields |= 1;
 		/*
 		 * $$vars and friends follow what the rest of the probe
 		 * reads; alone, $$parms reads the format fields and
@@ -74,112 +57,137 @@ static void scan_uses(struct cg *cg, struct elab_probe *ep, struct expr *e,
 		 * Marked in the high bit, decided in point_section().
 		 */
 		if (e->name[1] == '$')
-			*(e->pretty != PRETTY_NONE ? args : fields) |= 2;
+			*(e->pretty != PRETTY_NONE ? &tu->args : &tu->fields) |= 2;
 	}
-	scan_uses(cg, ep, e->left, args, fields);
-	scan_uses(cg, ep, e->right, args, fields);
-	scan_uses(cg, ep, e->cond, args, fields);
-	scan_uses(cg, ep, e->operand, args, fields);
-	scan_uses(cg, ep, e->base, args, fields);
-	for (int i = 0; i < e->args.n; i++)
-		scan_uses(cg, ep, e->args.v[i], args, fields);
-	for (int i = 0; i < e->chain.n; i++)
-		scan_uses(cg, ep, e->chain.v[i].index, args, fields);
-}
-
-/* Does code reachable from st walk a map (foreach, delete a)? */
-static bool walks_map(struct cg *cg, struct stmt *st, int depth);
-
-static bool expr_walks(struct cg *cg, struct expr *e, int depth)
-{
-	if (!e || depth > 16)
-		return false;
-	if (e->kind == EXPR_CALL && e->func && e->func->body &&
-	    walks_map(cg, e->func->body, depth + 1))
-		return true;
-	if (expr_walks(cg, e->left, depth) || expr_walks(cg, e->right, depth) ||
-	    expr_walks(cg, e->cond, depth) ||
-	    expr_walks(cg, e->operand, depth))
-		return true;
-	for (int i = 0; i < e->args.n; i++)
-		if (expr_walks(cg, e->args.v[i], depth))
-			return true;
+	ast_walk_expr_children(e, scan_expr, tu);
 	return false;
 }
 
-static bool walks_map(struct cg *cg, struct stmt *st, int depth)
+static bool scan_stmt(struct stmt *st, void *ctx)
 {
-	if (!st || depth > 16)
-		return false;
+	ast_walk_stmt_children(st, scan_expr, scan_stmt, ctx);
+	return false;
+}
+
+static void scan_target_uses(struct elab_probe *ep, unsigned char *args,
+			     unsigned char *fields)
+{
+	struct target_uses tu = { .ep = ep };
+
+	if (ep->body)
+		scan_stmt(ep->body, &tu);
+	*args = tu.args;
+	*fields = tu.fields;
+}
+
+/*
+ * Does code reachable from a statement walk a map (foreach, delete a)?
+ * depth counts the script functions entered on the way, for recursion.
+ */
+struct map_search {
+	int depth;
+};
+
+static bool walks_map(struct stmt *st, void *ctx);
+
+static bool expr_walks(struct expr *e, void *ctx)
+{
+	struct map_search *ms = ctx;
+
+	if (e->kind == EXPR_CALL && e->func && e->func->body &&
+	    ms->depth < 16) {
+		bool found;
+
+		ms->depth++;
+		found = walks_map(e->func->body, ms);
+		ms->depth--;
+		if (found)
+			return true;
+	}
+	return ast_walk_expr_children(e, expr_walks, ms);
+}
+
+static bool walks_map(struct stmt *st, void *ctx)
+{
 	if (st->kind == STMT_FOREACH)
 		return true;
 	if (st->kind == STMT_DELETE && st->expr &&
 	    st->expr->kind == EXPR_IDENT)
 		return true;
-	for (int i = 0; i < st->stmts.n; i++)
-		if (walks_map(cg, st->stmts.v[i], depth))
-			return true;
-	return expr_walks(cg, st->expr, depth) ||
-	       expr_walks(cg, st->incr, depth) ||
-	       walks_map(cg, st->then_stmt, depth) ||
-	       walks_map(cg, st->else_stmt, depth) ||
-	       walks_map(cg, st->init, depth) ||
-	       walks_map(cg, st->body, depth) ||
-	       walks_map(cg, st->catch_body, depth);
+	return ast_walk_stmt_children(st, expr_walks, walks_map, ctx);
+}
+
+static bool body_walks_map(struct stmt *body)
+{
+	struct map_search ms = { 0 };
+
+	return body && walks_map(body, &ms);
 }
 
 /*
  * The symbols a foreach body reaches (it runs as a callback): named in
  * the body, or the loop's own variables, in the probe and in the functions
- * it calls.
+ * it calls. inside: the walk is in a foreach body (or its variables).
  */
-static void reach_stmt(struct cg *cg, struct strmap *m, struct stmt *st,
-		       bool inside, int depth);
+struct callback_reach {
+	struct cg *cg;
+	struct strmap *syms;
+	bool inside;
+	int depth;	/* script functions entered, for recursion */
+};
 
-static void reach_expr(struct cg *cg, struct strmap *m, struct expr *e,
-		       bool inside, int depth)
+static bool reach_stmt(struct stmt *st, void *ctx);
+
+static bool reach_expr(struct expr *e, void *ctx)
 {
-	if (!e || depth > 16)
-		return;
-	if (inside && e->sym)
-		strmap_put(cg->a, m, e->sym, e->sym);
-	if (e->kind == EXPR_CALL && e->func && e->func->body)
-		reach_stmt(cg, m, e->func->body, inside, depth + 1);
-	reach_expr(cg, m, e->left, inside, depth);
-	reach_expr(cg, m, e->right, inside, depth);
-	reach_expr(cg, m, e->cond, inside, depth);
-	reach_expr(cg, m, e->operand, inside, depth);
-	reach_expr(cg, m, e->base, inside, depth);
-	for (int i = 0; i < e->args.n; i++)
-		reach_expr(cg, m, e->args.v[i], inside, depth);
+	struct callback_reach *cr = ctx;
+
+	if (cr->inside && e->sym)
+		strmap_put(cr->cg->a, cr->syms, e->sym, e->sym);
+	if (e->kind == EXPR_CALL && e->func && e->func->body &&
+	    cr->depth < 16) {
+		cr->depth++;
+		reach_stmt(e->func->body, cr);
+		cr->depth--;
+	}
+	ast_walk_expr_children(e, reach_expr, cr);
+	return false;
 }
 
-static void reach_stmt(struct cg *cg, struct strmap *m, struct stmt *st,
-		       bool inside, int depth)
+static bool reach_stmt(struct stmt *st, void *ctx)
 {
-	struct foreach_stmt *fe = st ? st->foreach : NULL;
+	struct callback_reach *cr = ctx;
+	struct foreach_stmt *fe = st->foreach;
+	bool outside = cr->inside;
 
-	if (!st || depth > 16)
-		return;
-	if (st->kind == STMT_FOREACH && fe) {
-		reach_expr(cg, m, fe->value.var, true, depth);
-		for (int i = 0; i < fe->keys.n; i++)
-			reach_expr(cg, m, fe->keys.v[i].var, true, depth);
-		reach_expr(cg, m, fe->array, inside, depth);
-		reach_expr(cg, m, fe->limit, inside, depth);
-		reach_stmt(cg, m, fe->body, true, depth);
-		return;
+	if (st->kind != STMT_FOREACH || !fe) {
+		ast_walk_stmt_children(st, reach_expr, reach_stmt, cr);
+		return false;
 	}
-	for (int i = 0; i < st->stmts.n; i++)
-		reach_stmt(cg, m, st->stmts.v[i], inside, depth);
-	reach_expr(cg, m, st->expr, inside, depth);
-	reach_expr(cg, m, st->incr, inside, depth);
-	reach_expr(cg, m, st->catch_var, inside, depth);
-	reach_stmt(cg, m, st->then_stmt, inside, depth);
-	reach_stmt(cg, m, st->else_stmt, inside, depth);
-	reach_stmt(cg, m, st->init, inside, depth);
-	reach_stmt(cg, m, st->body, inside, depth);
-	reach_stmt(cg, m, st->catch_body, inside, depth);
+	/* the array and limit are evaluated before the loop, not in it */
+	if (fe->array)
+		reach_expr(fe->array, cr);
+	if (fe->limit)
+		reach_expr(fe->limit, cr);
+	cr->inside = true;
+	if (fe->value.var)
+		reach_expr(fe->value.var, cr);
+	for (int i = 0; i < fe->keys.n; i++)
+		if (fe->keys.v[i].var)
+			reach_expr(fe->keys.v[i].var, cr);
+	if (fe->body)
+		reach_stmt(fe->body, cr);
+	cr->inside = outside;
+	return false;
+}
+
+static void callback_syms(struct cg *cg, struct strmap *syms,
+			  struct stmt *body)
+{
+	struct callback_reach cr = { .cg = cg, .syms = syms };
+
+	if (body)
+		reach_stmt(body, &cr);
 }
 
 static const char *tp_name(const char *target)
@@ -278,7 +286,7 @@ static const char *point_section(struct cg *cg, struct elab_probe *ep,
 		return "perf_event";
 	}
 	if (!strcmp(prov, "kernel.trace")) {
-		scan_stmt(cg, ep, ep->body, &args, &fields);
+		scan_target_uses(ep, &args, &fields);
 		if ((args | fields) & 1) {	/* a named variable decides */
 			args &= 1;
 			fields &= 1;
@@ -573,11 +581,11 @@ static void gen_point(struct cg *cg, struct elab_probe *ep, int j,
 	fn.probe_index = cg->probes.n;
 	/* foreach bodies of kernel probes are callbacks: longs in scratch */
 	fn.scratch_locals = rp->tier == TIER_KERNEL &&
-			    walks_map(cg, ep->body, 0);
+			    body_walks_map(ep->body);
 	if (fn.scratch_locals) {
 		fn.cb_syms = arena_new(cg->a, struct strmap);
 		strmap_init(fn.cb_syms, true);
-		reach_stmt(cg, fn.cb_syms, ep->body, false, 0);
+		callback_syms(cg, fn.cb_syms, ep->body);
 	}
 	strmap_init(&fn.vars, true);
 	/* a dispatched handler is static in BTF too: the verifier checks it
@@ -687,7 +695,7 @@ static void gen_points(struct cg *cg, struct elab_probe *ep, int j)
 		gen_point(cg, ep, j, 0, group, en, false);
 		return;
 	}
-	scan_stmt(cg, ep, ep->body, &args, &fields);
+	scan_target_uses(ep, &args, &fields);
 	if (!group)
 		group = (uint32_t)++cg->ngroups;
 	gen_point(cg, ep, j, 0, group, NULL, false);

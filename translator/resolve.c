@@ -21,6 +21,7 @@
 
 #include <bpf/btf.h>
 
+#include "ast_walk.h"
 #include "btf_index.h"
 #include "diag.h"
 #include "dwarf_loc.h"
@@ -1409,6 +1410,19 @@ struct reach {
 static void walk_expr(struct reach *r, struct expr *e);
 static void walk_stmt(struct reach *r, struct stmt *st);
 
+/* The children no case below treats specially: walked as plain values. */
+static bool walk_child_expr(struct expr *e, void *r)
+{
+	walk_expr(r, e);
+	return false;
+}
+
+static bool walk_child_stmt(struct stmt *st, void *r)
+{
+	walk_stmt(r, st);
+	return false;
+}
+
 static void use_global(struct reach *r, struct symbol *sym, bool read,
 		       bool write)
 {
@@ -1482,21 +1496,8 @@ static void walk_expr_inner(struct reach *r, struct expr *e)
 	case EXPR_INCDEC:
 		walk_lvalue(r, e->operand, true);
 		break;
-	case EXPR_TARGET:
-	case EXPR_CAST:
-	case EXPR_VAR:
-		if (e->operand)
-			walk_expr(r, e->operand);
-		for (int i = 0; i < e->chain.n; i++)
-			if (e->chain.v[i].index)
-				walk_expr(r, e->chain.v[i].index);
-		break;
 	default:
-		walk_expr(r, e->left);
-		walk_expr(r, e->right);
-		walk_expr(r, e->cond);
-		walk_expr(r, e->operand);
-		walk_args(r, e);
+		ast_walk_expr_children(e, walk_child_expr, r);
 		break;
 	}
 }
@@ -1549,9 +1550,12 @@ static void walk_stmt_inner(struct reach *r, struct stmt *st)
 	case STMT_EXPR:
 		walk_discarded(r, st->expr);
 		break;
-	case STMT_BLOCK:
-		for (int i = 0; i < st->stmts.n; i++)
-			walk_stmt(r, st->stmts.v[i]);
+	case STMT_WHILE:
+	case STMT_FOR:
+		walk_stmt(r, st->init);
+		walk_expr(r, st->expr);
+		walk_discarded(r, st->incr);
+		walk_stmt(r, st->body);
 		break;
 	case STMT_DELETE:
 		walk_lvalue(r, st->expr, false);
@@ -1569,12 +1573,7 @@ static void walk_stmt_inner(struct reach *r, struct stmt *st)
 		embedded_c_error(r->cx, st->loc);
 		break;
 	default:
-		walk_stmt(r, st->init);
-		walk_expr(r, st->expr);
-		walk_discarded(r, st->incr);
-		walk_stmt(r, st->then_stmt);
-		walk_stmt(r, st->else_stmt);
-		walk_stmt(r, st->body);
+		ast_walk_stmt_children(st, walk_child_expr, walk_child_stmt, r);
 		break;
 	}
 }
@@ -1665,10 +1664,17 @@ static void bump(struct uses *u, struct strmap *m, struct symbol *sym)
 		   (void *)((uintptr_t)strmap_get(m, sym) + 1));
 }
 
-static void count_args(struct uses *u, struct expr *e)
+/* Everything but an assignment's or ++'s target counts as read. */
+static bool count_child_expr(struct expr *e, void *u)
 {
-	for (int i = 0; i < e->args.n; i++)
-		count_expr(u, e->args.v[i], false);
+	count_expr(u, e, false);
+	return false;
+}
+
+static bool count_child_stmt(struct stmt *st, void *u)
+{
+	count_stmt(u, st);
+	return false;
 }
 
 static void count_expr_inner(struct uses *u, struct expr *e, bool lvalue)
@@ -1686,20 +1692,8 @@ static void count_expr_inner(struct uses *u, struct expr *e, bool lvalue)
 	case EXPR_INCDEC:
 		count_expr(u, e->operand, true);
 		break;
-	case EXPR_TARGET:
-	case EXPR_CAST:
-	case EXPR_VAR:
-		count_expr(u, e->operand, false);
-		for (int i = 0; i < e->chain.n; i++)
-			count_expr(u, e->chain.v[i].index, false);
-		break;
 	default:
-		count_expr(u, e->left, false);
-		count_expr(u, e->right, false);
-		count_expr(u, e->cond, false);
-		count_expr(u, e->operand, false);
-		count_expr(u, e->base, false);
-		count_args(u, e);
+		ast_walk_expr_children(e, count_child_expr, u);
 		break;
 	}
 }
@@ -1712,46 +1706,17 @@ static void count_expr(struct uses *u, struct expr *e, bool lvalue)
 	elab_leave(u->cx);
 }
 
-static void count_foreach(struct uses *u, struct foreach_stmt *fe)
-{
-	count_expr(u, fe->array, false);
-	/* the loop assigns its variables; keep them, as if read */
-	if (fe->value.var)
-		count_expr(u, fe->value.var, false);
-	for (int i = 0; i < fe->keys.n; i++)
-		count_expr(u, fe->keys.v[i].var, false);
-	count_expr(u, fe->limit, false);
-	count_stmt(u, fe->body);
-}
-
+/*
+ * A foreach assigns its value and key variables, and a catch its message
+ * variable; they count as read all the same, so that they are kept.
+ */
 static void count_stmt_inner(struct uses *u, struct stmt *st)
 {
-	switch (st->kind) {
-	case STMT_BLOCK:
-		for (int i = 0; i < st->stmts.n; i++)
-			count_stmt(u, st->stmts.v[i]);
-		break;
-	case STMT_FOREACH:
-		if (st->foreach)
-			count_foreach(u, st->foreach);
-		break;
-	case STMT_DELETE:
+	if (st->kind == STMT_DELETE)
 		count_expr(u, st->expr, true);
-		break;
-	case STMT_TRY:
-		count_stmt(u, st->body);
-		count_expr(u, st->catch_var, false);
-		count_stmt(u, st->catch_body);
-		break;
-	default:
-		count_stmt(u, st->init);
-		count_expr(u, st->expr, false);
-		count_expr(u, st->incr, false);
-		count_stmt(u, st->then_stmt);
-		count_stmt(u, st->else_stmt);
-		count_stmt(u, st->body);
-		break;
-	}
+	else
+		ast_walk_stmt_children(st, count_child_expr, count_child_stmt,
+				       u);
 }
 
 static void count_stmt(struct uses *u, struct stmt *st)
@@ -1766,8 +1731,18 @@ static void count_stmt(struct uses *u, struct stmt *st)
  * fail but changes nothing else still counts as pure. */
 static int pure_try_depth;
 
-static bool pure_args(struct elab_ctx *cx, struct expr *e);
 static bool pure(struct elab_ctx *cx, struct expr *e);
+
+static bool impure_child(struct expr *e, void *cx)
+{
+	return !pure(cx, e);
+}
+
+/* The walk stops at the first child that is not pure. */
+static bool children_pure(struct elab_ctx *cx, struct expr *e)
+{
+	return !ast_walk_expr_children(e, impure_child, cx);
+}
 
 /* An assignment to the function's own locals or parameters. */
 static bool local_store(struct elab_ctx *cx, struct expr *e)
@@ -1864,10 +1839,10 @@ static bool pure(struct elab_ctx *cx, struct expr *e)
 		     ((e->func->runtime &&
 		       (pure_try_depth || !runtime_may_raise(e))) ||
 		      (e->func->body && pure_body(cx, e->func->body))) &&
-		     pure_args(cx, e);
+		     children_pure(cx, e);
 		break;
 	case EXPR_PRINT:
-		ok = print_kind_returns_string(e->print) && pure_args(cx, e);
+		ok = print_kind_returns_string(e->print) && children_pure(cx, e);
 		break;
 	case EXPR_BINARY:
 		/* x / 0 raises an error, which must not vanish with the store */
@@ -1879,23 +1854,11 @@ static bool pure(struct elab_ctx *cx, struct expr *e)
 		}
 		/* fall through */
 	default:
-		ok = pure(cx, e->left) && pure(cx, e->right) &&
-		     pure(cx, e->cond) && pure(cx, e->operand) &&
-		     pure_args(cx, e);
-		for (int i = 0; ok && i < e->chain.n; i++)
-			ok = pure(cx, e->chain.v[i].index);
+		ok = children_pure(cx, e);
 		break;
 	}
 	elab_leave(cx);
 	return ok;
-}
-
-static bool pure_args(struct elab_ctx *cx, struct expr *e)
-{
-	for (int i = 0; i < e->args.n; i++)
-		if (!pure(cx, e->args.v[i]))
-			return false;
-	return true;
 }
 
 static bool unread_local(struct uses *u, struct expr *target)
