@@ -1472,8 +1472,10 @@ static void walk_lvalue(struct reach *r, struct expr *e, bool also_read)
 	}
 }
 
-static void walk_expr_inner(struct reach *r, struct expr *e)
+static void walk_expr(struct reach *r, struct expr *e)
 {
+	if (!e || !elab_enter(r->cx, e->loc))
+		return;
 	switch (e->kind) {
 	case EXPR_IDENT:
 		use_global(r, e->sym, true, false);
@@ -1500,13 +1502,6 @@ static void walk_expr_inner(struct reach *r, struct expr *e)
 		ast_walk_expr_children(e, walk_child_expr, r);
 		break;
 	}
-}
-
-static void walk_expr(struct reach *r, struct expr *e)
-{
-	if (!e || !elab_enter(r->cx, e->loc))
-		return;
-	walk_expr_inner(r, e);
 	elab_leave(r->cx);
 }
 
@@ -1531,21 +1526,25 @@ static void walk_foreach(struct reach *r, struct foreach_stmt *fe)
  */
 static void walk_discarded(struct reach *r, struct expr *e)
 {
-	if (!e || !elab_enter(r->cx, e->loc))
+	if (!e || (e->kind != EXPR_ASSIGN && e->kind != EXPR_INCDEC)) {
+		walk_expr(r, e);
+		return;
+	}
+	if (!elab_enter(r->cx, e->loc))
 		return;
 	if (e->kind == EXPR_ASSIGN) {
 		walk_lvalue(r, e->left, false);
 		walk_expr(r, e->right);
-	} else if (e->kind == EXPR_INCDEC) {
-		walk_lvalue(r, e->operand, false);
 	} else {
-		walk_expr_inner(r, e);
+		walk_lvalue(r, e->operand, false);
 	}
 	elab_leave(r->cx);
 }
 
-static void walk_stmt_inner(struct reach *r, struct stmt *st)
+static void walk_stmt(struct reach *r, struct stmt *st)
 {
+	if (!st || !elab_enter(r->cx, st->loc))
+		return;
 	switch (st->kind) {
 	case STMT_EXPR:
 		walk_discarded(r, st->expr);
@@ -1576,13 +1575,6 @@ static void walk_stmt_inner(struct reach *r, struct stmt *st)
 		ast_walk_stmt_children(st, walk_child_expr, walk_child_stmt, r);
 		break;
 	}
-}
-
-static void walk_stmt(struct reach *r, struct stmt *st)
-{
-	if (!st || !elab_enter(r->cx, st->loc))
-		return;
-	walk_stmt_inner(r, st);
 	elab_leave(r->cx);
 }
 
@@ -1677,8 +1669,10 @@ static bool count_child_stmt(struct stmt *st, void *u)
 	return false;
 }
 
-static void count_expr_inner(struct uses *u, struct expr *e, bool lvalue)
+static void count_expr(struct uses *u, struct expr *e, bool lvalue)
 {
+	if (!e || !elab_enter(u->cx, e->loc))
+		return;
 	switch (e->kind) {
 	case EXPR_IDENT:
 		bump(u, &u->refs, e->sym);
@@ -1696,13 +1690,6 @@ static void count_expr_inner(struct uses *u, struct expr *e, bool lvalue)
 		ast_walk_expr_children(e, count_child_expr, u);
 		break;
 	}
-}
-
-static void count_expr(struct uses *u, struct expr *e, bool lvalue)
-{
-	if (!e || !elab_enter(u->cx, e->loc))
-		return;
-	count_expr_inner(u, e, lvalue);
 	elab_leave(u->cx);
 }
 
@@ -1710,20 +1697,15 @@ static void count_expr(struct uses *u, struct expr *e, bool lvalue)
  * A foreach assigns its value and key variables, and a catch its message
  * variable; they count as read all the same, so that they are kept.
  */
-static void count_stmt_inner(struct uses *u, struct stmt *st)
+static void count_stmt(struct uses *u, struct stmt *st)
 {
+	if (!st || !elab_enter(u->cx, st->loc))
+		return;
 	if (st->kind == STMT_DELETE)
 		count_expr(u, st->expr, true);
 	else
 		ast_walk_stmt_children(st, count_child_expr, count_child_stmt,
 				       u);
-}
-
-static void count_stmt(struct uses *u, struct stmt *st)
-{
-	if (!st || !elab_enter(u->cx, st->loc))
-		return;
-	count_stmt_inner(u, st);
 	elab_leave(u->cx);
 }
 
