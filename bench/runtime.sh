@@ -15,6 +15,9 @@
 #   RT_QUIET_WAIT  seconds to wait at the start for other users' programs on
 #               sys_enter* to go (default 60)
 #   BPFTRACE    bpftrace command (default: bpftrace from PATH)
+#   BSTAP_OLD, STAPBPF_RUN_OLD  an older bstap / stapbpf-run (another
+#               tree's) measured in tables 3 and 4 too, its start-up runs
+#               alternating with this tree's, so that both see the same load
 #   RT_NO_LOCK  set: do not hold the live-test lock while measuring
 set -u
 cd "$(dirname "$0")/.."
@@ -29,6 +32,8 @@ pcalls=${RT_PCALLS:-1000000}
 starts=${RT_STARTS:-7}
 limit=${RT_TIMEOUT:-120}
 bpftrace=${BPFTRACE:-bpftrace}
+bstap_old=${BSTAP_OLD:-}
+runner_old=${STAPBPF_RUN_OLD:-}
 
 if [ "$(id -u)" != 0 ]; then
 	echo "runtime benchmarks: skipped (they load BPF programs: run as root)"
@@ -395,11 +400,10 @@ bounded "$tmp/count.err" "$bstap" -p4 -m "$tmp/count" -e "$S_COUNT"
 "$b/loadgen" -t $((starts * 30 + 60)) &
 bg=$!
 
-startup() {	# key cmd... -> appends "first exit status rss" lines to $tmp/start.key
+startup_once() {	# key cmd... -> appends "first exit status rss" to $tmp/start.key
 	k=$1; shift
-	i=0
 	try=0
-	while [ $i -lt "$starts" ]; do
+	while :; do
 		"$b/tfirst" 30 "$@" >"$tmp/start.one"
 		# 126/127: cannot be started (being rebuilt?): wait, retry a few times
 		if awk '$3 == "126" || $3 == "127" { f = 1 } END { exit !f }' "$tmp/start.one" && [ $try -lt 6 ]; then
@@ -408,13 +412,24 @@ startup() {	# key cmd... -> appends "first exit status rss" lines to $tmp/start.
 			continue
 		fi
 		cat "$tmp/start.one" >>"$tmp/start.$k"
-		i=$((i + 1))
+		return
 	done
 }
-startup bstap "$bstap" -e "$S_ONE"
-[ -e "$tmp/one.bo" ] && startup runner "$runner" "$tmp/one.bo"
-startup translate "$bstap" -p4 -m "$tmp/t" -e "$S_ONE"
-[ $have_bpftrace = yes ] && startup bpftrace "$bpftrace" -q -e "$BT_ONE"
+# every tool once per iteration, in turn: slow drift of the load reaches
+# all of them alike
+[ -n "$bstap_old" ] && bounded "$tmp/one_old.err" "$bstap_old" -p4 -m "$tmp/one_old" -e "$S_ONE"
+i=0
+while [ $i -lt "$starts" ]; do
+	startup_once bstap "$bstap" -e "$S_ONE"
+	[ -n "$bstap_old" ] && startup_once bstap_old "$bstap_old" -e "$S_ONE"
+	[ -e "$tmp/one.bo" ] && startup_once runner "$runner" "$tmp/one.bo"
+	[ -n "$runner_old" ] && [ -e "$tmp/one_old.bo" ] &&
+		startup_once runner_old "$runner_old" "$tmp/one_old.bo"
+	startup_once translate "$bstap" -p4 -m "$tmp/t" -e "$S_ONE"
+	[ -n "$bstap_old" ] && startup_once translate_old "$bstap_old" -p4 -m "$tmp/t" -e "$S_ONE"
+	[ $have_bpftrace = yes ] && startup_once bpftrace "$bpftrace" -q -e "$BT_ONE"
+	i=$((i + 1))
+done
 kill "$bg" 2>/dev/null
 wait "$bg" 2>/dev/null
 bg=
@@ -440,6 +455,12 @@ else
 fi
 tr_ms=$(awk '$3 == "0" { print $2 }' "$tmp/start.translate" | median)
 row "bstap -p4, translation alone	-	$tr_ms	-"
+if [ -n "$bstap_old" ]; then
+	row "old bstap one-liner ($bstap_old)	$(start_cells bstap_old)	-"
+	[ -n "$runner_old" ] && row "old stapbpf-run on its .bo	$(start_cells runner_old)	-"
+	tr_old=$(awk '$3 == "0" { print $2 }' "$tmp/start.translate_old" | median)
+	row "old bstap -p4, translation alone	-	$tr_old	-"
+fi
 if [ $have_bpftrace = yes ]; then
 	row "bpftrace one-liner (-q)	$(start_cells bpftrace)	-"
 else
@@ -454,6 +475,13 @@ lg1=$(echo "$b/loadgen -n $calls -r 1 -o $tmp/rss.res")
 [ -e "$tmp/count.bo" ] && "$b/tfirst" "$limit" "$runner" -c "$lg1" "$tmp/count.bo" >"$tmp/rss.runner_count"
 "$b/tfirst" "$limit" "$bstap" -c "$lg1" -e "$S_COUNT" >"$tmp/rss.bstap_count"
 [ $have_bpftrace = yes ] && "$b/tfirst" "$limit" "$bpftrace" -c "$lg1" -e "$BT_COUNT" >"$tmp/rss.bpftrace_count"
+
+# kernel stacks named: /proc/kallsyms loaded (stapbpf-run/ksyms.c)
+S_KSTACK='probe kernel.trace("sched:sched_switch") { if (pid() == target()) { print_backtrace(); exit() } }'
+bounded "$tmp/kstack.err" "$bstap" -p4 -m "$tmp/kstack" -e "$S_KSTACK"
+[ -e "$tmp/kstack.bo" ] && "$b/tfirst" "$limit" "$runner" -c "sleep 0.2" "$tmp/kstack.bo" >"$tmp/rss.runner_kstack"
+[ -n "$runner_old" ] && [ -e "$tmp/kstack.bo" ] &&
+	"$b/tfirst" "$limit" "$runner_old" -c "sleep 0.2" "$tmp/kstack.bo" >"$tmp/rss.runner_old_kstack"
 
 # resident set while running (not the peak): VmRSS of the process a second
 # into a counting run of a couple of seconds
@@ -473,6 +501,12 @@ printf '\n4. peak RSS (MB, wait4 ru_maxrss: the process and the children it wait
 row "process	peak, one-liner (start-up runs)	peak, counting $calls events	resident while counting (VmRSS)	target"
 row "---	---	---	---	---"
 row "stapbpf-run (precompiled .bo)	$(rss_cell "$tmp/start.runner")	$(rss_cell "$tmp/rss.runner_count")	${runner_steady:-fails}	< 10 MB"
+if [ -e "$tmp/kstack.bo" ]; then
+	row "stapbpf-run, one-liner printing a kernel stack (kallsyms loaded)	$(rss_cell "$tmp/rss.runner_kstack")	-	-	< 10 MB"
+else
+	row "stapbpf-run, one-liner printing a kernel stack (kallsyms loaded)	fails: $(reason "$tmp/kstack.err" 1)	-	-	< 10 MB"
+fi
+[ -n "$runner_old" ] && row "old stapbpf-run, the same kernel stack	$(rss_cell "$tmp/rss.runner_old_kstack")	-	-	-"
 row "bstap -p4 (translator alone)	$(rss_cell "$tmp/start.translate")	-	-	-"
 row "bstap (translator, then stapbpf-run)	$(rss_cell "$tmp/start.bstap")	$(rss_cell "$tmp/rss.bstap_count")	-	-"
 if [ $have_bpftrace = yes ]; then
