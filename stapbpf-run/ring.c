@@ -26,6 +26,12 @@
 #define REC_BUSY	(1u << 31)
 #define REC_DISCARD	(1u << 30)
 #define REC_HDR		8u
+/*
+ * Records read between two updates of the consumer position. The kernel's
+ * producers read that position on every reserve: writing it after each
+ * record moved its cache line between CPUs once per record.
+ */
+#define RELEASE_EVERY	64
 
 struct ring {
 	unsigned long *consumer;	/* RW page */
@@ -104,7 +110,7 @@ int ring_consume(struct ring *rg, ring_fn fn, void *ctx)
 {
 	unsigned long cons, prod;
 	size_t mask = rg->size - 1;
-	int n = 0;
+	int n = 0, unreleased = 0;
 	bool more;
 
 	cons = __atomic_load_n(rg->consumer, __ATOMIC_ACQUIRE);
@@ -131,9 +137,15 @@ int ring_consume(struct ring *rg, ring_fn fn, void *ctx)
 				if (n < INT32_MAX)
 					n++;
 			}
-			__atomic_store_n(rg->consumer, cons, __ATOMIC_RELEASE);
+			if (++unreleased == RELEASE_EVERY) {
+				__atomic_store_n(rg->consumer, cons,
+						 __ATOMIC_RELEASE);
+				unreleased = 0;
+			}
 		}
 	} while (more);
 done:
+	if (unreleased)
+		__atomic_store_n(rg->consumer, cons, __ATOMIC_RELEASE);
 	return n;
 }
