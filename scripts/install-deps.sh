@@ -6,7 +6,7 @@ set -eu
 packages="build-essential autoconf automake pkg-config
 	llvm-19-dev clang-19 libclang-rt-19-dev
 	libbpf-dev libdw-dev libelf-dev zlib1g-dev libzstd-dev
-	bison flex systemtap-sdt-dev bpftool python3"
+	bison flex systemtap-sdt-dev bpftool python3 dwz"
 
 missing=""
 for p in $packages; do
