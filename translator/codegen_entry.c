@@ -28,6 +28,7 @@
  */
 #include <string.h>
 
+#include "ast_walk.h"
 #include "codegen_internal.h"
 #include "diag.h"
 
@@ -80,10 +81,38 @@ static bool entry_target(struct cg *cg, const struct elab_probe *ep,
 	return !v || v->source != CTXVAR_RETURN;
 }
 
+struct entry_walk {
+	struct cg *cg;
+	struct cg_entry *en;	/* collect_expr */
+	const struct expr *at;	/* check_no_locals */
+};
+
+static void check_no_locals(struct cg *cg, const struct expr *at,
+			    const struct expr *e);
+static void collect_expr(struct cg *cg, struct cg_entry *en, struct expr *e);
+
+static bool no_locals_child(struct expr *e, void *ctx)
+{
+	struct entry_walk *w = ctx;
+
+	check_no_locals(w->cg, w->at, e);
+	return false;
+}
+
+static bool collect_child(struct expr *e, void *ctx)
+{
+	struct entry_walk *w = ctx;
+
+	collect_expr(w->cg, w->en, e);
+	return false;
+}
+
 /* A stashed expression is evaluated at the entry: no locals there yet. */
 static void check_no_locals(struct cg *cg, const struct expr *at,
 			    const struct expr *e)
 {
+	struct entry_walk w = { .cg = cg, .at = at };
+
 	if (!e)
 		return;
 	if (e->kind == EXPR_IDENT && e->sym && e->sym->kind != SYM_GLOBAL) {
@@ -95,19 +124,14 @@ static void check_no_locals(struct cg *cg, const struct expr *at,
 			  "use a constant or a global here");
 		return;
 	}
-	check_no_locals(cg, at, e->left);
-	check_no_locals(cg, at, e->right);
-	check_no_locals(cg, at, e->cond);
-	check_no_locals(cg, at, e->operand);
-	check_no_locals(cg, at, e->base);
-	for (int i = 0; i < e->args.n; i++)
-		check_no_locals(cg, at, e->args.v[i]);
-	for (int i = 0; i < e->chain.n; i++)
-		check_no_locals(cg, at, e->chain.v[i].index);
+	/* the walker does not change the tree; it takes it writable */
+	ast_walk_expr_children((struct expr *)e, no_locals_child, &w);
 }
 
 static void collect_expr(struct cg *cg, struct cg_entry *en, struct expr *e)
 {
+	struct entry_walk w = { .cg = cg, .en = en };
+
 	if (!e)
 		return;
 	if (e->kind == EXPR_ENTRY || entry_target(cg, en->probe, e)) {
@@ -120,15 +144,7 @@ static void collect_expr(struct cg *cg, struct cg_entry *en, struct expr *e)
 		en->size += t == TYPE_STRING ? cg->slot_size : 8;
 		return;
 	}
-	collect_expr(cg, en, e->left);
-	collect_expr(cg, en, e->right);
-	collect_expr(cg, en, e->cond);
-	collect_expr(cg, en, e->operand);
-	collect_expr(cg, en, e->base);
-	for (int i = 0; i < e->args.n; i++)
-		collect_expr(cg, en, e->args.v[i]);
-	for (int i = 0; i < e->chain.n; i++)
-		collect_expr(cg, en, e->chain.v[i].index);
+	ast_walk_expr_children(e, collect_child, &w);
 }
 
 static bool process_return(const struct resolved_point *rp)
