@@ -288,6 +288,8 @@ struct function_decl {
 	const char *embedded_c;	/* %{ %} body: parsed, then rejected */
 	const struct source_file *file;
 	int uses;		/* pass 2: referenced from reachable code */
+	/* the script's next function of this name (another arity) */
+	struct function_decl *overload;
 };
 
 struct global_decl {

@@ -78,8 +78,17 @@ void mark_reachable(struct elab_ctx *cx);
 void warn_unassigned_locals(struct elab_ctx *cx);
 /* Drop stores to locals nothing reads, after type checking. */
 void elide_unused(struct elab_ctx *cx);
+/* The function name/arity a call from `from` gets (arity < 0: any). */
 struct function_decl *lookup_function(struct elab_ctx *cx, const char *name,
+				      int arity,
 				      const struct source_file *from);
+/*
+ * Every function `name` a call from `from` could get, one per arity;
+ * stores at most max and returns how many there are.
+ */
+int function_overloads(struct elab_ctx *cx, const char *name,
+		       const struct source_file *from,
+		       struct function_decl **out, int max);
 struct elab_function *elab_function_of(struct elab_ctx *cx,
 				       struct function_decl *fd);
 /* Every function name a script could call, for "did you mean". */

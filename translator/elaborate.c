@@ -40,25 +40,37 @@ void elab_ctx_init(struct elab_ctx *cx, struct session *s)
 
 /* ------------------------------------------------- user declarations */
 
+/*
+ * Functions of one name are overloads when their parameter counts differ
+ * (stap 3.0's overloading by arity): a call picks the one with as many
+ * parameters as it has arguments. The user map holds the first definition,
+ * the others hang off its overload chain.
+ */
 static void register_function(struct elab_ctx *cx, struct file_ast *f,
 			      struct function_decl *fd)
 {
-	struct function_decl *old;
+	struct function_decl *first, **tail;
 
 	if (!fd->name)
 		return;
 	if (!fd->file)
 		fd->file = f->source;
-	old = strmap_get(&cx->user_functions, fd->name);
-	if (old) {
-		diag_note(diag_error(cx->s, fd->loc,
-				     "function '%s' is already defined",
-				     fd->name),
-			  old->loc, "first defined here");
+	first = strmap_get(&cx->user_functions, fd->name);
+	for (tail = &first; *tail; tail = &(*tail)->overload) {
+		if ((*tail)->params.n != fd->params.n)
+			continue;
+		diag_note(diag_hint(diag_error(cx->s, fd->loc,
+					       "function '%s' with %d parameter%s is already defined",
+					       fd->name, fd->params.n,
+					       fd->params.n == 1 ? "" : "s"),
+				    "functions of one name must differ in their number of parameters"),
+			  (*tail)->loc, "first defined here");
 		return;
 	}
 	tapset_set_decl_order(cx->s, fd);
-	strmap_put(cx->a, &cx->user_functions, fd->name, fd);
+	*tail = fd;
+	if (first == fd)
+		strmap_put(cx->a, &cx->user_functions, fd->name, fd);
 }
 
 static void register_global(struct elab_ctx *cx, struct file_ast *f,

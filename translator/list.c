@@ -238,6 +238,20 @@ int list_probe_points(struct session *s, const char *pattern, bool with_vars,
 	return 0;
 }
 
+/* `name:type (arg:type, ...)` */
+static const char *signature_line(struct session *s,
+				  const struct function_decl *f)
+{
+	char *line = arena_printf(&s->arena, "%s:%s (", f->name,
+				  type_word(f->type));
+
+	for (int j = 0; j < f->params.n; j++)
+		line = arena_printf(&s->arena, "%s%s%s:%s", line,
+				    j ? ", " : "", f->params.v[j].name,
+				    type_word(f->params.v[j].type));
+	return arena_printf(&s->arena, "%s)", line);
+}
+
 /*
  * --dump-functions: every tapset function visible to scripts, one per line
  * in stap's form `name:type (arg:type, ...)`, sorted. Each file is parsed
@@ -253,22 +267,16 @@ int list_functions(struct session *s, FILE *out)
 	names = &s->tapsets->functions;
 	for (int i = 0; i < names->cap; i++) {
 		const char *name = names->slots[i].key;
-		struct function_decl *f;
-		char *line;
+		struct function_decl *all[16];
+		int n;
 
 		if (!name)
 			continue;
-		f = tapset_function(s, name, NULL);
-		if (!f || f->is_private)
-			continue;
-		line = arena_printf(&s->arena, "%s:%s (", f->name,
-				    type_word(f->type));
-		for (int j = 0; j < f->params.n; j++)
-			line = arena_printf(&s->arena, "%s%s%s:%s", line,
-					    j ? ", " : "", f->params.v[j].name,
-					    type_word(f->params.v[j].type));
-		vec_push(&s->arena, &lines, arena_printf(&s->arena, "%s)",
-							 line));
+		n = tapset_functions_named(s, name, NULL, all, 16);
+		for (int k = 0; k < n && k < 16; k++)
+			if (!all[k]->is_private)
+				vec_push(&s->arena, &lines,
+					 signature_line(s, all[k]));
 	}
 	if (lines.n)
 		qsort(lines.v, (size_t)lines.n, sizeof(*lines.v), cmp_line);

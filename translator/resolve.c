@@ -124,21 +124,64 @@ static void global_names(struct elab_ctx *cx, struct name_vec *out)
 
 /* ---------------------------------------------------------- functions */
 
+/* The script's own function name/arity visible from `from`, or NULL. */
+static struct function_decl *user_function(struct elab_ctx *cx,
+					   const char *name, int arity,
+					   const struct source_file *from)
+{
+	for (struct function_decl *fd = strmap_get(&cx->user_functions, name);
+	     fd; fd = fd->overload)
+		if ((arity < 0 || fd->params.n == arity) &&
+		    (!fd->is_private || fd->file == from))
+			return fd;
+	return NULL;
+}
+
 struct function_decl *lookup_function(struct elab_ctx *cx, const char *name,
+				      int arity,
 				      const struct source_file *from)
 {
 	struct function_decl *fd, *lib = NULL;
 
 	/* tapset code sees its own file's functions first */
 	if (from && from->is_tapset) {
-		lib = tapset_function(cx->s, name, from);
+		lib = tapset_function(cx->s, name, arity, from);
 		if (lib && lib->file == from)
 			return lib;
 	}
-	fd = strmap_get(&cx->user_functions, name);
-	if (fd && (!fd->is_private || fd->file == from))
+	fd = user_function(cx, name, arity, from);
+	if (fd)
 		return fd;
-	return lib ? lib : tapset_function(cx->s, name, from);
+	return lib ? lib : tapset_function(cx->s, name, arity, from);
+}
+
+static int add_overload(struct elab_ctx *cx, const char *name, int arity,
+			const struct source_file *from,
+			struct function_decl **out, int n, int max)
+{
+	for (int i = 0; i < n && i < max; i++)
+		if (out[i]->params.n == arity)
+			return n;
+	if (n < max)
+		out[n] = lookup_function(cx, name, arity, from);
+	return n + 1;
+}
+
+int function_overloads(struct elab_ctx *cx, const char *name,
+		       const struct source_file *from,
+		       struct function_decl **out, int max)
+{
+	struct function_decl *lib[16];
+	int nlib = tapset_functions_named(cx->s, name, from, lib, 16), n = 0;
+
+	for (struct function_decl *fd = strmap_get(&cx->user_functions, name);
+	     fd; fd = fd->overload)
+		if (!fd->is_private || fd->file == from)
+			n = add_overload(cx, name, fd->params.n, from, out, n,
+					 max);
+	for (int i = 0; i < nlib && i < 16; i++)
+		n = add_overload(cx, name, lib[i]->params.n, from, out, n, max);
+	return n;
 }
 
 void function_names(struct elab_ctx *cx, struct name_vec *out)
@@ -241,6 +284,42 @@ static void unknown_function(struct scope *sc, struct expr *e)
 			  e->name);
 }
 
+/*
+ * No function of the call's name takes its number of arguments: unknown,
+ * or the wrong count for every definition there is (each is shown).
+ */
+static void wrong_arity(struct scope *sc, struct expr *e)
+{
+	struct elab_ctx *cx = sc->cx;
+	struct function_decl *all[8];
+	int n = function_overloads(cx, e->name, e->loc.file, all, 8);
+	struct diag *d;
+
+	if (!n) {
+		unknown_function(sc, e);
+		return;
+	}
+	if (n == 1)
+		d = diag_error(cx->s, e->loc,
+			       "function '%s' takes %d argument%s, but %d %s given",
+			       e->name, all[0]->params.n,
+			       all[0]->params.n == 1 ? "" : "s", e->args.n,
+			       e->args.n == 1 ? "was" : "were");
+	else
+		d = diag_error(cx->s, e->loc,
+			       "no function '%s' takes %d argument%s",
+			       e->name, e->args.n, e->args.n == 1 ? "" : "s");
+	for (int i = 0; i < n && i < 8; i++)
+		if (n == 1)
+			diag_note(d, all[i]->loc, "'%s' is declared here",
+				  e->name);
+		else
+			diag_note(d, all[i]->loc,
+				  "'%s' with %d parameter%s is declared here",
+				  e->name, all[i]->params.n,
+				  all[i]->params.n == 1 ? "" : "s");
+}
+
 static void resolve_call(struct scope *sc, struct expr *e)
 {
 	struct elab_ctx *cx = sc->cx;
@@ -250,18 +329,9 @@ static void resolve_call(struct scope *sc, struct expr *e)
 		resolve_expr(sc, e->args.v[i]);
 	if (!e->name)
 		return;
-	fd = lookup_function(cx, e->name, e->loc.file);
+	fd = lookup_function(cx, e->name, e->args.n, e->loc.file);
 	if (!fd) {
-		unknown_function(sc, e);
-		return;
-	}
-	if (fd->params.n != e->args.n) {
-		diag_note(diag_error(cx->s, e->loc,
-				     "function '%s' takes %d argument%s, but %d %s given",
-				     e->name, fd->params.n,
-				     fd->params.n == 1 ? "" : "s", e->args.n,
-				     e->args.n == 1 ? "was" : "were"),
-			  fd->loc, "'%s' is declared here", fd->name);
+		wrong_arity(sc, e);
 		return;
 	}
 	e->func = fd;
@@ -1374,6 +1444,16 @@ void resolve_probe(struct elab_ctx *cx, struct elab_probe *ep)
 	drain_functions(cx);
 }
 
+/* fd is in the user map (a duplicate that was refused is not). */
+static bool is_registered(struct strmap *m, const struct function_decl *fd)
+{
+	for (struct function_decl *o = strmap_get(m, fd->name); o;
+	     o = o->overload)
+		if (o == fd)
+			return true;
+	return false;
+}
+
 /* Every user function, used or not: stap reports their name errors too. */
 void resolve_user_functions(struct elab_ctx *cx)
 {
@@ -1387,7 +1467,7 @@ void resolve_user_functions(struct elab_ctx *cx)
 
 			if (d->kind == DECL_FUNCTION && d->function &&
 			    d->function->name &&
-			    strmap_get(m, d->function->name) == d->function)
+			    is_registered(m, d->function))
 				elab_function_of(cx, d->function);
 		}
 	}

@@ -684,9 +684,13 @@ static bool visible(bool is_private, const struct source_file *decl_file,
 	return !is_private || decl_file == from;
 }
 
+/*
+ * The first declaration of name in `in` (any file when NULL) visible from
+ * `from`; a function's only with `arity` parameters (any when negative).
+ */
 static void *find_parsed(struct strmap *map, const char *name,
 			 const struct source_file *in, bool want_function,
-			 const struct source_file *from)
+			 int arity, const struct source_file *from)
 {
 	struct decl_list *l = strmap_get(map, name);
 
@@ -701,6 +705,8 @@ static void *find_parsed(struct strmap *map, const char *name,
 
 			file = fd->file;
 			priv = fd->is_private;
+			if (arity >= 0 && fd->params.n != arity)
+				continue;
 		} else {
 			struct global_decl *gd = l->decls.v[i];
 
@@ -715,7 +721,8 @@ static void *find_parsed(struct strmap *map, const char *name,
 
 static void *lookup(struct session *s, struct strmap *index,
 		    struct strmap *parsed, const char *name,
-		    const struct source_file *from, bool want_function)
+		    const struct source_file *from, bool want_function,
+		    int arity)
 {
 	struct tapset_file_list *l;
 	void *d;
@@ -724,26 +731,59 @@ static void *lookup(struct session *s, struct strmap *index,
 	l = strmap_get(index, name);
 	/* a private definition in the caller's own file comes first */
 	if (from && tapset_file_of(s, from)) {
-		d = find_parsed(parsed, name, from, want_function, from);
+		d = find_parsed(parsed, name, from, want_function, arity, from);
 		if (d)
 			return d;
 	}
 	for (int i = 0; l && i < l->files.n; i++) {
 		parse_tapset(s, l->files.v[i]);
 		d = find_parsed(parsed, name, l->files.v[i]->src,
-				want_function, from);
+				want_function, arity, from);
 		if (d)
 			return d;
 	}
-	return find_parsed(parsed, name, NULL, want_function, from);
+	return find_parsed(parsed, name, NULL, want_function, arity, from);
 }
 
 struct function_decl *tapset_function(struct session *s, const char *name,
+				      int arity,
 				      const struct source_file *from)
 {
 	tapset_load(s);
 	return lookup(s, &s->tapsets->functions, &s->tapsets->parsed_functions,
-		      name, from, true);
+		      name, from, true, arity);
+}
+
+int tapset_functions_named(struct session *s, const char *name,
+			   const struct source_file *from,
+			   struct function_decl **out, int max)
+{
+	struct tapset_file_list *l;
+	struct decl_list *parsed;
+	int n = 0;
+
+	tapset_load(s);
+	l = strmap_get(&s->tapsets->functions, name);
+	for (int i = 0; l && i < l->files.n; i++)
+		parse_tapset(s, l->files.v[i]);
+	parsed = strmap_get(&s->tapsets->parsed_functions, name);
+	for (int i = 0; parsed && i < parsed->decls.n; i++) {
+		struct function_decl *fd = parsed->decls.v[i];
+		bool shadowed = false;
+
+		if (!visible(fd->is_private, fd->file, from))
+			continue;
+		/* one per arity: the one a call would get */
+		for (int j = 0; j < n && j < max; j++)
+			shadowed |= out[j]->params.n == fd->params.n;
+		if (shadowed)
+			continue;
+		fd = tapset_function(s, name, fd->params.n, from);
+		if (n < max)
+			out[n] = fd;
+		n++;
+	}
+	return n;
 }
 
 struct global_decl *tapset_global(struct session *s, const char *name,
@@ -751,7 +791,7 @@ struct global_decl *tapset_global(struct session *s, const char *name,
 {
 	tapset_load(s);
 	return lookup(s, &s->tapsets->globals, &s->tapsets->parsed_globals,
-		      name, from, false);
+		      name, from, false, -1);
 }
 
 static void match_in_file(struct session *s, struct tapset_file *f,

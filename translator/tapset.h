@@ -86,10 +86,21 @@ void tapset_load(struct session *s);
 /*
  * The tapset function or global `name` as seen from code in `from`
  * (private ones are visible only in their own file), parsing the file that
- * defines it if needed. NULL when no tapset defines it.
+ * defines it if needed; a function with `arity` parameters (any arity when
+ * negative: functions of one name are overloads by parameter count). NULL
+ * when no tapset defines it.
  */
 struct function_decl *tapset_function(struct session *s, const char *name,
+				      int arity,
 				      const struct source_file *from);
+/*
+ * The overloads of function `name` visible from `from`, one per arity (the
+ * one a call of that arity gets); stores at most max in out and returns
+ * how many there are.
+ */
+int tapset_functions_named(struct session *s, const char *name,
+			   const struct source_file *from,
+			   struct function_decl **out, int max);
 struct global_decl *tapset_global(struct session *s, const char *name,
 				  const struct source_file *from);
 
