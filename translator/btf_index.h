@@ -16,6 +16,7 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+#include <string.h>
 
 #include "ast.h"
 #include "rawbtf.h"
@@ -119,5 +120,16 @@ struct btf_enumerator {
  */
 int btf_find_enumerator(const struct rawbtf *btf, const char *name,
 			struct btf_enumerator found[2]);
+
+/*
+ * Whether @cast's third argument names the kernel: absent, "kernel", or
+ * stap's "kernel<linux/sched.h>", whose header was for stap's compiler;
+ * here the type comes from the kernel's BTF all the same.
+ */
+static inline bool cast_module_is_kernel(const char *module)
+{
+	return !module || !strcmp(module, "kernel") ||
+	       !strncmp(module, "kernel<", 7);
+}
 
 #endif

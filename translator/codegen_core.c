@@ -550,7 +550,7 @@ struct cg_val cg_cast(struct cg *cg, struct expr *e)
 	if (!e->str)
 		return (cg_error(cg, e->loc, "this kind of @cast is not supported by the BPF code generator yet"),
 			cg_default(cg, e->type));
-	if (e->module && strcmp(e->module, "kernel"))
+	if (!cast_module_is_kernel(e->module))
 		return cg_dwarf_cast(cg, e);	/* a program's DWARF */
 	if (cg->fn->tier != TIER_KERNEL)
 		return (cg_error(cg, e->loc, "@cast reads kernel memory and only works in kernel probes"),

@@ -807,6 +807,8 @@ int dwarf_cast_type(struct session *s, struct expr *e, bool quiet, bool whole)
 		if (!quiet)
 			diag_hint(diag_error(s, e->loc, "@cast: '%s' %s",
 					     e->module, why),
+				  e->module[0] == '<' ?
+				  "bstap compiles no headers: name the program or library whose DWARF has the type, or \"kernel<...>\" for a kernel type" :
 				  "the third argument names the program or library whose DWARF has the type");
 		return 0;
 	}

@@ -950,7 +950,7 @@ static int cast_type(struct scope *sc, struct expr *e, bool quiet)
 
 	if (e->kind != EXPR_CAST || !e->str)
 		return -1;
-	if (e->module && strcmp(e->module, "kernel"))
+	if (!cast_module_is_kernel(e->module))
 		return dwarf_cast_type(sc->cx->s, e, quiet, whole);
 	ix = btf_vmlinux(sc->cx->s);
 	if (!ix)
