@@ -35,6 +35,7 @@ struct symbolizer {
 	bool kernel_tried;
 	struct rawbtf kbtf;	/* value tokens: the kernel's BTF, mapped */
 	bool kbtf_tried, kbtf_ok;
+	struct pretty_printer *pretty;	/* ... and its type names */
 	struct usyms *user;
 	void *cxx;
 	demangle_fn demangle;
@@ -64,6 +65,7 @@ void symbolizer_free(struct symbolizer *s)
 		return;
 	ksyms_free(s->kernel);
 	usyms_free(s->user);
+	pretty_free(s->pretty);
 	if (s->kbtf_ok)
 		rawbtf_release(&s->kbtf);
 	if (s->cxx)
@@ -334,8 +336,11 @@ static void expand_addresses(struct runner *r, struct strbuf *out,
 	}
 }
 
-/* The running kernel's BTF for value tokens, mapped on first use. */
-static const struct rawbtf *kernel_btf(struct runner *r)
+/*
+ * The printer of value tokens, on the running kernel's BTF (mapped on
+ * first use); NULL without memory.
+ */
+static struct pretty_printer *pretty(struct runner *r)
 {
 	struct symbolizer *s = sym(r);
 
@@ -344,8 +349,9 @@ static const struct rawbtf *kernel_btf(struct runner *r)
 	if (!s->kbtf_tried) {
 		s->kbtf_tried = true;
 		s->kbtf_ok = rawbtf_open_vmlinux(&s->kbtf) == 0;
+		s->pretty = pretty_new(s->kbtf_ok ? &s->kbtf : NULL);
 	}
-	return s->kbtf_ok ? &s->kbtf : NULL;
+	return s->pretty;
 }
 
 /*
@@ -364,9 +370,13 @@ static size_t expand_token(struct runner *r, struct strbuf *out,
 	char *body, *e;
 	long pid;
 
-	if (n >= 3 && s[0] == BO_SYM_PRETTY)
-		return pretty_expand(kernel_btf(r), out, s + 1,
-				     end ? n - 2 : n - 1) ? n : 0;
+	if (len >= 3 && s[0] == BO_SYM_PRETTY) {
+		/* its strings may hold a mark: walk it to its end */
+		size_t blen = pretty_token_len(s + 1, len - 1);
+
+		n = 1 + blen + (1 + blen < len && s[1 + blen] == BO_SYM_MARK);
+		return pretty_expand(pretty(r), out, s + 1, blen) ? n : 0;
+	}
 	if (n < 3 || !kind_form(s[0], &user, &list, &flags))
 		return 0;
 	body = strndup(s + 1, end ? n - 2 : n - 1);	/* NUL-terminated */
