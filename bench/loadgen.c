@@ -2,6 +2,7 @@
  *
  *   loadgen [-n CALLS] [-r ROUNDS] [-p PAUSE_MS] [-T MAX_S] [-a] [-o FILE]
  *   loadgen -t SECONDS
+ *   loadgen -R RATE [-d SECONDS] [-o FILE]
  *
  * First form: ROUNDS rounds of CALLS syscall(SYS_getppid) each. Writes
  * "pid PID" then one line "CALLS ELAPSED_NS" per round to FILE (default:
@@ -12,6 +13,15 @@
  * the cost a tracer puts on a system call it does not trace.
  * Second form: call getppid() until SECONDS have passed or SIGTERM/SIGINT
  * (background load for the start-up benchmark).
+ * Third form (paced): getppid() at RATE calls per second for SECONDS
+ * (default 2). Time goes in slots of 1 ms; at the start of each slot the calls
+ * due by its end are made in one burst, then the loop busy-waits on
+ * CLOCK_MONOTONIC for the next slot (sleeping would oversleep by more than a
+ * slot). A generator that falls behind catches up in the next slots and never
+ * skips calls; one that cannot keep up at all reports the rate it achieved.
+ * Writes "pid PID" then "paced RATE CALLS ELAPSED_NS ACHIEVED_RATE" to FILE.
+ * This is how the benchmarks find the highest rate a tracer delivers
+ * without loss (a saturating loop only shows what it loses at full speed).
  */
 #define _GNU_SOURCE
 #include <signal.h>
@@ -57,15 +67,42 @@ static long long now_ns(void)
 	return ts.tv_sec * 1000000000LL + ts.tv_nsec;
 }
 
+#define SLOT_NS 1000000LL
+
+/* getppid() at rate calls/s for run_ns, in bursts of one 1 ms slot each;
+ * returns calls made, *ns the time they took */
+static long long paced(double rate, long long run_ns, long long *ns)
+{
+	long long t0 = now_ns(), n = 0, slots = run_ns / SLOT_NS, k, t;
+
+	for (k = 0; k < slots && !stop; k++) {
+		/* calls due by the end of slot k, from the start: rounding
+		 * errors do not add up over the slots */
+		long long due = (long long)(rate * (double)(k + 1) * SLOT_NS / 1e9);
+
+		while (n < due) {
+			syscall(SYS_getppid);
+			n++;
+		}
+		do
+			t = now_ns();
+		while (t - t0 < (k + 1) * SLOT_NS && !stop);
+	}
+	*ns = now_ns() - t0;
+	return n;
+}
+
 int main(int argc, char **argv)
 {
 	long long calls = 2000000, max_ns = 60LL * 1000000000LL, run_ns = 0;
+	long long paced_ns = 2000000000LL;
+	double rate = 0;
 	int rounds = 1, pause_ms = 20, other = 0, c, r;
 	const char *out = NULL;
 	FILE *f = stdout;
 	struct sigaction sa = { .sa_handler = on_signal };
 
-	while ((c = getopt(argc, argv, "n:r:p:T:o:t:a")) != -1) {
+	while ((c = getopt(argc, argv, "n:r:p:T:o:t:aR:d:")) != -1) {
 		switch (c) {
 		case 'n': calls = atoll(optarg); break;
 		case 'r': rounds = atoi(optarg); break;
@@ -74,8 +111,10 @@ int main(int argc, char **argv)
 		case 'o': out = optarg; break;
 		case 't': run_ns = (long long)(atof(optarg) * 1e9); break;
 		case 'a': other = 1; break;
+		case 'R': rate = atof(optarg); break;
+		case 'd': paced_ns = (long long)(atof(optarg) * 1e9); break;
 		default:
-			fprintf(stderr, "usage: loadgen [-n CALLS] [-r ROUNDS] [-p PAUSE_MS] [-T MAX_S] [-a] [-o FILE] | -t SECONDS\n");
+			fprintf(stderr, "usage: loadgen [-n CALLS] [-r ROUNDS] [-p PAUSE_MS] [-T MAX_S] [-a] [-o FILE] | -t SECONDS | -R RATE [-d SECONDS] [-o FILE]\n");
 			return 2;
 		}
 	}
@@ -94,6 +133,10 @@ int main(int argc, char **argv)
 		return 0;
 	}
 
+	if (rate < 0 || paced_ns < SLOT_NS) {
+		fprintf(stderr, "loadgen: RATE must be positive and SECONDS at least 0.001\n");
+		return 2;
+	}
 	if (calls < 1 || rounds < 1) {
 		fprintf(stderr, "loadgen: CALLS and ROUNDS must be positive\n");
 		return 2;
@@ -103,6 +146,16 @@ int main(int argc, char **argv)
 		return 1;
 	}
 	fprintf(f, "pid %d\n", (int)getpid());
+	if (rate > 0) {
+		long long n, ns;
+
+		fflush(f);
+		n = paced(rate, paced_ns, &ns);
+		fprintf(f, "paced %.0f %lld %lld %.0f\n", rate, n, ns, ns > 0 ? n * 1e9 / ns : 0.0);
+		if (f != stdout)
+			fclose(f);
+		return 0;
+	}
 	for (r = 0; r < rounds && !stop; r++) {
 		long long n, ns;
 

@@ -11,13 +11,21 @@
 #   RT_PROUNDS  rounds per tool and pass, printf (default 2)
 #   RT_PCALLS   getppid() calls per round, printf (default 1000000)
 #   RT_STARTS   runs of each start-up measurement (default 7)
+#   RT_RATES    paced rates (calls/s) of the lossless-rate ladder, table 5
+#               (default "50000 100000 200000 400000 800000 1200000 1600000 2400000 3200000")
+#   RT_RATE_SECONDS  seconds of each paced run (default 2)
+#   RT_LADDERS  times the whole ladder runs (default 2)
+#   RT_BISECT   bisection steps between the last lossless and the first lossy
+#               rate of the ladder (default 2; 0: none)
+#   RT_TABLES   which tables: any of "count printf startup lossless"
+#               (default all four; startup is tables 3 and 4)
 #   RT_TIMEOUT  seconds any one tool invocation may take (default 120)
 #   RT_QUIET_WAIT  seconds to wait at the start for other users' programs on
 #               sys_enter* to go (default 60)
 #   BPFTRACE    bpftrace command (default: bpftrace from PATH)
 #   BSTAP_OLD, STAPBPF_RUN_OLD  an older bstap / stapbpf-run (another
-#               tree's) measured in tables 3 and 4 too, its start-up runs
-#               alternating with this tree's, so that both see the same load
+#               tree's) measured in tables 2-5 too, its runs alternating
+#               with this tree's, so that both see the same load
 #   RT_NO_LOCK  set: do not hold the live-test lock while measuring
 set -u
 cd "$(dirname "$0")/.."
@@ -34,6 +42,12 @@ limit=${RT_TIMEOUT:-120}
 bpftrace=${BPFTRACE:-bpftrace}
 bstap_old=${BSTAP_OLD:-}
 runner_old=${STAPBPF_RUN_OLD:-}
+rates=${RT_RATES:-50000 100000 200000 400000 800000 1200000 1600000 2400000 3200000}
+rate_s=${RT_RATE_SECONDS:-2}
+bisect=${RT_BISECT:-2}
+ladders=${RT_LADDERS:-2}
+tables=${RT_TABLES:-count printf startup lossless}
+want() { case " $tables " in *" $1 "*) return 0 ;; esac; return 1; }
 
 if [ "$(id -u)" != 0 ]; then
 	echo "runtime benchmarks: skipped (they load BPF programs: run as root)"
@@ -196,6 +210,7 @@ n=$(others)
 printf 'load generator: syscall(SYS_getppid) in a loop; untraced rounds right before each traced run; %s passes over the tools\n' "$passes"
 
 # ---- 1. count per pid ---------------------------------------------------
+if want count; then
 
 S_COUNT='global c; probe kernel.trace("syscalls:sys_enter_getppid") { c[pid()]++ }'
 S_COUNT_ALIAS='global c; probe syscall.getppid { c[pid()]++ }'
@@ -291,6 +306,7 @@ if [ -s "$tmp/count.verdict" ]; then
 else
 	echo "not measured"
 fi
+fi
 
 # ---- 2. printf per event ------------------------------------------------
 
@@ -301,6 +317,8 @@ printf_tools="hw_tp|hand-written libbpf: classic tracepoint, ring buffer, NO_WAK
 hw_raw|hand-written libbpf: raw tracepoint sys_enter, ring buffer, NO_WAKEUP
 bstap|bstap: printf(\"%d %d\\\\n\", pid(), tid())
 bpftrace|bpftrace: printf(\"%d %d\\\\n\", pid, tid)"
+[ -n "$bstap_old" ] && printf_tools="$printf_tools
+bstap_old|old bstap ($bstap_old): printf(\"%d %d\\\\n\", pid(), tid())"
 
 # the references' ring buffer gets the size of bstap's (read from its object)
 rb_bytes=
@@ -310,16 +328,39 @@ if [ $have_loader = yes ] &&
 fi
 rb_opt=${rb_bytes:+-b $rb_bytes}
 
+# run tool KEY on the printf one-liner around the load-generator command LG,
+# its output to O, its messages to ERR; returns the tool's exit status
+trace_printf() {	# key lg err o
+	case $1 in
+	hw_tp)	bounded "$3" "$b/loader" -T "$limit" $rb_opt -o "$4" "$b/printf_tp.bpf.o" $2 ;;
+	hw_raw)	bounded "$3" "$b/loader" -T "$limit" $rb_opt -o "$4" "$b/printf_raw.bpf.o" $2 ;;
+	bstap)	bounded "$3" "$bstap" -o "$4" -c "$2" -e "$S_PRINTF" ;;
+	bstap_old) bounded "$3" "$bstap_old" -o "$4" -c "$2" -e "$S_PRINTF" ;;
+	bpftrace) bounded "$3" "$bpftrace" -o "$4" -c "$2" -e "$BT_PRINTF" ;;
+	esac
+}
+# delivered: output lines of the load generator's pid
+delivered() { awk -v p="$1" '$1 == p { n++ } END { print n + 0 }' "$2" 2>/dev/null; }
+# records the tool says it lost: the loader's dropped count, stapbpf-run's
+# summary, bpftrace's "Lost N events" lines
+reported_lost() {	# files...
+	cat "$@" 2>/dev/null | sed -n 's/^records [0-9]* dropped \([0-9]*\).*/\1/p; s/.*lost (ring buffer full): *\([0-9]*\).*/\1/p; s/^Lost \([0-9]*\) events.*/\1/p' |
+		awk '{ n += $1 } END { print n + 0 }'
+}
+# the printf tools that can run here (the references need the loader)
+printf_skip() {	# key -> reason it cannot run, if any
+	case $1 in
+	hw_tp) { [ $have_loader = yes ] && [ -e "$b/printf_tp.bpf.o" ]; } || echo "$NA_HW" ;;
+	hw_raw) { [ $have_loader = yes ] && [ -e "$b/printf_raw.bpf.o" ]; } || echo "$NA_HW" ;;
+	bpftrace) [ $have_bpftrace = yes ] || echo "$NA_BT" ;;
+	esac
+}
+
 run_printf() {	# key pass
 	k=$1; res=$tmp/printf.$k.$2.res; err=$tmp/printf.$k.$2.err; o=$out/printf.$k.out
 	lg=$(loadgen_cmd "$res" "$pcalls" "$prounds")
 	rm -f "$o"
-	case $k in
-	hw_tp)	bounded "$err" "$b/loader" -T "$limit" $rb_opt -o "$o" "$b/printf_tp.bpf.o" $lg ;;
-	hw_raw)	bounded "$err" "$b/loader" -T "$limit" $rb_opt -o "$o" "$b/printf_raw.bpf.o" $lg ;;
-	bstap)	bounded "$err" "$bstap" -o "$o" -c "$lg" -e "$S_PRINTF" ;;
-	bpftrace) bounded "$err" "$bpftrace" -o "$o" -c "$lg" -e "$BT_PRINTF" ;;
-	esac
+	trace_printf "$k" "$lg" "$err" "$o"
 	st=$?
 	if [ $st -ne 0 ] || [ ! -s "$res" ]; then
 		[ -e "$tmp/printf.$k.fail" ] || reason "$err" $st >"$tmp/printf.$k.fail"
@@ -328,20 +369,17 @@ run_printf() {	# key pass
 	fi
 	cat "$res" >>"$tmp/printf.$k.all"
 	p=$(pid_of "$res")
-	# delivered: lines of the load generator; reported lost: what the tool says
-	d=$(awk -v p="$p" '$1 == p { n++ } END { print n + 0 }' "$o" 2>/dev/null)
-	l=$(cat "$err" "$o" 2>/dev/null | sed -n 's/^records [0-9]* dropped \([0-9]*\).*/\1/p; s/.*lost (ring buffer full): *\([0-9]*\).*/\1/p; s/^Lost \([0-9]*\) events.*/\1/p' |
-		awk '{ n += $1 } END { print n + 0 }')
+	d=$(delivered "$p" "$o")
+	l=$(reported_lost "$err" "$o")
 	echo "$d $(calls_of "$res") $l $(ns_of "$res")" >>"$tmp/printf.$k.counted"
 	rm -f "$o"
 }
 
+if want printf; then
 pass=1
 while [ $pass -le "$passes" ]; do
 	echo "$printf_tools" | while IFS='|' read -r k label; do
-		case $k in hw_tp) f=printf_tp ;; hw_raw) f=printf_raw ;; *) f= ;; esac
-		[ -n "$f" ] && { [ $have_loader = yes ] && [ -e "$b/$f.bpf.o" ] || continue; }
-		[ $k = bpftrace ] && [ $have_bpftrace = no ] && continue
+		[ -n "$(printf_skip "$k")" ] && continue
 		[ -e "$tmp/printf.$k.fail" ] && continue
 		note_others printf
 		baseline "$tmp/printf.$k.base" "$pcalls" "$prounds"
@@ -354,12 +392,9 @@ printf '\n2. printf per event (pid, tid) on syscalls:sys_enter_getppid (%s passe
 row "tool	untraced ns/call	traced ns/call	overhead ns/event	events/s	delivered / sent	lost	lost reported by tool	delivered/s"
 row "---	---	---	---	---	---	---	---	---"
 echo "$printf_tools" | while IFS='|' read -r k label; do
-	case $k in hw_tp) f=printf_tp ;; hw_raw) f=printf_raw ;; *) f= ;; esac
-	if [ -n "$f" ] && { [ $have_loader = no ] || [ ! -e "$b/$f.bpf.o" ]; }; then
-		row "$label	$NA_HW	-	-	-	-	-	-	-"; continue
-	fi
-	if [ $k = bpftrace ] && [ $have_bpftrace = no ]; then
-		row "$label	$NA_BT	-	-	-	-	-	-	-"; continue
+	sk=$(printf_skip "$k")
+	if [ -n "$sk" ]; then
+		row "$label	$sk	-	-	-	-	-	-	-"; continue
 	fi
 	if [ ! -e "$tmp/printf.$k.all" ]; then
 		row "$label	fails: $(cat "$tmp/printf.$k.fail" 2>/dev/null)	-	-	-	-	-	-	-"
@@ -387,8 +422,10 @@ if [ -s "$tmp/printf.verdict.bstap" ] && [ -s "$tmp/printf.verdict.bpftrace" ]; 
 else
 	echo "not measured (bstap or bpftrace missing)"
 fi
+fi
 
 # ---- 3. start-up, 4. peak RSS -------------------------------------------
+if want startup; then
 
 S_ONE='probe kernel.trace("syscalls:sys_enter_getppid") { printf("x\n"); exit() }'
 BT_ONE='tracepoint:syscalls:sys_enter_getppid { printf("x\n"); exit(); }'
@@ -513,6 +550,12 @@ if [ $have_bpftrace = yes ]; then
 	row "bpftrace	$(rss_cell "$tmp/start.bpftrace")	$(rss_cell "$tmp/rss.bpftrace_count")	${bt_steady:-fails}	-"
 else
 	row "bpftrace	$NA_BT	-	-	-"
+fi
+fi
+
+# ---- 5. highest rate delivered without loss -----------------------------
+if want lossless; then
+. bench/lossless.sh
 fi
 
 # ---- leftovers ----------------------------------------------------------
