@@ -27,7 +27,8 @@
 #define BO_META_SECTION		".bstap.meta"
 #define BO_RUNNER_SECTION_PREFIX "bstap_runner/"
 #define BO_MAGIC		"BSTAPBO\0"
-#define BO_FORMAT_VERSION	2	/* bump on any incompatible change */
+#define BO_FORMAT_VERSION	3	/* bump on any incompatible change;
+					 * 3: 8-byte record header */
 
 /* Map names the runner looks up in the object (BPF map names: <= 15 chars) */
 #define BO_MAP_RINGBUF		"bstap_rb"	/* BPF_MAP_TYPE_RINGBUF: records */
@@ -223,17 +224,21 @@ struct bo_location {
 /* ------------------------------------------------- ring-buffer records */
 
 /*
- * Every record starts with this header; len covers header and payload and
- * is a multiple of 8. The runner consumes records in order and stops with
- * an error on a record it cannot parse.
+ * Every record starts with this 8-byte header. Its length is the ring
+ * buffer's own (the kernel keeps it in the 8-byte header it puts before each
+ * record), a multiple of 8 that covers header and payload; payloads start
+ * 8-aligned. The records that name a place in the script (ERROR,
+ * PRINT_STATS) carry it as the first u32 of their payload; the others do
+ * without, so that printf(pid, tid) costs 24 bytes plus the ring's 8, not
+ * 32 plus 8 (version 2's header had a len and a location of its own). The
+ * runner consumes records in order and stops with an error on a record it
+ * cannot parse.
  */
 struct bo_record {
 	uint16_t kind;		/* enum bo_record_kind */
 	uint16_t flags;
-	uint32_t len;
 	uint32_t id;		/* PRINTF: format index; ERROR: error kind;
 				 * PRINT_STATS: global index */
-	uint32_t location;	/* index into BO_TABLE_LOCATIONS, or ~0 */
 	/* payload follows */
 };
 
@@ -241,13 +246,15 @@ enum bo_record_kind {
 	/* payload: the arguments in format order; a long is 8 bytes; a
 	 * string is a u32 length, then the bytes, padded to 8 */
 	BO_REC_PRINTF = 1,
-	/* payload: u32 probe index, u32 pad, then the error's detail
-	 * string (u32 length + bytes) as for PRINTF strings */
+	/* payload: u32 location (index into BO_TABLE_LOCATIONS, or ~0),
+	 * u32 probe index, then the error's detail string (u32 length +
+	 * bytes) as for PRINTF strings */
 	BO_REC_ERROR = 2,
 	/* exit() from a kernel probe: no payload */
 	BO_REC_EXIT = 3,
-	/* print(@hist_log(g[k])) in a kernel probe: the key, packed as the
-	 * map key; the runner reads the map and prints */
+	/* print(@hist_log(g[k])) in a kernel probe: u32 location, u32 pad,
+	 * then the key, packed as the map key; the runner reads the map and
+	 * prints */
 	BO_REC_PRINT_STATS = 4,
 	/* warn("msg"): the message (u32 length + bytes) as for PRINTF */
 	BO_REC_WARN = 5,

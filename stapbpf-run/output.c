@@ -279,26 +279,27 @@ out:
 static int record_error(struct runner *r, const struct bo_record *h,
 			const uint8_t *p, const uint8_t *end)
 {
-	uint32_t probe;
+	uint32_t location, probe;
 	const char *detail = "";
 	size_t dlen = 0;
 	struct strbuf msg = STRBUF_INIT;
 
 	if (end - p < 8)
 		return -1;
-	memcpy(&probe, p, 4);
+	memcpy(&location, p, 4);
+	memcpy(&probe, p + 4, 4);
 	p += 8;
 	if (p < end && take_string(&p, end, &detail, &dlen))
 		return -1;
 	dlen = strnlen(detail, dlen);
 	if (!bo_error_kind_fatal(h->id))
 		return 0;	/* counted in the errors map */
-	if (h->id == BO_ERR_ARRAY_OVERFLOW && h->location < r->meta.n_locations) {
+	if (h->id == BO_ERR_ARRAY_OVERFLOW && location < r->meta.n_locations) {
 		if (!r->overflows)
 			r->overflows = calloc(r->meta.n_locations,
 					      sizeof(*r->overflows));
 		if (r->overflows)
-			r->overflows[h->location]++;
+			r->overflows[location]++;
 	}
 	if (h->id == BO_ERR_USER_ERROR || (h->id == BO_ERR_READ_FAULT && dlen))
 		strbuf_add(&msg, detail, dlen);
@@ -307,7 +308,7 @@ static int record_error(struct runner *r, const struct bo_record *h,
 	if (!msg.len)
 		strbuf_addstr(&msg, "");
 	runner_error_kind(r, h->id < BO_ERR_KIND_COUNT ? h->id : 0, msg.data,
-			  h->location, probe < r->meta.n_probes ? (int)probe : -1);
+			  location, probe < r->meta.n_probes ? (int)probe : -1);
 	strbuf_release(&msg);
 	return 0;
 }
@@ -344,9 +345,12 @@ static int record_print_stats(struct runner *r, const struct bo_record *h,
 {
 	const struct bo_global *g;
 	const void *key = NULL;
+	uint32_t location;
 
-	if (h->id >= r->meta.n_globals)
+	if (h->id >= r->meta.n_globals || end - p < 8)
 		return -1;
+	memcpy(&location, p, 4);
+	p += 8;
 	g = &r->meta.globals[h->id];
 	if (g->value_type != BO_TYPE_STATS)
 		return -1;
@@ -357,7 +361,7 @@ static int record_print_stats(struct runner *r, const struct bo_record *h,
 	}
 	strbuf_reset(&r->line);
 	if (aggr_print(r, (int)h->id, key, &r->line, 0)) {
-		runner_error(r, STATS_EMPTY_ERROR, h->location, -1);
+		runner_error(r, STATS_EMPTY_ERROR, location, -1);
 		return 0;
 	}
 	output_text(r, r->line.data, r->line.len);
@@ -370,13 +374,13 @@ int output_record(struct runner *r, const void *data, size_t len)
 	const uint8_t *p = (const uint8_t *)data + sizeof(*h), *end;
 	int rc;
 
-	if (len >= sizeof(*h))
-		memcpy(h, data, sizeof(*h));
-	if (len < sizeof(*h) || h->len < sizeof(*h) || h->len > len) {
+	/* the ring's length is the record's (bo_format.h) */
+	if (len < sizeof(*h)) {
 		rc = -1;
 		goto out;
 	}
-	end = (const uint8_t *)data + h->len;
+	memcpy(h, data, sizeof(*h));
+	end = (const uint8_t *)data + len;
 	switch (h->kind) {
 	case BO_REC_PRINTF:
 		rc = record_printf(r, h, p, end);

@@ -425,13 +425,12 @@ static void memory_counts(struct cg *cg, const struct fmt *f,
 	}
 }
 
-static void send_printf(struct cg *cg, int fmt_index, struct src_loc loc,
-			struct cg_val *vals, int first, int n,
-			const struct fmt *f)
+static void send_printf(struct cg *cg, int fmt_index, struct cg_val *vals,
+			int first, int n, const struct fmt *f)
 {
 	LLVMValueRef rec = cg_rec_area(cg), off;
 	LLVMValueRef counts[32] = { 0 };
-	uint32_t size = 16;
+	uint32_t size = sizeof(struct bo_record);
 	LLVMValueRef args[5];
 
 	if (f)
@@ -440,8 +439,7 @@ static void send_printf(struct cg *cg, int fmt_index, struct src_loc loc,
 	args[0] = rec;
 	args[1] = cg_i32(cg, BO_REC_PRINTF);
 	args[2] = cg_i32(cg, (uint32_t)fmt_index);
-	args[3] = cg_i32(cg, cg_location(cg, loc, NULL));
-	off = cg_runtime(cg, "bstap_rec_begin", cg->i32, args, 4);
+	off = cg_runtime(cg, "bstap_rec_begin", cg->i32, args, 3);
 	for (int i = first; i < n; i++) {
 		LLVMValueRef a[3] = { rec, off, vals[i].v };
 
@@ -567,8 +565,8 @@ struct cg_val cg_print(struct cg *cg, struct expr *e)
 	if (n == 1 && e->args.v[0]->kind == EXPR_HIST) {
 		out = print_hist(cg, e);
 		if (e->print == PRINT_PRINTLN)
-			send_printf(cg, cg_format(cg, "\n", 0, e->loc), e->loc,
-				    vals, 0, 0, NULL);
+			send_printf(cg, cg_format(cg, "\n", 0, e->loc), vals,
+				    0, 0, NULL);
 		return out;
 	}
 	if (n > 32)
@@ -586,7 +584,7 @@ struct cg_val cg_print(struct cg *cg, struct expr *e)
 		out = build_string(cg, &f, vals, first);
 	else
 		send_printf(cg, cg_format(cg, text, (int)f.nargs, e->loc),
-			    e->loc, vals, first, n, &f);
+			    vals, first, n, &f);
 	fmt_release(&f);
 	return out;
 }
@@ -637,15 +635,17 @@ static struct cg_val print_hist(struct cg *cg, struct expr *e)
 		return str(dst);
 	}
 	if (kernel_tier(cg)) {
-		LLVMValueRef rec = cg_rec_area(cg), a[4], off;
+		LLVMValueRef rec = cg_rec_area(cg), a[5], off;
 
 		a[0] = rec;
 		a[1] = cg_i32(cg, BO_REC_PRINT_STATS);
 		a[2] = cg_i32(cg, (uint32_t)g->index);
 		a[3] = cg_i32(cg, cg_location(cg, e->loc, NULL));
-		off = cg_runtime(cg, "bstap_rec_begin", cg->i32, a, 4);
+		a[4] = cg_i32(cg, 0);
+		off = cg_runtime(cg, "bstap_rec_begin_at", cg->i32, a, 5);
 		(void)off;
-		/* the key, as packed for the map, follows the header */
+		/* the key, as packed for the map, follows the header and
+		 * the location (16 bytes, bo_format.h) */
 		LLVMValueRef dst = LLVMBuildGEP2(cg->b, cg->i8, rec,
 						 (LLVMValueRef[]){ cg_i64(cg, 16) },
 						 1, "");

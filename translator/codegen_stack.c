@@ -91,8 +91,7 @@ static void append_hex(struct cg *cg, LLVMValueRef dst, struct stack s,
 	cg_runtime(cg, "bstap_stack_hex", cg->void_t, a, 5);
 }
 
-static void send_stack(struct cg *cg, int kind, bool user,
-		       struct src_loc loc);
+static void send_stack(struct cg *cg, int kind, bool user);
 
 /*
  * backtrace() and the like. A user one also sends the stack as a
@@ -107,7 +106,7 @@ static LLVMValueRef hex_string(struct cg *cg, bool user, LLVMValueRef max,
 
 	append_hex(cg, dst, s, 0, max);
 	if (user && in_kernel(cg) && !cg->fn->caller)
-		send_stack(cg, BO_REC_PID, true, loc);
+		send_stack(cg, BO_REC_PID, true);
 	return dst;
 }
 
@@ -128,23 +127,21 @@ static void sym_open(struct cg *cg, LLVMValueRef dst, int kind)
 /* Size of a stack record (bo_format.h) */
 static uint32_t stack_record_size(bool user)
 {
-	return 16 + BO_STACK_BUILD_IDS +
+	return sizeof(struct bo_record) + BO_STACK_BUILD_IDS +
 	       (user ? BO_MAXBACKTRACE * sizeof(struct bo_stack_build_id) : 0);
 }
 
-static void send_stack(struct cg *cg, int kind, bool user,
-		       struct src_loc loc)
+static void send_stack(struct cg *cg, int kind, bool user)
 {
-	LLVMValueRef a[6];
+	LLVMValueRef a[5];
 
 	a[0] = cg->fn->ctx;
 	a[1] = cg_rec_area(cg);
 	a[2] = cg_i64(cg, kind);
 	a[3] = cg_i64(cg, user);
 	a[4] = cg_i32(cg, (uint32_t)cg->fn->probe_index);
-	a[5] = cg_i32(cg, cg_location(cg, loc, NULL));
 	cg_note_record(cg, stack_record_size(user));
-	cg_runtime(cg, "bstap_send_stack", cg->void_t, a, 6);
+	cg_runtime(cg, "bstap_send_stack", cg->void_t, a, 5);
 }
 
 /*
@@ -161,7 +158,7 @@ static struct cg_val sym_close(struct cg *cg, LLVMValueRef dst, int kind,
 	cg_runtime(cg, "bstap_sym_close", cg->void_t, &dst, 1);
 	if (in_kernel(cg)) {
 		if (kind >= 'A' && kind <= 'Z' && !cg->fn->caller)
-			send_stack(cg, BO_REC_PID, true, loc);
+			send_stack(cg, BO_REC_PID, true);
 		return str(dst);
 	}
 	/* print_stack(): the record's string is expanded whole on output */
@@ -209,12 +206,11 @@ static void print_string(struct cg *cg, struct cg_val s, struct src_loc loc)
 	a[0] = rec;
 	a[1] = cg_i32(cg, BO_REC_PRINTF);
 	a[2] = cg_i32(cg, (uint32_t)cg_format(cg, "%s", 1, loc));
-	a[3] = cg_i32(cg, cg_location(cg, loc, NULL));
-	off = cg_runtime(cg, "bstap_rec_begin", cg->i32, a, 4);
+	off = cg_runtime(cg, "bstap_rec_begin", cg->i32, a, 3);
 	a[1] = off;
 	a[2] = s.v;
 	off = cg_runtime(cg, "bstap_rec_str", cg->i32, a, 3);
-	cg_note_record(cg, 16 + ((4 + cg->msl + 7) & ~7u));
+	cg_note_record(cg, sizeof(struct bo_record) + ((4 + cg->msl + 7) & ~7u));
 	a[1] = off;
 	a[2] = cg_i32(cg, (uint32_t)cg->fn->probe_index);
 	a[3] = cg_i64(cg, in_kernel(cg) ? BPF_RB_NO_WAKEUP : 0);
@@ -229,7 +225,7 @@ static void print_stack_record(struct cg *cg, bool user, struct src_loc loc)
 		cg_error(cg, loc, "stacks cannot be taken inside a foreach loop of a kernel probe: take it before the loop");
 		return;
 	}
-	send_stack(cg, BO_REC_STACK, user, loc);
+	send_stack(cg, BO_REC_STACK, user);
 }
 
 /* The function named in pp(): function("NAME@file:line") -> NAME. */

@@ -396,16 +396,25 @@ RT s64 bstap_smod(s64 a, s64 b)
  * size) so the verifier can bound every store; the area is that plus
  * MAXSTRINGLEN and 8 bytes long.
  */
-RT u32 bstap_rec_begin(char *rec, u32 kind, u32 id, u32 loc)
+RT u32 bstap_rec_begin(char *rec, u32 kind, u32 id)
 {
 	struct bo_record *h = (struct bo_record *)rec;
 
 	h->kind = kind;
 	h->flags = 0;
-	h->len = 0;
 	h->id = id;
-	h->location = loc;
 	return sizeof(*h);
+}
+
+/* A record naming a script place: the header, the u32 location index and
+ * a u32 the caller may fill (ERROR: the probe; PRINT_STATS: 0). */
+RT u32 bstap_rec_begin_at(char *rec, u32 kind, u32 id, u32 loc, u32 word)
+{
+	u32 off = bstap_rec_begin(rec, kind, id);
+
+	*(u32 *)(rec + off) = loc;
+	*(u32 *)(rec + off + 4) = word;
+	return off + 8;
 }
 
 RT u32 bstap_rec_long(char *rec, u32 off, s64 v)
@@ -440,13 +449,12 @@ RT void bstap_count_error(u32 probe, u32 kind)
 /* Sends the record; a full ring is counted, never silent. */
 RT void bstap_rec_send(char *rec, u32 off, u32 probe, u64 flags)
 {
-	struct bo_record *h = (struct bo_record *)rec;
 	u32 len = (off + 7) & ~7u;
 
-	/* no record reaches the mask: a no-op the verifier can follow */
+	/* no record reaches the mask: a no-op the verifier can follow; the
+	 * ring keeps the length, the header has none (bo_format.h) */
 	len &= bstap_cfg_rec_mask;
-	h->len = len;
-	if (len < sizeof(*h))
+	if (len < sizeof(struct bo_record))
 		return;
 	if (bpf_ringbuf_output(bstap_rb, rec, len, flags) < 0)
 		bstap_count_error(probe, BO_ERR_RECORD_LOST);
@@ -459,10 +467,7 @@ RT void bstap_raise(char *rec, u32 probe, u32 kind, u32 loc,
 	u32 off;
 
 	bstap_count_error(probe, kind);
-	off = bstap_rec_begin(rec, BO_REC_ERROR, kind, loc);
-	*(u32 *)(rec + off) = probe;
-	*(u32 *)(rec + off + 4) = 0;
-	off += 8;
+	off = bstap_rec_begin_at(rec, BO_REC_ERROR, kind, loc, probe);
 	if (detail) {
 		off = bstap_rec_str(rec, off, detail);
 	} else {
@@ -474,7 +479,7 @@ RT void bstap_raise(char *rec, u32 probe, u32 kind, u32 loc,
 
 RT void bstap_send_warn(char *rec, u32 probe, const char *msg)
 {
-	u32 off = bstap_rec_begin(rec, BO_REC_WARN, 0, ~0u);
+	u32 off = bstap_rec_begin(rec, BO_REC_WARN, 0);
 
 	off = bstap_rec_str(rec, off, msg);
 	bstap_rec_send(rec, off, probe, 0);
@@ -482,7 +487,7 @@ RT void bstap_send_warn(char *rec, u32 probe, const char *msg)
 
 RT void bstap_send_exit(char *rec, u32 probe)
 {
-	u32 off = bstap_rec_begin(rec, BO_REC_EXIT, 0, ~0u);
+	u32 off = bstap_rec_begin(rec, BO_REC_EXIT, 0);
 
 	bstap_rec_send(rec, off, probe, 0);
 }

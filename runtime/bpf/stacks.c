@@ -142,10 +142,9 @@ RT void bstap_sym_close(char *dst)
  * process is gone.
  */
 RT void bstap_send_stack(void *ctx, char *rec, s64 kind, s64 user,
-			 u32 probe, u32 loc)
+			 u32 probe)
 {
-	u32 off = bstap_rec_begin(rec, (u32)kind, user ? BO_STACK_USER : 0,
-				  loc);
+	u32 off = bstap_rec_begin(rec, (u32)kind, user ? BO_STACK_USER : 0);
 	char *p = rec + off;
 	s64 n = bstap_stack_get(ctx, (u64 *)(p + 16), user,
 				BO_MAXBACKTRACE * 8, probe);

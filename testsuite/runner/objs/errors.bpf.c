@@ -41,7 +41,7 @@ static void count_error(__u32 probe, __u32 kind)
 
 struct rec_error {
 	struct bo_record h;
-	__u32 probe, pad;
+	__u32 location, probe;
 	__u32 len;
 	char detail[20];
 };
@@ -73,8 +73,8 @@ int tp_errors(void *ctx)
 	emit(&r, sizeof(r), P_TP);
 	if (G.mode == 0 && n == 5) {
 		struct rec_error e = { .h = { .kind = BO_REC_ERROR,
-			.len = sizeof(e), .id = BO_ERR_DIVIDE_BY_ZERO,
-			.location = L_DIV }, .probe = P_TP };
+			.id = BO_ERR_DIVIDE_BY_ZERO }, .location = L_DIV,
+			.probe = P_TP };
 
 		count_error(P_TP, BO_ERR_DIVIDE_BY_ZERO);
 		emit(&e, sizeof(e), P_TP);
@@ -97,8 +97,8 @@ int begin_0(void *ctx)
 	bpf_ringbuf_output(&bstap_rb, &r, sizeof(r), 0);
 	if (G.mode == 2) {
 		struct rec_error e = { .h = { .kind = BO_REC_ERROR,
-			.len = sizeof(e), .id = BO_ERR_USER_ERROR,
-			.location = L_ERRFN }, .probe = P_BEGIN,
+			.id = BO_ERR_USER_ERROR }, .location = L_ERRFN,
+			.probe = P_BEGIN,
 			.len = 14, .detail = "custom failure" };
 
 		bpf_ringbuf_output(&bstap_rb, &e, sizeof(e), 0);

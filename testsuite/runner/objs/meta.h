@@ -55,8 +55,8 @@ struct rec_none {
 	struct bo_record h;
 };
 
-#define REC(k, i, type)							\
-	{ .kind = (k), .len = sizeof(type), .id = (i), .location = ~0u }
+#define REC(k, i, type)	/* type: the record (its length is the ring's) */ \
+	{ .kind = (k), .id = (i) }
 
 /* Runner-only helpers, by id, as the code generator calls them. */
 static long (*rh_foreach_begin)(__u32 g, const struct bo_foreach_spec *s) =
