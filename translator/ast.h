@@ -290,6 +290,12 @@ struct function_decl {
 	int uses;		/* pass 2: referenced from reachable code */
 	/* the script's next function of this name (another arity) */
 	struct function_decl *overload;
+	/*
+	 * The next definition with this name and arity: where `next` in
+	 * this one passes the call (stap's run-time overloading).
+	 */
+	struct function_decl *fallback;
+	bool fallbacks_linked;	/* tapsets: the chain is built */
 };
 
 struct global_decl {

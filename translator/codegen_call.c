@@ -9,6 +9,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "ast_walk.h"
 #include "codegen_internal.h"
 #include "diag.h"
 #include "format.h"
@@ -42,20 +43,101 @@ static struct elab_function *elab_function_of(struct cg *cg,
 	return NULL;
 }
 
+static bool stmt_has_next(struct stmt *st, void *unused)
+{
+	return st->kind == STMT_NEXT ||
+	       ast_walk_stmt_children(st, NULL, stmt_has_next, unused);
+}
+
+/* `next` in d's own body (not in the functions it calls). */
+static bool uses_next(const struct function_decl *d)
+{
+	return d->body && stmt_has_next(d->body, NULL);
+}
+
+static bool recursive(struct cg *cg, struct expr *e,
+		      struct elab_function *f)
+{
+	for (struct cg_inline *i = cg->fn->inl; i; i = i->outer)
+		if (i->f == f) {
+			cg_error(cg, e->loc, "recursive call of '%s': script functions are inlined into BPF programs and cannot recurse",
+				 f->decl->name);
+			return true;
+		}
+	return false;
+}
+
+/* The arguments, stored in the parameters of f (and its fallbacks). */
+static void bind_params(struct cg *cg, struct elab_function *f,
+			const struct cg_val *args, int n)
+{
+	for (int i = 0; i < f->params.n && i < n; i++) {
+		struct cg_var *v = cg_new_sym_var(cg, f->params.v[i]);
+
+		cg_store_var(cg, v, args[i]);
+		strmap_put(cg->a, &cg->fn->vars, f->params.v[i], v);
+	}
+	for (int i = 0; i < f->locals.n; i++)
+		strmap_put(cg->a, &cg->fn->vars, f->locals.v[i],
+			   cg_new_sym_var(cg, f->locals.v[i]));
+}
+
+/*
+ * One definition's body, inlined; `return` goes to done with the value in
+ * ret, `next` to next_bb (the following definition, or the error when
+ * none is left).
+ */
+static void inline_body(struct cg *cg, struct elab_function *f,
+			struct cg_var *ret, LLVMBasicBlockRef done,
+			LLVMBasicBlockRef next_bb)
+{
+	struct cg_fn *fn = cg->fn;
+	struct cg_loop *loop = fn->loop;
+	struct cg_inline inl = { 0 };
+
+	inl.f = f;
+	inl.ret_bb = done;
+	inl.next_bb = next_bb;
+	inl.ret = ret;
+	inl.outer = fn->inl;
+	fn->inl = &inl;
+	fn->inline_depth++;
+	fn->loop = NULL;
+	cg_stmt(cg, f->decl->body);
+	if (!cg_terminated(cg))
+		LLVMBuildBr(cg->b, done);
+	fn->loop = loop;
+	fn->inline_depth--;
+	fn->inl = inl.outer;
+}
+
+/*
+ * A script function call: the arguments are evaluated once, then the
+ * definitions of the name and arity are tried in order; `next` in one
+ * passes the call to the next, and past the last it is stap's error.
+ */
 static struct cg_val inline_call(struct cg *cg, struct expr *e,
 				 struct elab_function *f)
 {
 	struct cg_fn *fn = cg->fn;
+	struct elab_function *chain[16];
 	struct cg_val args[16];
-	struct cg_inline inl = { 0 };
-	struct cg_loop *loop = fn->loop;
-	int n = e->args.n < 16 ? e->args.n : 16;
+	struct cg_var *ret = NULL;
+	LLVMBasicBlockRef done, next_bb;
+	int n = e->args.n < 16 ? e->args.n : 16, nchain = 0;
 
-	for (struct cg_inline *i = fn->inl; i; i = i->outer)
-		if (i->f == f)
-			return (cg_error(cg, e->loc, "recursive call of '%s': script functions are inlined into BPF programs and cannot recurse",
-					 f->decl->name),
-				cg_default(cg, e->type));
+	/* a definition without `next` is the last one a call can reach */
+	for (struct function_decl *d = f->decl; d && nchain < 16;
+	     d = uses_next(d) ? d->fallback : NULL) {
+		struct elab_function *c = d == f->decl ? f :
+					  elab_function_of(cg, d);
+
+		if (!c || !d->body)
+			break;
+		if (recursive(cg, e, c))
+			return cg_default(cg, e->type);
+		chain[nchain++] = c;
+	}
 	if (fn->inline_depth >= MAX_INLINE_DEPTH) {
 		cg_error(cg, e->loc, "calls nest deeper than %d functions",
 			 MAX_INLINE_DEPTH);
@@ -63,32 +145,32 @@ static struct cg_val inline_call(struct cg *cg, struct expr *e,
 	}
 	for (int i = 0; i < n; i++)
 		args[i] = cg_expr(cg, e->args.v[i]);
-	for (int i = 0; i < f->params.n && i < n; i++) {
-		struct cg_var *v = cg_new_sym_var(cg, f->params.v[i]);
-
-		cg_store_var(cg, v, args[i]);
-		strmap_put(cg->a, &fn->vars, f->params.v[i], v);
-	}
-	for (int i = 0; i < f->locals.n; i++)
-		strmap_put(cg->a, &fn->vars, f->locals.v[i],
-			   cg_new_sym_var(cg, f->locals.v[i]));
-	inl.f = f;
-	inl.ret_bb = cg_block(cg, "ret");
-	inl.outer = fn->inl;
+	for (int k = 0; k < nchain; k++)
+		bind_params(cg, chain[k], args, n);
 	if (f->decl->type == TYPE_LONG || f->decl->type == TYPE_STRING)
-		inl.ret = cg_new_var(cg, f->decl->type);
-	fn->inl = &inl;
-	fn->inline_depth++;
-	fn->loop = NULL;
-	cg_stmt(cg, f->decl->body);
+		ret = cg_new_var(cg, f->decl->type);
+	done = cg_block(cg, "ret");
+	for (int k = 0; k < nchain; k++) {
+		bool last = k + 1 == nchain;
+
+		next_bb = last && !uses_next(chain[k]->decl) ? NULL :
+			  cg_block(cg, last ? "exhausted" : "overload");
+		inline_body(cg, chain[k], ret, done, next_bb);
+		if (!next_bb)
+			break;
+		LLVMPositionBuilderAtEnd(cg->b, next_bb);
+		/* `next` in the last definition: stap's run-time error */
+		if (last)
+			cg_raise(cg, BO_ERR_USER_ERROR, e->loc,
+				 arena_printf(cg->a, "identifier '%s'",
+					      e->name),
+				 cg_literal(cg, "all functions exhausted"));
+	}
 	if (!cg_terminated(cg))
-		LLVMBuildBr(cg->b, inl.ret_bb);
-	LLVMPositionBuilderAtEnd(cg->b, inl.ret_bb);
-	fn->loop = loop;
-	fn->inline_depth--;
-	fn->inl = inl.outer;
-	if (inl.ret)
-		return cg_load_var(cg, inl.ret);
+		LLVMBuildBr(cg->b, done);	/* the dead block after it */
+	LLVMPositionBuilderAtEnd(cg->b, done);
+	if (ret)
+		return cg_load_var(cg, ret);
 	return lng(cg_i64(cg, 0));
 }
 

@@ -124,6 +124,7 @@ struct cg_try {
 struct cg_inline {		/* an inlined script function being generated */
 	struct elab_function *f;
 	LLVMBasicBlockRef ret_bb;
+	LLVMBasicBlockRef next_bb;	/* `next`: the following definition */
 	struct cg_var *ret;	/* where `return x` stores; NULL: void */
 	struct cg_inline *outer;
 	struct cg_loop *loop_outside;	/* loops do not cross calls */
@@ -184,7 +185,7 @@ struct cg_fn {
 	struct strmap *entry_vals;
 };
 
-enum { CG_STOP_NONE, CG_STOP_EXIT, CG_STOP_RETURN, CG_STOP_CATCH };
+enum { CG_STOP_NONE, CG_STOP_EXIT, CG_STOP_RETURN, CG_STOP_CATCH, CG_STOP_NEXT };
 
 struct cg {
 	struct session *s;

@@ -94,12 +94,13 @@ static bool expr_walks(struct expr *e, void *ctx)
 {
 	struct map_search *ms = ctx;
 
-	if (e->kind == EXPR_CALL && e->func && e->func->body &&
-	    ms->depth < 16) {
-		bool found;
+	for (struct function_decl *f = e->kind == EXPR_CALL ? e->func : NULL;
+	     f && ms->depth < 16; f = f->fallback) {
+		bool found = false;
 
 		ms->depth++;
-		found = walks_map(e->func->body, ms);
+		if (f->body)
+			found = walks_map(f->body, ms);
 		ms->depth--;
 		if (found)
 			return true;
@@ -144,10 +145,11 @@ static bool reach_expr(struct expr *e, void *ctx)
 
 	if (cr->inside && e->sym)
 		strmap_put(cr->cg->a, cr->syms, e->sym, e->sym);
-	if (e->kind == EXPR_CALL && e->func && e->func->body &&
-	    cr->depth < 16) {
+	for (struct function_decl *f = e->kind == EXPR_CALL ? e->func : NULL;
+	     f && cr->depth < 16; f = f->fallback) {
 		cr->depth++;
-		reach_stmt(e->func->body, cr);
+		if (f->body)
+			reach_stmt(f->body, cr);
 		cr->depth--;
 	}
 	ast_walk_expr_children(e, reach_expr, cr);

@@ -144,6 +144,22 @@ void cg_return_value(struct cg *cg, struct stmt *st)
 	LLVMBuildBr(cg->b, inl->ret_bb);
 }
 
+/*
+ * `next` leaves the probe handler; in a script function it passes the
+ * call to the function's next definition (inline_call()).
+ */
+static void next_stmt(struct cg *cg)
+{
+	struct cg_inline *inl = cg->fn->inl;
+
+	if (!inl || !inl->next_bb)
+		LLVMBuildBr(cg->b, cg->fn->exit_bb);
+	else if (cg->fn->caller && inl == cg->fn->inl_outside)
+		stop_callback(cg, CG_STOP_NEXT);	/* in a foreach body */
+	else
+		LLVMBuildBr(cg->b, inl->next_bb);
+}
+
 static void try_stmt(struct cg *cg, struct stmt *st)
 {
 	struct cg_fn *fn = cg->fn;
@@ -414,6 +430,12 @@ static void after_callback(struct cg *cg, struct cg_var *flag)
 		else
 			LLVMBuildBr(cg->b, fn->inl->ret_bb);
 	}
+	if (fn->inl && fn->inl->next_bb) {
+		bb = cg_block(cg, "walk_next");
+		LLVMAddCase(sw, cg_i64(cg, CG_STOP_NEXT), bb);
+		LLVMPositionBuilderAtEnd(cg->b, bb);
+		next_stmt(cg);
+	}
 	if (fn->try || fn->outer_try)
 		LLVMAddCase(sw, cg_i64(cg, CG_STOP_CATCH),
 			    fn->try ? fn->try->catch_bb : fn->catch_out_bb);
@@ -658,7 +680,7 @@ void cg_stmt(struct cg *cg, struct stmt *st)
 		jump(cg, st, st->kind == STMT_BREAK);
 		break;
 	case STMT_NEXT:
-		LLVMBuildBr(cg->b, cg->fn->exit_bb);
+		next_stmt(cg);
 		break;
 	case STMT_RETURN:
 		cg_return_value(cg, st);

@@ -41,10 +41,11 @@ void elab_ctx_init(struct elab_ctx *cx, struct session *s)
 /* ------------------------------------------------- user declarations */
 
 /*
- * Functions of one name are overloads when their parameter counts differ
- * (stap 3.0's overloading by arity): a call picks the one with as many
- * parameters as it has arguments. The user map holds the first definition,
- * the others hang off its overload chain.
+ * Functions of one name are overloads (stap 3.0). With different
+ * parameter counts, a call picks the one with as many parameters as it
+ * has arguments: the user map holds the first definition, the others hang
+ * off its overload chain. With the same count, they are tried in order at
+ * run time: `next` in one passes the call to the next (its fallback).
  */
 static void register_function(struct elab_ctx *cx, struct file_ast *f,
 			      struct function_decl *fd)
@@ -55,19 +56,16 @@ static void register_function(struct elab_ctx *cx, struct file_ast *f,
 		return;
 	if (!fd->file)
 		fd->file = f->source;
+	tapset_set_decl_order(cx->s, fd);
 	first = strmap_get(&cx->user_functions, fd->name);
 	for (tail = &first; *tail; tail = &(*tail)->overload) {
 		if ((*tail)->params.n != fd->params.n)
 			continue;
-		diag_note(diag_hint(diag_error(cx->s, fd->loc,
-					       "function '%s' with %d parameter%s is already defined",
-					       fd->name, fd->params.n,
-					       fd->params.n == 1 ? "" : "s"),
-				    "functions of one name must differ in their number of parameters"),
-			  (*tail)->loc, "first defined here");
+		for (tail = &(*tail)->fallback; *tail; tail = &(*tail)->fallback)
+			;
+		*tail = fd;
 		return;
 	}
-	tapset_set_decl_order(cx->s, fd);
 	*tail = fd;
 	if (first == fd)
 		strmap_put(cx->a, &cx->user_functions, fd->name, fd);

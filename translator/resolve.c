@@ -335,7 +335,8 @@ static void resolve_call(struct scope *sc, struct expr *e)
 		return;
 	}
 	e->func = fd;
-	elab_function_of(cx, fd);
+	for (; fd; fd = fd->fallback)
+		elab_function_of(cx, fd);
 }
 
 /* -------------------------------------------------------------- names */
@@ -1444,13 +1445,14 @@ void resolve_probe(struct elab_ctx *cx, struct elab_probe *ep)
 	drain_functions(cx);
 }
 
-/* fd is in the user map (a duplicate that was refused is not). */
+/* fd is in the user map, as an overload or a fallback of one. */
 static bool is_registered(struct strmap *m, const struct function_decl *fd)
 {
 	for (struct function_decl *o = strmap_get(m, fd->name); o;
 	     o = o->overload)
-		if (o == fd)
-			return true;
+		for (const struct function_decl *f = o; f; f = f->fallback)
+			if (f == fd)
+				return true;
 	return false;
 }
 
@@ -1566,8 +1568,8 @@ static void walk_expr(struct reach *r, struct expr *e)
 		walk_args(r, e);
 		break;
 	case EXPR_CALL:
-		if (e->func)
-			reach_function(r, e->func);
+		for (struct function_decl *f = e->func; f; f = f->fallback)
+			reach_function(r, f);
 		walk_args(r, e);
 		break;
 	case EXPR_ASSIGN:
@@ -1883,6 +1885,15 @@ static bool runtime_may_raise(const struct expr *e)
 	return false;
 }
 
+/* A script function and its fallbacks (a `next` in one is not pure). */
+static bool bodies_pure(struct elab_ctx *cx, struct function_decl *fd)
+{
+	for (; fd; fd = fd->fallback)
+		if (!fd->body || !pure_body(cx, fd->body))
+			return false;
+	return true;
+}
+
 static bool pure(struct elab_ctx *cx, struct expr *e)
 {
 	bool ok;
@@ -1900,7 +1911,7 @@ static bool pure(struct elab_ctx *cx, struct expr *e)
 		ok = e->func && e->func->type != TYPE_VOID &&
 		     ((e->func->runtime &&
 		       (pure_try_depth || !runtime_may_raise(e))) ||
-		      (e->func->body && pure_body(cx, e->func->body))) &&
+		      bodies_pure(cx, e->func)) &&
 		     children_pure(cx, e);
 		break;
 	case EXPR_PRINT:

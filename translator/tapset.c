@@ -745,13 +745,49 @@ static void *lookup(struct session *s, struct strmap *index,
 	return find_parsed(parsed, name, NULL, want_function, arity, from);
 }
 
+/*
+ * Every other definition of head's name and arity in the tapsets, in file
+ * order, becomes its fallback chain (run-time overloading: `next` in one
+ * passes the call on). Built once, for the first caller's view of private
+ * definitions.
+ */
+static void link_fallbacks(struct session *s, struct function_decl *head,
+			   const struct source_file *from)
+{
+	struct tapset_file_list *l = strmap_get(&s->tapsets->functions,
+						head->name);
+	struct function_decl **tail = &head->fallback;
+	struct decl_list *parsed;
+
+	head->fallbacks_linked = true;
+	for (int i = 0; l && i < l->files.n; i++)
+		parse_tapset(s, l->files.v[i]);
+	parsed = strmap_get(&s->tapsets->parsed_functions, head->name);
+	for (int i = 0; parsed && i < parsed->decls.n; i++) {
+		struct function_decl *fd = parsed->decls.v[i];
+
+		if (fd == head || fd->params.n != head->params.n ||
+		    fd->fallbacks_linked ||
+		    !visible(fd->is_private, fd->file, from))
+			continue;
+		fd->fallbacks_linked = true;
+		*tail = fd;
+		tail = &fd->fallback;
+	}
+}
+
 struct function_decl *tapset_function(struct session *s, const char *name,
 				      int arity,
 				      const struct source_file *from)
 {
+	struct function_decl *fd;
+
 	tapset_load(s);
-	return lookup(s, &s->tapsets->functions, &s->tapsets->parsed_functions,
-		      name, from, true, arity);
+	fd = lookup(s, &s->tapsets->functions, &s->tapsets->parsed_functions,
+		    name, from, true, arity);
+	if (fd && arity >= 0 && !fd->fallbacks_linked)
+		link_fallbacks(s, fd, from);
+	return fd;
 }
 
 int tapset_functions_named(struct session *s, const char *name,

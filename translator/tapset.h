@@ -87,8 +87,9 @@ void tapset_load(struct session *s);
  * The tapset function or global `name` as seen from code in `from`
  * (private ones are visible only in their own file), parsing the file that
  * defines it if needed; a function with `arity` parameters (any arity when
- * negative: functions of one name are overloads by parameter count). NULL
- * when no tapset defines it.
+ * negative: functions of one name are overloads by parameter count), its
+ * other definitions with that arity chained as its fallbacks. NULL when
+ * no tapset defines it.
  */
 struct function_decl *tapset_function(struct session *s, const char *name,
 				      int arity,

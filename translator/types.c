@@ -265,18 +265,12 @@ static enum type_kind infer_index(struct tctx *t, struct expr *e,
 	return sym->type;
 }
 
-static enum type_kind infer_call(struct tctx *t, struct expr *e,
-				 enum type_kind want)
+static enum type_kind infer_call_of(struct tctx *t, struct expr *e,
+				    struct function_decl *fd,
+				    enum type_kind want)
 {
-	struct function_decl *fd = e->func;
-	struct elab_function *ef;
+	struct elab_function *ef = efunc(t, fd);
 
-	if (!fd) {
-		for (int i = 0; i < e->args.n; i++)
-			infer(t, e->args.v[i], TYPE_UNKNOWN);
-		return TYPE_UNKNOWN;
-	}
-	ef = efunc(t, fd);
 	for (int i = 0; i < e->args.n && i < ef->params.n; i++) {
 		struct symbol *p = ef->params.v[i];
 		struct expr *a = e->args.v[i];
@@ -300,6 +294,36 @@ static enum type_kind infer_call(struct tctx *t, struct expr *e,
 	if (want != TYPE_STATS)
 		set_return(t, fd, want, e->loc);
 	return fd->type;
+}
+
+/*
+ * A call runs fd or one of its fallbacks (run-time overloading): the
+ * arguments and the value must suit each of them, so each is inferred
+ * from the call, and they share one return type.
+ */
+static enum type_kind infer_call(struct tctx *t, struct expr *e,
+				 enum type_kind want)
+{
+	struct function_decl *fd = e->func;
+
+	if (!fd) {
+		for (int i = 0; i < e->args.n; i++)
+			infer(t, e->args.v[i], TYPE_UNKNOWN);
+		return TYPE_UNKNOWN;
+	}
+	for (struct function_decl *f = fd->fallback; f; f = f->fallback) {
+		infer_call_of(t, e, f, want);
+		set_return(t, fd, f->type, efunc(t, f)->type_loc);
+		set_return(t, f, fd->type, efunc(t, fd)->type_loc);
+		if (t->report && known(f->type) && known(fd->type) &&
+		    f->type != fd->type)
+			diag_note(diag_error(t->cx->s, f->loc,
+					     "this definition of '%s' returns %s, the one before it %s",
+					     f->name, a_type(f->type),
+					     a_type(fd->type)),
+				  fd->loc, "a call may run either ('next' passes it on)");
+	}
+	return infer_call_of(t, e, fd, want);
 }
 
 /* ------------------------------------------------------ printf formats */
