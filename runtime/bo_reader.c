@@ -457,7 +457,7 @@ const char *bo_error_kind_message(uint32_t kind)
 	case BO_ERR_READ_FAULT:
 		return "kernel read fault";
 	case BO_ERR_USER_ERROR:
-		return "error() called";
+		return "script error";
 	case BO_ERR_EMPTY_AGGREGATE:
 		return "empty aggregate";
 	case BO_ERR_STRING_TRUNCATED:

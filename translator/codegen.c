@@ -187,6 +187,8 @@ static void cg_config(struct cg *cg)
 				       1, 1u << 24);
 	cg->maxerrors = define_u32(cg, "MAXERRORS", CG_MAXERRORS, 0,
 				   UINT32_MAX);
+	cg->maxaction = define_u32(cg, "MAXACTION", CG_MAXACTION, 1,
+				   1u << 20);
 	cg->ringbuf_size = define_u32(cg, "BUFFER_SIZE", CG_RINGBUF_SIZE,
 				      4096, 1u << 30);
 	/* a ring buffer is a power of two pages */

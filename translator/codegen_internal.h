@@ -65,6 +65,7 @@
 #define CG_MAXSTRINGLEN		256
 #define CG_MAXMAPENTRIES	2048
 #define CG_MAXERRORS		0
+#define CG_MAXACTION		1000	/* stap's default */
 #define CG_RINGBUF_SIZE		(4u << 20)	/* -D BUFFER_SIZE; 1M printf
 						 * records a second fit */
 
@@ -198,6 +199,7 @@ struct cg {
 	uint32_t slot_size;		/* msl rounded to 8 */
 	uint32_t maxmapentries;
 	uint32_t maxerrors;
+	uint32_t maxaction;	/* iterations of one kernel-tier loop */
 	uint32_t ringbuf_size;
 	bool cpu_v4;			/* signed division in the ISA */
 

@@ -67,18 +67,55 @@ static void loop_body(struct cg *cg, struct stmt *body,
 }
 
 /* while and for: cond, body, incr; continue goes to incr. */
+/*
+ * In a kernel probe, a loop's iterations are counted and MAXACTION of them
+ * is stap's error "MAXACTION exceeded": the verifier then sees a bound on
+ * every while and for loop, even one over kernel data it cannot follow
+ * (walking a list of tasks). stap counts statements per probe hit; one
+ * loop's iterations are what a verifier can bound without exploring every
+ * combination of nested loops.
+ */
+static struct cg_var *loop_counter(struct cg *cg)
+{
+	struct cg_var *n;
+
+	if (cg->fn->tier != TIER_KERNEL)
+		return NULL;	/* the runner's interpreter has its budget */
+	n = cg_new_var(cg, TYPE_LONG);
+	cg_store_var(cg, n, (struct cg_val){ TYPE_LONG, cg_i64(cg, 0) });
+	return n;
+}
+
+static void count_iteration(struct cg *cg, struct cg_var *n,
+			    struct src_loc loc)
+{
+	LLVMValueRef v;
+
+	if (!n)
+		return;
+	v = LLVMBuildAdd(cg->b, cg_load_var(cg, n).v, cg_i64(cg, 1), "");
+	cg_store_var(cg, n, (struct cg_val){ TYPE_LONG, v });
+	cg_raise_if(cg, LLVMBuildICmp(cg->b, LLVMIntUGT, v,
+				      cg_i64(cg, cg->maxaction), ""),
+		    BO_ERR_USER_ERROR, loc, "keyword",
+		    cg_literal(cg, "MAXACTION exceeded"));
+}
+
 static void loop_stmt(struct cg *cg, struct stmt *st)
 {
 	LLVMBasicBlockRef cond = cg_block(cg, "loop");
 	LLVMBasicBlockRef body = cg_block(cg, "body");
 	LLVMBasicBlockRef incr = cg_block(cg, "incr");
 	LLVMBasicBlockRef done = cg_block(cg, "end");
+	struct cg_var *n;
 	int mark;
 
 	if (st->init)
 		cg_stmt(cg, st->init);
+	n = loop_counter(cg);
 	LLVMBuildBr(cg->b, cond);
 	LLVMPositionBuilderAtEnd(cg->b, cond);
+	count_iteration(cg, n, st->loc);
 	mark = cg->fn->slot_next;
 	if (st->expr) {
 		cg_debug_loc(cg, st->expr->loc);
