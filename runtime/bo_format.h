@@ -27,8 +27,9 @@
 #define BO_META_SECTION		".bstap.meta"
 #define BO_RUNNER_SECTION_PREFIX "bstap_runner/"
 #define BO_MAGIC		"BSTAPBO\0"
-#define BO_FORMAT_VERSION	3	/* bump on any incompatible change;
-					 * 3: 8-byte record header */
+#define BO_FORMAT_VERSION	4	/* bump on any incompatible change;
+					 * 3: 8-byte record header;
+					 * 4: kprobe.multi (bo_probe.multi) */
 
 /* Map names the runner looks up in the object (BPF map names: <= 15 chars) */
 #define BO_MAP_RINGBUF		"bstap_rb"	/* BPF_MAP_TYPE_RINGBUF: records */
@@ -99,6 +100,12 @@ enum bo_probe_kind {
 	BO_PROBE_USDT,		/* path + offset + semaphore */
 	BO_PROBE_PROCESS_BEGIN,	/* sched tracepoints, filtered in BPF */
 	BO_PROBE_PROCESS_END,
+	/* one program for many kernel functions (BPF_TRACE_KPROBE_MULTI):
+	 * target = the function names, separated by single spaces; the
+	 * program's attach cookie is a name's index in that list; point =
+	 * the first function's point, the runner puts the name of the
+	 * function that fired in place of its name for pp() */
+	BO_PROBE_KPROBE_MULTI,
 };
 
 #define BO_P_RETURN	(1u << 0)
@@ -133,6 +140,10 @@ struct bo_probe {
 	uint32_t build_id;	/* str: uprobe/usdt: path's GNU build-id in
 				 * hex when translated, "" when it had none;
 				 * the runner refuses a file that differs */
+	/* a per-function fallback of a BO_PROBE_KPROBE_MULTI probe: 1 +
+	 * that probe's index. Not loaded when the multi probe loads. */
+	uint32_t multi;
+	uint32_t reserved2;
 };
 
 enum bo_value_type {
@@ -309,6 +320,13 @@ enum bo_sym_kind {
 	 * object's first bytes in hex, two digits a byte.
 	 */
 	BO_SYM_PRETTY = 'v',
+	/*
+	 * pp() and probefunc() of a BO_PROBE_KPROBE_MULTI probe: the body
+	 * is the probe's index in decimal, ';', the attach cookie as for
+	 * addresses; the runner gives that function's point or name.
+	 */
+	BO_SYM_MULTI_POINT = 'k',
+	BO_SYM_MULTI_FUNC = 'm',
 };
 
 /* Script errors, with stap's wording (the runner adds "near ... at ..."). */

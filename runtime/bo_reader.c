@@ -167,7 +167,7 @@ static int check_probe(struct parse *p, uint32_t i)
 	    check_str(p, pr->path, "probe", i) ||
 	    check_loc(p, pr->location, "probe", i))
 		return -1;
-	if (pr->kind > BO_PROBE_PROCESS_END)
+	if (pr->kind > BO_PROBE_KPROBE_MULTI)
 		return fail(p, "probe %u: unknown kind %u", i, pr->kind);
 	if (pr->tier != (kind_is_runner(pr->kind) ? BO_TIER_RUNNER :
 			 BO_TIER_KERNEL))
@@ -180,6 +180,13 @@ static int check_probe(struct parse *p, uint32_t i)
 			    i, (long long)pr->number);
 	if (pr->kind == BO_PROBE_TIMER && pr->randomize < 0)
 		return fail(p, "probe %u: negative timer randomization", i);
+	if (pr->kind == BO_PROBE_KPROBE_MULTI && !p->m->strtab[pr->target])
+		return fail(p, "probe %u: kprobe.multi without functions", i);
+	if (pr->multi && (pr->multi > p->m->n_probes ||
+			  p->m->probes[pr->multi - 1].kind !=
+			  BO_PROBE_KPROBE_MULTI))
+		return fail(p, "probe %u: fallback of probe %u, which is no kprobe.multi probe",
+			    i, pr->multi - 1);
 	return 0;
 }
 
@@ -440,6 +447,7 @@ const char *bo_probe_kind_name(uint32_t kind)
 		[BO_PROBE_USDT] = "USDT",
 		[BO_PROBE_PROCESS_BEGIN] = "process.begin",
 		[BO_PROBE_PROCESS_END] = "process.end",
+		[BO_PROBE_KPROBE_MULTI] = "kprobe.multi",
 	};
 
 	if (kind >= sizeof(names) / sizeof(names[0]) || !names[kind])

@@ -163,6 +163,25 @@ static int attach_uprobe(struct runner *r, struct rprobe *rp,
 				   rp->prog, -1, path, p->offset, &uo));
 }
 
+static int attach_multi(struct runner *r, struct rprobe *rp)
+{
+	const struct bo_probe *p = rp->meta;
+	const char **syms;
+	unsigned long long *cookies;
+	size_t n;
+	int err = multi_targets(r, rp, &syms, &cookies, &n);
+	LIBBPF_OPTS(bpf_kprobe_multi_opts, o, .syms = syms,
+		    .cookies = cookies, .cnt = n,
+		    .retprobe = (p->flags & BO_P_RETURN) != 0);
+
+	if (!err)
+		err = link_or_err(rp, bpf_program__attach_kprobe_multi_opts(
+					  rp->prog, NULL, &o));
+	free(syms);
+	free(cookies);
+	return err;
+}
+
 static int attach_one(struct runner *r, struct rprobe *rp)
 {
 	const struct bo_probe *p = rp->meta;
@@ -188,6 +207,8 @@ static int attach_one(struct runner *r, struct rprobe *rp)
 		return link_or_err(rp, bpf_program__attach_kprobe(
 					   rp->prog, p->flags & BO_P_RETURN,
 					   target));
+	case BO_PROBE_KPROBE_MULTI:
+		return attach_multi(r, rp);
 	case BO_PROBE_UPROBE:
 		return attach_uprobe(r, rp, path, false);
 	case BO_PROBE_USDT:
@@ -203,8 +224,14 @@ static void explain(struct rprobe *rp, int err)
 	const char *hint = NULL;
 
 	if (err == -ESTALE)
-		return;	/* refuse_rebuilt() said why */
-	if (p->kind == BO_PROBE_KPROBE)
+		return;	/* refuse_rebuilt() or multi_targets() said why */
+	if (p->kind == BO_PROBE_KPROBE_MULTI &&
+	    (err == -EOPNOTSUPP || err == -EINVAL))
+		hint = "kprobe.multi is not available on this kernel";
+	else if (p->kind == BO_PROBE_KPROBE_MULTI &&
+		 (err == -ENOENT || err == -ESRCH))
+		hint = "a function of the set cannot be traced on this kernel";
+	else if (p->kind == BO_PROBE_KPROBE)
 		hint = "kprobes are not available on this kernel";
 	else if (p->kind == BO_PROBE_FENTRY)
 		hint = "fentry/fexit are not available on this kernel";
@@ -265,8 +292,7 @@ static int try_attach(struct runner *r, struct rprobe *rp)
 		detach_probe(rp);
 		if (r->opt.verbose)
 			fprintf(stderr, RUNNER_NAME ": probe %s: cannot attach: "
-				"%s\n", bo_str(&r->meta, rp->meta->point),
-				rp->why);
+				"%s\n", multi_label(r, rp->meta), rp->why);
 		return -1;
 	}
 	rp->attached = true;
@@ -278,7 +304,7 @@ static int try_attach(struct runner *r, struct rprobe *rp)
 			rp->n_links == 1 ? "" : "s", dispatched_probes(r, rp));
 	else if (r->opt.verbose)
 		fprintf(stderr, RUNNER_NAME ": probe %s: attached (%s, %d "
-			"link%s)\n", bo_str(&r->meta, rp->meta->point),
+			"link%s)\n", multi_label(r, rp->meta),
 			bo_probe_kind_name(rp->meta->kind), rp->n_links,
 			rp->n_links == 1 ? "" : "s");
 	return 0;
@@ -358,6 +384,12 @@ int attach_all(struct runner *r)
 
 		if (done[i] || rp->meta->tier != BO_TIER_KERNEL)
 			continue;
+		/* kprobe.multi: either it or its fallbacks are loaded */
+		if (rp->standby || (rp->disabled &&
+				    rp->meta->kind == BO_PROBE_KPROBE_MULTI)) {
+			done[i] = true;
+			continue;
+		}
 		if (rp->meta->group) {
 			rc = attach_group(r, i, done);
 			continue;

@@ -177,7 +177,7 @@ static bool may_drop(struct runner *r, int i)
 {
 	const struct bo_probe *p = r->probes[i].meta;
 
-	if (p->flags & BO_P_OPTIONAL)
+	if (p->flags & BO_P_OPTIONAL || multi_may_drop(r, i))
 		return true;
 	if (!p->group)
 		return false;
@@ -262,6 +262,7 @@ static void drop_probe(struct runner *r, int i, int err)
 		 rp->meta->kind == BO_PROBE_FENTRY ?
 		 "fentry/fexit are not available on this kernel" :
 		 "the kernel refused the program", strerror(-err));
+	multi_dropped(r, i);
 }
 
 /*
@@ -300,6 +301,8 @@ static void load_failed(struct runner *r, int i, int err)
 int object_load(struct runner *r)
 {
 	kernel_btf_report(r);
+	if (multi_prepare(r))
+		return -1;
 	for (;;) {
 		int err, i;
 
@@ -770,6 +773,7 @@ void object_close(struct runner *r)
 		fmt_release(&r->fmts[i]);
 	free(r->fmts);
 	r->fmts = NULL;
+	multi_release(r);
 	free(r->probes);
 	r->probes = NULL;
 	free(r->globals);

@@ -8,6 +8,7 @@
  *	object.c	open + validate the .bo, load, maps, global data
  *	kernel_btf.c	translated for another kernel? failed CO-RE relocations
  *	attach.c	kernel-tier probes, by kind, with alternative groups
+ *	multi.c		kprobe.multi probes: host support, fallbacks, pp()
  *	output.c	ring-buffer records, formatting, --json, -o
  *	tier.c		runner-tier programs in the interpreter, helpers
  *	mapcache.c	host copies of map values handed to programs
@@ -94,11 +95,17 @@ struct rprobe {
 	int *perf_fds;
 	int n_perf_fds;
 	bool disabled;			/* not loaded: an alternative */
+	bool standby;			/* a kprobe.multi probe's fallback,
+					 * not loaded: the multi one is */
 	bool attached;
 	bool fatal;			/* its failure to attach ends the run */
 	char why[256];			/* why it did not attach */
 	int timer_fd;
 	uint64_t errors[BO_ERR_KIND_COUNT];	/* seen in records, by kind */
+	/* BO_PROBE_KPROBE_MULTI: its functions, in the object's order */
+	char *multi_buf;
+	const char **multi_names;
+	uint32_t n_multi;
 };
 
 /* A global's derived facts. */
@@ -184,6 +191,18 @@ void lean_release(struct runner *r);
 /* kernel_btf.c: the object's BTF against this kernel's */
 void kernel_btf_report(struct runner *r);
 bool kernel_btf_explain(struct runner *r, int probe, const char *log);
+
+/* multi.c: kprobe.multi probes and their per-function fallbacks */
+int multi_prepare(struct runner *r);	/* before loading */
+bool multi_may_drop(struct runner *r, int i);
+void multi_dropped(struct runner *r, int i);	/* fallbacks take over */
+/* the functions to attach (those this kernel has) and their cookies */
+int multi_targets(struct runner *r, struct rprobe *rp, const char ***syms,
+		  unsigned long long **cookies, size_t *n);
+const char *multi_label(struct runner *r, const struct bo_probe *p);
+bool multi_expand(struct runner *r, struct strbuf *out, char kind,
+		  const char *body);
+void multi_release(struct runner *r);
 
 /* attach.c */
 int attach_all(struct runner *r);

@@ -367,7 +367,7 @@ static void summarize_attach(struct runner *r, struct summary *s)
 {
 	for (uint32_t p = 0; p < r->meta.n_probes; p++) {
 		struct rprobe *rp = &r->probes[p];
-		const char *pp = bo_str(&r->meta, rp->meta->point);
+		const char *pp = multi_label(r, rp->meta);
 
 		/* optional probes and alternatives not taken are expected */
 		if (rp->meta->tier != BO_TIER_KERNEL || !rp->fatal)

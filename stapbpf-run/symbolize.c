@@ -377,6 +377,15 @@ static size_t expand_token(struct runner *r, struct strbuf *out,
 		n = 1 + blen + (1 + blen < len && s[1 + blen] == BO_SYM_MARK);
 		return pretty_expand(pretty(r), out, s + 1, blen) ? n : 0;
 	}
+	if (n >= 3 && (s[0] == BO_SYM_MULTI_POINT ||
+		       s[0] == BO_SYM_MULTI_FUNC)) {
+		bool ok;
+
+		body = strndup(s + 1, end ? n - 2 : n - 1);
+		ok = body && multi_expand(r, out, s[0], body);
+		free(body);
+		return ok ? n : 0;
+	}
 	if (n < 3 || !kind_form(s[0], &user, &list, &flags))
 		return 0;
 	body = strndup(s + 1, end ? n - 2 : n - 1);	/* NUL-terminated */

@@ -386,10 +386,13 @@ struct cg_val cg_call(struct cg *cg, struct expr *e)
 {
 	struct function_decl *d = e->func;
 	struct elab_function *f;
+	struct cg_val v;
 
 	if (!d)
 		return (cg_error(cg, e->loc, "unresolved function '%s'",
 				 e->name), cg_default(cg, e->type));
+	if (cg_multi_call(cg, e, &v))
+		return v;
 	if (d->runtime)
 		return runtime_call(cg, e, d->runtime);
 	f = elab_function_of(cg, d);

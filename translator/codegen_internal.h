@@ -18,6 +18,7 @@
  *	codegen_entry.c		@entry() and $vars in process .return probes
  *	codegen_hist.c		histogram layouts (runtime/hist.c)
  *	codegen_stack.c		stacks and symbols (tapsets/stacks.stp)
+ *	codegen_multi.c		one kprobe.multi program for a wildcard
  *	codegen_regex.c		=~ and !~: DFA tables, the matcher call
  *	bo_writer.c		the .bstap.meta section
  *
@@ -148,7 +149,8 @@ struct cg_fn {
 	int probe_index;		/* BO_TABLE_PROBES: error counters */
 	enum probe_tier tier;
 	bool tp_btf;			/* args from a BTF tracepoint ctx */
-	int variant;			/* kernel.function: 0 fentry, 1 kprobe */
+	int variant;			/* kernel.function: 0 fentry, 1 kprobe,
+					 * CG_VARIANT_MULTI kprobe.multi */
 	int raw_syscall;		/* 1 sys_enter, 2 sys_exit tp_btf */
 	struct strmap vars;		/* struct symbol * -> struct cg_var */
 	int slot_next;			/* string slots in use */
@@ -266,7 +268,14 @@ struct cg {
 	struct cg_fn *fn;
 	int ncallbacks;
 	int ngroups;
+
+	/* codegen_multi.c: the kprobe.multi probe being generated (its
+	 * function list) and the one its fallbacks back up (index + 1) */
+	const char *multi_syms;
+	uint32_t multi_of;
 };
+
+#define CG_VARIANT_MULTI 2
 
 /* ------------------------------------------------------- codegen.c */
 LLVMValueRef cg_helper(struct cg *cg, int id, LLVMTypeRef ret,
@@ -453,6 +462,15 @@ struct cg_val cg_dwarf_cast(struct cg *cg, struct expr *e);
 LLVMValueRef cg_user_read(struct cg *cg, LLVMValueRef addr, int bytes,
 			  bool is_signed, bool raise, struct src_loc loc,
 			  const char *what);
+
+/* ------------------------------------------------- codegen_multi.c */
+/* How many points from j on share one kprobe.multi program (0: none) */
+int cg_multi_run(struct cg *cg, struct elab_probe *ep, int j);
+/* their function names, sorted, separated by spaces */
+const char *cg_multi_symbols(struct cg *cg, struct elab_probe *ep, int j,
+			     int n);
+/* pp() and friends in a kprobe.multi program */
+bool cg_multi_call(struct cg *cg, struct expr *e, struct cg_val *out);
 
 /* ------------------------------------------------- codegen_stack.c */
 /* backtrace(), symname()...: the @runtime("bstap_stk_*") functions */

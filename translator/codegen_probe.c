@@ -16,7 +16,8 @@
  * Handlers on the raw syscall tracepoints are static functions instead,
  * called by number from one program per direction (codegen_dispatch.c).
  *
- * Kernel functions get fentry/fexit with a kprobe alternative, process
+ * Kernel functions get fentry/fexit with a kprobe alternative (and the
+ * functions of a wildcard one kprobe.multi program, codegen_multi.c), process
  * functions and marks uprobes (codegen_uprobe.c), process.begin/end the
  * sched exec/exit tracepoints filtered in BPF.
  */
@@ -324,6 +325,12 @@ static const char *point_section(struct cg *cg, struct elab_probe *ep,
 	}
 	if (!strcmp(prov, "kernel.function") && rp->target) {
 		bp->flags |= rp->is_return ? BO_P_RETURN : 0;
+		if (variant == CG_VARIANT_MULTI) {
+			bp->kind = BO_PROBE_KPROBE_MULTI;
+			*target = cg->multi_syms;
+			return rp->is_return ? "kretprobe.multi" :
+					       "kprobe.multi";
+		}
 		if (variant == 0) {
 			bp->kind = BO_PROBE_FENTRY;
 			return arena_printf(cg->a, "%s/%s",
@@ -543,7 +550,9 @@ static void gen_point(struct cg *cg, struct elab_probe *ep, int j,
 						 ep->points.v[j];
 	struct bo_probe bp = { 0 };
 	struct cg_fn fn = { 0 };
-	const char *name = variant ?
+	const char *name = variant == CG_VARIANT_MULTI ?
+		arena_printf(cg->a, "probe_%d_%d_m", ep->index, j) :
+		variant ?
 		arena_printf(cg->a, "probe_%d_%d_k", ep->index, j) :
 		save ? arena_printf(cg->a, "probe_%d_%d_e", ep->index, j) :
 		arena_printf(cg->a, "probe_%d_%d", ep->index, j);
@@ -656,6 +665,7 @@ done:
 
 	fill_probe(cg, ep, rp, j, name, &bp);
 	bp.group = group;
+	bp.multi = variant == CG_VARIANT_MULTI ? 0 : cg->multi_of;
 	if (bp.kind == BO_PROBE_UPROBE || bp.kind == BO_PROBE_USDT) {
 		/* the runner attaches by file offset */
 		cg_file_offset(cg, rp->path, rp->address, &bp.offset, ep->loc);
@@ -680,13 +690,47 @@ done:
  * that refuse one of them; the runner attaches the first that works. A
  * .return reading parameters has no kretprobe form: they are gone there.
  */
-static void gen_points(struct cg *cg, struct elab_probe *ep, int j)
+static void gen_function(struct cg *cg, struct elab_probe *ep, int j)
 {
 	const struct resolved_point *rp = ep->points.v[j];
 	unsigned char args = 0, fields = 0;
+	uint32_t group = (uint32_t)rp->alt_chain;
 
+	scan_target_uses(ep, &args, &fields);
+	if (!group)
+		group = (uint32_t)++cg->ngroups;
+	gen_point(cg, ep, j, 0, group, NULL, false);
+	if (!rp->module && !(rp->is_return && args))
+		gen_point(cg, ep, j, 1, group, NULL, false);
+}
+
+/*
+ * Points j..j+n-1, functions of one wildcard with a handler that does
+ * the same in each (codegen_multi.c): the kprobe.multi program first,
+ * then each function's own programs, which the runner loads only when
+ * the kprobe.multi program cannot be used.
+ */
+static void gen_multi(struct cg *cg, struct elab_probe *ep, int j, int n)
+{
+	int at = cg->probes.n;
+
+	cg->multi_syms = cg_multi_symbols(cg, ep, j, n);
+	gen_point(cg, ep, j, CG_VARIANT_MULTI, 0, NULL, false);
+	cg->multi_syms = NULL;
+	cg->multi_of = cg->probes.n > at ? (uint32_t)at + 1 : 0;
+	for (int k = j; k < j + n; k++)
+		gen_function(cg, ep, k);
+	cg->multi_of = 0;
+}
+
+/* The programs of point j and of those that share them; returns how
+ * many points they cover. */
+static int gen_points(struct cg *cg, struct elab_probe *ep, int j)
+{
+	const struct resolved_point *rp = ep->points.v[j];
 	/* `a !, b` kept for another kernel: one group for the whole chain */
 	uint32_t group = (uint32_t)rp->alt_chain;
+	int n;
 
 	if (!rp->provider || strcmp(rp->provider->name, "kernel.function")) {
 		struct cg_entry *en = cg_entry_plan(cg, ep, rp, j);
@@ -695,14 +739,15 @@ static void gen_points(struct cg *cg, struct elab_probe *ep, int j)
 		if (en)
 			gen_point(cg, ep, j, 0, group, en, true);
 		gen_point(cg, ep, j, 0, group, en, false);
-		return;
+		return 1;
 	}
-	scan_target_uses(ep, &args, &fields);
-	if (!group)
-		group = (uint32_t)++cg->ngroups;
-	gen_point(cg, ep, j, 0, group, NULL, false);
-	if (!rp->module && !(rp->is_return && args))
-		gen_point(cg, ep, j, 1, group, NULL, false);
+	n = cg_multi_run(cg, ep, j);
+	if (n > 1) {
+		gen_multi(cg, ep, j, n);
+		return n;
+	}
+	gen_function(cg, ep, j);
+	return 1;
 }
 
 bool cg_probes(struct cg *cg)
@@ -717,8 +762,8 @@ bool cg_probes(struct cg *cg)
 	for (int i = 0; i < cg->p->probes.n; i++) {
 		struct elab_probe *ep = cg->p->probes.v[i];
 
-		for (int j = 0; j < ep->points.n; j++)
-			gen_points(cg, ep, j);
+		for (int j = 0; j < ep->points.n;)
+			j += gen_points(cg, ep, j);
 	}
 	return !diag_error_count(cg->s);
 }
