@@ -9,7 +9,7 @@
  * either the multi program loads and its fallbacks are not loaded at all
  * (the point: hundreds of programs less to verify), or the multi program
  * is left out and the fallbacks are attached as plain kernel.function
- * probes. $BSTAP_KPROBE_MULTI=0 always takes the fallbacks, =1 takes the
+ * probes. $STAPBPF_KPROBE_MULTI=0 always takes the fallbacks, =1 takes the
  * multi program without asking the kernel.
  *
  * Functions of the set that this kernel lacks (an object translated for
@@ -77,12 +77,12 @@ static int host_has_multi(struct runner *r, const char *func, char *why,
 	LIBBPF_OPTS(bpf_prog_load_opts, po,
 		    .expected_attach_type = BPF_TRACE_KPROBE_MULTI);
 	LIBBPF_OPTS(bpf_link_create_opts, lo);
-	const char *env = getenv("BSTAP_KPROBE_MULTI");
+	const char *env = getenv("STAPBPF_KPROBE_MULTI");
 	int prog, link, err;
 
 	(void)r;
 	if (env && !strcmp(env, "0")) {
-		snprintf(why, whylen, "turned off by BSTAP_KPROBE_MULTI=0");
+		snprintf(why, whylen, "turned off by STAPBPF_KPROBE_MULTI=0");
 		return HOST_NO_MULTI;
 	}
 	if (env && !strcmp(env, "1"))

@@ -152,6 +152,9 @@ struct cg_fn {
 	int variant;			/* kernel.function: 0 fentry, 1 kprobe,
 					 * CG_VARIANT_MULTI kprobe.multi */
 	int raw_syscall;		/* 1 sys_enter, 2 sys_exit tp_btf */
+	/* the handler body kprobe.multi and per-function programs share
+	 * (codegen_multi.c): the function's index in the probe's list */
+	LLVMValueRef multi_index;
 	struct strmap vars;		/* struct symbol * -> struct cg_var */
 	int slot_next;			/* string slots in use */
 	struct cg_loop *loop;
@@ -270,9 +273,11 @@ struct cg {
 	int ngroups;
 
 	/* codegen_multi.c: the kprobe.multi probe being generated (its
-	 * function list) and the one its fallbacks back up (index + 1) */
+	 * function list) and the one its fallbacks back up (index + 1);
+	 * multi_body: generating the handler they share */
 	const char *multi_syms;
 	uint32_t multi_of;
+	bool multi_body;
 };
 
 #define CG_VARIANT_MULTI 2
@@ -464,11 +469,14 @@ LLVMValueRef cg_user_read(struct cg *cg, LLVMValueRef addr, int bytes,
 			  const char *what);
 
 /* ------------------------------------------------- codegen_multi.c */
-/* How many points from j on share one kprobe.multi program (0: none) */
-int cg_multi_run(struct cg *cg, struct elab_probe *ep, int j);
+/* How many points from j on are functions of one wildcard (0: none), and
+ * whether their handler can be one kprobe.multi program for all */
+int cg_multi_run(struct cg *cg, struct elab_probe *ep, int j, bool *shared);
 /* their function names, sorted, separated by spaces */
 const char *cg_multi_symbols(struct cg *cg, struct elab_probe *ep, int j,
-			     int n);
+			     int n, int *index_of);
+/* the attach cookie (the function's index) in a kprobe.multi program */
+LLVMValueRef cg_multi_cookie(struct cg *cg);
 /* pp() and friends in a kprobe.multi program */
 bool cg_multi_call(struct cg *cg, struct expr *e, struct cg_val *out);
 

@@ -76,6 +76,7 @@ struct multi_scan {
 	const struct elab_probe *ep;
 	const char *why;
 	int depth;		/* script functions entered */
+	int foreach;		/* foreach statements around (callbacks) */
 };
 
 static void scan_expr(struct expr *e, struct multi_scan *ms, bool printed);
@@ -126,6 +127,8 @@ static void scan_expr(struct expr *e, struct multi_scan *ms, bool printed)
 		case PC_TOKEN:
 			if (!printed)
 				ms->why = "it uses pp() or probefunc() other than in a print or an array key";
+			else if (ms->foreach)
+				ms->why = "it uses pp() or probefunc() in a foreach body";
 			return;
 		case PC_CONST:
 			return;
@@ -149,7 +152,10 @@ static bool scan_stmt(struct stmt *st, void *ctx)
 {
 	struct multi_scan *ms = ctx;
 
+	/* a foreach body runs as a callback, outside the handler's program */
+	ms->foreach += st->kind == STMT_FOREACH;
 	ast_walk_stmt_children(st, scan_child, scan_stmt, ms);
+	ms->foreach -= st->kind == STMT_FOREACH;
 	return ms->why != NULL;
 }
 
@@ -203,13 +209,14 @@ static bool multi_disabled(struct cg *cg)
 	return v && strcmp(v, "0");
 }
 
-int cg_multi_run(struct cg *cg, struct elab_probe *ep, int j)
+int cg_multi_run(struct cg *cg, struct elab_probe *ep, int j, bool *shared)
 {
 	const struct resolved_point *first = ep->points.v[j];
 	struct strmap seen;
 	const char *why;
 	int n = 1;
 
+	*shared = false;
 	if (!first->provider ||
 	    strcmp(first->provider->name, "kernel.function") ||
 	    first->tier != TIER_KERNEL || multi_disabled(cg))
@@ -230,7 +237,8 @@ int cg_multi_run(struct cg *cg, struct elab_probe *ep, int j)
 		fprintf(stderr, "multi: %s: %d functions share one %s program (with per-function fallbacks for kernels without it)\n",
 			ep->written, n, first->is_return ? "kretprobe.multi" :
 							   "kprobe.multi");
-	return why ? 0 : n;
+	*shared = !why;
+	return n;
 }
 
 static int by_name(const void *a, const void *b)
@@ -241,7 +249,7 @@ static int by_name(const void *a, const void *b)
 }
 
 const char *cg_multi_symbols(struct cg *cg, struct elab_probe *ep, int j,
-			     int n)
+			     int n, int *index_of)
 {
 	const struct resolved_point **v = arena_alloc(cg->a, n * sizeof(*v));
 	size_t len = 0;
@@ -257,6 +265,9 @@ const char *cg_multi_symbols(struct cg *cg, struct elab_probe *ep, int j,
 	for (int i = 0; i < n; i++) {
 		size_t k = strlen(v[i]->target);
 
+		for (int m = 0; m < n; m++)
+			if (ep->points.v[j + m] == v[i])
+				index_of[m] = i;
 		if (i)
 			*p++ = ' ';
 		memcpy(p, v[i]->target, k);
@@ -266,7 +277,16 @@ const char *cg_multi_symbols(struct cg *cg, struct elab_probe *ep, int j,
 	return s;
 }
 
-/* A BO_SYM_MULTI_* token: the probe's index and the attach cookie. */
+LLVMValueRef cg_multi_cookie(struct cg *cg)
+{
+	return cg_helper(cg, BPF_FUNC_get_attach_cookie, cg->i64,
+			 &cg->fn->ctx, 1);
+}
+
+/*
+ * A BO_SYM_MULTI_* token: the kprobe.multi probe's index and the
+ * function's index in its list (the body's argument).
+ */
 static struct cg_val multi_token(struct cg *cg, int kind)
 {
 	LLVMValueRef dst = cg_new_slot(cg), a[3];
@@ -275,8 +295,7 @@ static struct cg_val multi_token(struct cg *cg, int kind)
 	a[1] = cg_i64(cg, kind);
 	a[2] = cg_i64(cg, cg->fn->probe_index);
 	cg_runtime(cg, "bstap_sym_open", cg->void_t, a, 3);
-	a[1] = cg_helper(cg, BPF_FUNC_get_attach_cookie, cg->i64,
-			 &cg->fn->ctx, 1);
+	a[1] = cg->fn->multi_index;
 	cg_runtime(cg, "bstap_sym_addr", cg->void_t, a, 2);
 	cg_runtime(cg, "bstap_sym_close", cg->void_t, a, 1);
 	return (struct cg_val){ TYPE_STRING, dst };
@@ -286,7 +305,7 @@ bool cg_multi_call(struct cg *cg, struct expr *e, struct cg_val *out)
 {
 	const struct function_decl *d = e->func;
 
-	if (!cg->fn || cg->fn->variant != CG_VARIANT_MULTI || !d)
+	if (!cg->fn || !cg->fn->multi_index || !d)
 		return false;
 	switch (classify(cg->fn->probe, e)) {
 	case PC_TOKEN:

@@ -542,23 +542,26 @@ static bool drop_unused_scratch(struct cg *cg, struct cg_fn *fn)
  * process .return that `en` describes (codegen_entry.c); with only `en`,
  * that .return's program, which takes the saved values first.
  */
-static void gen_point(struct cg *cg, struct elab_probe *ep, int j,
-		      int variant, uint32_t group, struct cg_entry *en,
-		      bool save)
+static LLVMValueRef gen_point(struct cg *cg, struct elab_probe *ep, int j,
+			      int variant, uint32_t group,
+			      struct cg_entry *en, bool save)
 {
 	const struct resolved_point *rp = save ? en->entry_point :
 						 ep->points.v[j];
 	struct bo_probe bp = { 0 };
 	struct cg_fn fn = { 0 };
-	const char *name = variant == CG_VARIANT_MULTI ?
-		arena_printf(cg->a, "probe_%d_%d_m", ep->index, j) :
+	/* the handler a kprobe.multi probe shares (codegen_multi.c) */
+	bool shared = cg->multi_body;
+	const char *name = shared ?
+		arena_printf(cg->a, "probe_%d_%d_b%c", ep->index, j,
+			     variant ? 'k' : 'f') :
 		variant ?
 		arena_printf(cg->a, "probe_%d_%d_k", ep->index, j) :
 		save ? arena_printf(cg->a, "probe_%d_%d_e", ep->index, j) :
 		arena_printf(cg->a, "probe_%d_%d", ep->index, j);
 	const char *section, *target = NULL;
-	LLVMTypeRef pt = cg->ptr;
-	LLVMTypeRef fty = LLVMFunctionType(cg->i32, &pt, 1, false);
+	LLVMTypeRef pt[2] = { cg->ptr, cg->i64 };
+	LLVMTypeRef fty = LLVMFunctionType(cg->i32, pt, shared ? 2 : 1, false);
 	LLVMBasicBlockRef body, noscr;
 	int dispatch, callbacks = cg->ncallbacks;
 
@@ -568,20 +571,20 @@ static void gen_point(struct cg *cg, struct elab_probe *ep, int j,
 				variant);
 	cg->fn = NULL;
 	if (!section)
-		return;
+		return NULL;
 	if (target)
 		bp.target = cg_str(cg, target);
 	fn.fn = LLVMAddFunction(cg->mod, name, fty);
 	/* on the raw syscall tracepoints: a function the direction's
 	 * dispatcher calls (codegen_dispatch.c) */
 	dispatch = cg_dispatch_direction(cg, section, rp->tier);
-	if (dispatch) {
+	if (dispatch || shared) {
 		unsigned k = LLVMGetEnumAttributeKindForName("noinline", 8);
 
 		LLVMSetLinkage(fn.fn, LLVMInternalLinkage);
 		LLVMAddAttributeAtIndex(fn.fn, LLVMAttributeFunctionIndex,
 					LLVMCreateEnumAttribute(cg->ctx, k, 0));
-		bp.flags |= BO_P_DISPATCHED;
+		bp.flags |= dispatch ? BO_P_DISPATCHED : 0;
 	} else {
 		LLVMSetSection(fn.fn, section);
 	}
@@ -590,6 +593,7 @@ static void gen_point(struct cg *cg, struct elab_probe *ep, int j,
 	fn.point = rp;
 	fn.tier = rp->tier;
 	fn.probe_index = cg->probes.n;
+	fn.multi_index = shared ? LLVMGetParam(fn.fn, 1) : NULL;
 	/* foreach bodies of kernel probes are callbacks: longs in scratch */
 	fn.scratch_locals = rp->tier == TIER_KERNEL &&
 			    body_walks_map(ep->body);
@@ -602,8 +606,8 @@ static void gen_point(struct cg *cg, struct elab_probe *ep, int j,
 	/* a dispatched handler is static in BTF too: the verifier checks it
 	 * at its call, with the caller's ctx (a global function would be
 	 * checked alone, against its BTF argument types) */
-	fn.scope = cg_debug_subprogram(cg, fn.fn, name, ep->loc, 1,
-				       dispatch != 0);
+	fn.scope = cg_debug_subprogram(cg, fn.fn, name, ep->loc,
+				       shared ? 2 : 1, dispatch || shared);
 	cg->fn = &fn;
 
 	fn.entry = cg_block(cg, "entry");
@@ -662,10 +666,11 @@ done:
 	if (!drop_unused_scratch(cg, &fn) && fn.tier == TIER_KERNEL)
 		busy_guard(cg, &fn);
 	cg->fn = NULL;
+	if (shared)
+		return fn.fn;
 
 	fill_probe(cg, ep, rp, j, name, &bp);
 	bp.group = group;
-	bp.multi = variant == CG_VARIANT_MULTI ? 0 : cg->multi_of;
 	if (bp.kind == BO_PROBE_UPROBE || bp.kind == BO_PROBE_USDT) {
 		/* the runner attaches by file offset */
 		cg_file_offset(cg, rp->path, rp->address, &bp.offset, ep->loc);
@@ -682,6 +687,7 @@ done:
 				cg_dispatch_guard_key(ep->body, dispatch),
 				fn.fn, fn.probe_index,
 				cg->ncallbacks - callbacks, ep->loc);
+	return fn.fn;
 }
 
 /*
@@ -705,21 +711,90 @@ static void gen_function(struct cg *cg, struct elab_probe *ep, int j)
 }
 
 /*
+ * A program of a kprobe.multi probe's family (codegen_multi.c): the
+ * kprobe.multi program itself, or a function's fentry or kprobe fallback,
+ * each a call of the shared handler body with the function's index in
+ * the probe's list (the attach cookie, or the constant idx).
+ */
+static void gen_stub(struct cg *cg, struct elab_probe *ep, int j,
+		     int variant, uint32_t group, LLVMValueRef body, int idx)
+{
+	const struct resolved_point *rp = ep->points.v[j];
+	struct bo_probe bp = { 0 };
+	struct cg_fn fn = { 0 };
+	const char *name = variant == CG_VARIANT_MULTI ?
+		arena_printf(cg->a, "probe_%d_%d_m", ep->index, j) :
+		variant ? arena_printf(cg->a, "probe_%d_%d_k", ep->index, j) :
+			  arena_printf(cg->a, "probe_%d_%d", ep->index, j);
+	const char *section, *target = NULL;
+	LLVMTypeRef pt[2] = { cg->ptr, cg->i64 };
+	LLVMValueRef a[2];
+
+	fn.variant = variant;
+	cg->fn = &fn;
+	section = point_section(cg, ep, rp, name, &bp, &fn.tp_btf, &target,
+				variant);
+	cg->fn = NULL;
+	if (!section)
+		return;
+	if (target)
+		bp.target = cg_str(cg, target);
+	fn.fn = LLVMAddFunction(cg->mod, name,
+				LLVMFunctionType(cg->i32, pt, 1, false));
+	LLVMSetSection(fn.fn, section);
+	fn.ctx = LLVMGetParam(fn.fn, 0);
+	fn.probe = ep;
+	fn.point = rp;
+	fn.tier = rp->tier;
+	fn.probe_index = cg->probes.n;
+	fn.scope = cg_debug_subprogram(cg, fn.fn, name, ep->loc, 1, false);
+	cg->fn = &fn;
+	LLVMPositionBuilderAtEnd(cg->b, cg_block(cg, "entry"));
+	cg_debug_loc(cg, ep->loc);
+	a[0] = fn.ctx;
+	a[1] = idx < 0 ? cg_multi_cookie(cg) : cg_i64(cg, idx);
+	LLVMBuildRet(cg->b, LLVMBuildCall2(cg->b,
+					   LLVMFunctionType(cg->i32, pt, 2,
+							    false),
+					   body, a, 2, ""));
+	cg->fn = NULL;
+	fill_probe(cg, ep, rp, j, name, &bp);
+	bp.group = group;
+	bp.multi = variant == CG_VARIANT_MULTI ? 0 : cg->multi_of;
+	vec_push(cg->a, &cg->probes, bp);
+}
+
+/*
  * Points j..j+n-1, functions of one wildcard with a handler that does
- * the same in each (codegen_multi.c): the kprobe.multi program first,
- * then each function's own programs, which the runner loads only when
- * the kprobe.multi program cannot be used.
+ * the same in each (codegen_multi.c): the handler is compiled twice, once
+ * for each context (fentry's arguments, kprobe's registers), as static
+ * functions; the kprobe.multi program comes first, then each function's
+ * fentry and kprobe programs, which the runner loads only when the
+ * kprobe.multi program cannot be used. All of them are a call each.
  */
 static void gen_multi(struct cg *cg, struct elab_probe *ep, int j, int n)
 {
+	int *index_of = arena_alloc(cg->a, n * sizeof(*index_of));
 	int at = cg->probes.n;
+	LLVMValueRef kbody, fbody;
 
-	cg->multi_syms = cg_multi_symbols(cg, ep, j, n);
-	gen_point(cg, ep, j, CG_VARIANT_MULTI, 0, NULL, false);
+	cg->multi_syms = cg_multi_symbols(cg, ep, j, n, index_of);
+	cg->multi_body = true;
+	kbody = gen_point(cg, ep, j, 1, 0, NULL, false);
+	fbody = gen_point(cg, ep, j, 0, 0, NULL, false);
+	cg->multi_body = false;
+	if (kbody && fbody)
+		gen_stub(cg, ep, j, CG_VARIANT_MULTI, 0, kbody, -1);
 	cg->multi_syms = NULL;
-	cg->multi_of = cg->probes.n > at ? (uint32_t)at + 1 : 0;
-	for (int k = j; k < j + n; k++)
-		gen_function(cg, ep, k);
+	if (cg->probes.n != at + 1)
+		return;
+	cg->multi_of = (uint32_t)at + 1;
+	for (int k = 0; k < n; k++) {
+		uint32_t group = (uint32_t)++cg->ngroups;
+
+		gen_stub(cg, ep, j + k, 0, group, fbody, index_of[k]);
+		gen_stub(cg, ep, j + k, 1, group, kbody, index_of[k]);
+	}
 	cg->multi_of = 0;
 }
 
@@ -730,6 +805,7 @@ static int gen_points(struct cg *cg, struct elab_probe *ep, int j)
 	const struct resolved_point *rp = ep->points.v[j];
 	/* `a !, b` kept for another kernel: one group for the whole chain */
 	uint32_t group = (uint32_t)rp->alt_chain;
+	bool shared;
 	int n;
 
 	if (!rp->provider || strcmp(rp->provider->name, "kernel.function")) {
@@ -741,13 +817,14 @@ static int gen_points(struct cg *cg, struct elab_probe *ep, int j)
 		gen_point(cg, ep, j, 0, group, en, false);
 		return 1;
 	}
-	n = cg_multi_run(cg, ep, j);
-	if (n > 1) {
+	n = cg_multi_run(cg, ep, j, &shared);
+	if (n > 1 && shared) {
 		gen_multi(cg, ep, j, n);
 		return n;
 	}
-	gen_function(cg, ep, j);
-	return 1;
+	for (int k = 0; k < (n > 1 ? n : 1); k++)
+		gen_function(cg, ep, j + k);
+	return n > 1 ? n : 1;
 }
 
 bool cg_probes(struct cg *cg)

@@ -5,14 +5,15 @@
  * not their layout, so that an object translated against it reads the
  * right values here only if every access was relocated.
  *
- *	btf_shuffle [-i IN] OUT [-r STRUCT.MEMBER=NEW] [-e ENUM.NAME=VALUE]...
- *		    STRUCT...
+ *	btf_shuffle [-i IN] OUT [-r STRUCT.MEMBER=NEW] [-e ENUM.NAME=VALUE]
+ *		    [-f FUNC=NEW]... STRUCT...
  *
  * Each STRUCT gets PAD bytes in front of its first member (every member's
  * offset grows by PAD, the size too) and its member list reversed. -r
  * renames a member, which gives the copy a field this kernel lacks (and
  * takes one away). -e gives an enumerator another value, so that a
- * relocated enumerator constant is told from the translating one. IN defaults to /sys/kernel/btf/vmlinux; OUT is raw BTF.
+ * relocated enumerator constant is told from the translating one. -f
+ * renames a function (a kernel function this kernel lacks). IN defaults to /sys/kernel/btf/vmlinux; OUT is raw BTF.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -85,6 +86,27 @@ static void rename_member(struct btf *btf, char *spec)
 	die("no such member", dot + 1);
 }
 
+/* "vfs_readv=bstap_gone": a function this kernel lacks, for
+ * kprobe-multi.test (the kernel's own keeps its place and type) */
+static void rename_function(struct btf *btf, char *spec)
+{
+	char *eq = strchr(spec, '=');
+	struct btf_type *t;
+	int id, name_off;
+
+	if (!eq)
+		die("-f wants FUNC=NEW", spec);
+	*eq = '\0';
+	id = btf__find_by_name_kind(btf, spec, BTF_KIND_FUNC);
+	if (id <= 0)
+		die("no such function", spec);
+	name_off = btf__add_str(btf, eq + 1);
+	if (name_off < 0)
+		die("cannot add a string", eq + 1);
+	t = (struct btf_type *)btf__type_by_id(btf, id);
+	t->name_off = name_off;
+}
+
 /* "bpf_map_type.BPF_MAP_TYPE_HASH=77" */
 static void renumber_enumerator(struct btf *btf, char *spec)
 {
@@ -120,7 +142,7 @@ int main(int argc, char **argv)
 
 	while ((c = getopt(argc, argv, "+i:")) != -1) {
 		if (c != 'i')
-			die("usage: btf_shuffle [-i IN] OUT [-r S.M=NEW] [-e E.N=V]... STRUCT...",
+			die("usage: btf_shuffle [-i IN] OUT [-r S.M=NEW] [-e E.N=V] [-f F=NEW]... STRUCT...",
 			    NULL);
 		in = optarg;
 	}
@@ -138,6 +160,8 @@ int main(int argc, char **argv)
 			rename_member(dst, argv[++i]);
 		else if (!strcmp(argv[i], "-e") && i + 1 < argc)
 			renumber_enumerator(dst, argv[++i]);
+		else if (!strcmp(argv[i], "-f") && i + 1 < argc)
+			rename_function(dst, argv[++i]);
 		else
 			pad_and_reverse(dst, argv[i]);
 	}

@@ -9,6 +9,7 @@
 #include <fcntl.h>
 #include <gelf.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
