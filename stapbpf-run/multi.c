@@ -64,11 +64,22 @@ static int names_of(struct runner *r, struct rprobe *rp)
 }
 
 /*
- * Does this kernel attach kprobe.multi links? A do-nothing program on
- * one function of the set says, with the reason when it does not.
+ * A kernel without kprobe.multi says so whatever the function: the link
+ * type unknown (EINVAL, before 5.18), no fprobe (EOPNOTSUPP, ENOTSUPP),
+ * tracing not allowed. Other errors are the function's own (not
+ * traceable, gone): another one is tried.
  */
-static int host_has_multi(struct runner *r, const char *func, char *why,
-			  size_t whylen)
+static bool says_no_multi(int err)
+{
+	return err == EINVAL || err == EOPNOTSUPP || err == 524 /* ENOTSUPP */ ||
+	       err == EPERM || err == EACCES;
+}
+
+/*
+ * Does this kernel attach kprobe.multi links? A do-nothing program linked
+ * to a function of the set says, with the reason when it does not.
+ */
+static int host_has_multi(struct rprobe *rp, char *why, size_t whylen)
 {
 	static const struct bpf_insn ret0[2] = {
 		{ .code = BPF_ALU64 | BPF_MOV | BPF_K, .dst_reg = 0 },
@@ -76,11 +87,9 @@ static int host_has_multi(struct runner *r, const char *func, char *why,
 	};
 	LIBBPF_OPTS(bpf_prog_load_opts, po,
 		    .expected_attach_type = BPF_TRACE_KPROBE_MULTI);
-	LIBBPF_OPTS(bpf_link_create_opts, lo);
 	const char *env = getenv("STAPBPF_KPROBE_MULTI");
-	int prog, link, err;
+	int prog, link = -1, err = 0;
 
-	(void)r;
 	if (env && !strcmp(env, "0")) {
 		snprintf(why, whylen, "turned off by STAPBPF_KPROBE_MULTI=0");
 		return HOST_NO_MULTI;
@@ -94,15 +103,23 @@ static int host_has_multi(struct runner *r, const char *func, char *why,
 			 strerror(errno));
 		return HOST_NO_MULTI;
 	}
-	lo.kprobe_multi.syms = &func;
-	lo.kprobe_multi.cnt = 1;
-	link = bpf_link_create(prog, 0, BPF_TRACE_KPROBE_MULTI, &lo);
-	err = errno;
-	close(prog);
-	if (link >= 0) {
-		close(link);
-		return HOST_MULTI;
+	for (uint32_t k = 0; k < rp->n_multi && k < 3; k++) {
+		LIBBPF_OPTS(bpf_link_create_opts, lo);
+
+		lo.kprobe_multi.syms = &rp->multi_names[k];
+		lo.kprobe_multi.cnt = 1;
+		link = bpf_link_create(prog, 0, BPF_TRACE_KPROBE_MULTI, &lo);
+		err = errno;
+		if (link >= 0) {
+			close(link);
+			break;
+		}
+		if (says_no_multi(err))
+			break;
 	}
+	close(prog);
+	if (link >= 0 || !says_no_multi(err))
+		return HOST_MULTI;	/* the attach will name what fails */
 	snprintf(why, whylen, "the kernel has no kprobe.multi links (%s)",
 		 strerror(err));
 	return HOST_NO_MULTI;
@@ -138,8 +155,7 @@ int multi_prepare(struct runner *r)
 		if (names_of(r, rp))
 			return -1;
 		if (host == HOST_UNKNOWN)
-			host = host_has_multi(r, rp->multi_names[0], why,
-					      sizeof(why));
+			host = host_has_multi(rp, why, sizeof(why));
 		if (host == HOST_MULTI) {
 			n = fallbacks(r, i, true);
 			if (r->opt.verbose)

@@ -319,7 +319,8 @@ static void summarize_errors(struct runner *r, struct summary *s,
 			     const uint64_t *counts, size_t n)
 {
 	for (uint32_t p = 0; p < r->meta.n_probes; p++) {
-		const char *pp = bo_str(&r->meta, r->meta.probes[p].point);
+		/* a kprobe.multi probe counts for all its functions */
+		const char *pp = multi_label(r, &r->meta.probes[p]);
 		const uint64_t *seen = r->probes[p].errors;
 
 		for (uint32_t k = 0; k < BO_ERR_KIND_COUNT; k++) {

@@ -538,6 +538,31 @@ static bool drop_unused_scratch(struct cg *cg, struct cg_fn *fn)
 }
 
 /*
+ * The section and table entry of program `name` for rp, and the program's
+ * own facts in fn; NULL: no program.
+ */
+static const char *program_section(struct cg *cg, struct elab_probe *ep,
+				   const struct resolved_point *rp,
+				   const char *name, int variant,
+				   struct cg_fn *fn, struct bo_probe *bp)
+{
+	const char *section, *target = NULL;
+
+	fn->variant = variant;
+	fn->probe = ep;
+	fn->point = rp;
+	fn->tier = rp->tier;
+	fn->probe_index = cg->probes.n;
+	cg->fn = fn;
+	section = point_section(cg, ep, rp, name, bp, &fn->tp_btf, &target,
+				variant);
+	cg->fn = NULL;
+	if (section && target)
+		bp->target = cg_str(cg, target);
+	return section;
+}
+
+/*
  * One program for point j. With `save` set, the hidden entry program of a
  * process .return that `en` describes (codegen_entry.c); with only `en`,
  * that .return's program, which takes the saved values first.
@@ -559,21 +584,15 @@ static LLVMValueRef gen_point(struct cg *cg, struct elab_probe *ep, int j,
 		arena_printf(cg->a, "probe_%d_%d_k", ep->index, j) :
 		save ? arena_printf(cg->a, "probe_%d_%d_e", ep->index, j) :
 		arena_printf(cg->a, "probe_%d_%d", ep->index, j);
-	const char *section, *target = NULL;
+	const char *section;
 	LLVMTypeRef pt[2] = { cg->ptr, cg->i64 };
 	LLVMTypeRef fty = LLVMFunctionType(cg->i32, pt, shared ? 2 : 1, false);
 	LLVMBasicBlockRef body, noscr;
 	int dispatch, callbacks = cg->ncallbacks;
 
-	fn.variant = variant;
-	cg->fn = &fn;
-	section = point_section(cg, ep, rp, name, &bp, &fn.tp_btf, &target,
-				variant);
-	cg->fn = NULL;
+	section = program_section(cg, ep, rp, name, variant, &fn, &bp);
 	if (!section)
 		return NULL;
-	if (target)
-		bp.target = cg_str(cg, target);
 	fn.fn = LLVMAddFunction(cg->mod, name, fty);
 	/* on the raw syscall tracepoints: a function the direction's
 	 * dispatcher calls (codegen_dispatch.c) */
@@ -589,10 +608,6 @@ static LLVMValueRef gen_point(struct cg *cg, struct elab_probe *ep, int j,
 		LLVMSetSection(fn.fn, section);
 	}
 	fn.ctx = LLVMGetParam(fn.fn, 0);
-	fn.probe = ep;
-	fn.point = rp;
-	fn.tier = rp->tier;
-	fn.probe_index = cg->probes.n;
 	fn.multi_index = shared ? LLVMGetParam(fn.fn, 1) : NULL;
 	/* foreach bodies of kernel probes are callbacks: longs in scratch */
 	fn.scratch_locals = rp->tier == TIER_KERNEL &&
@@ -726,27 +741,17 @@ static void gen_stub(struct cg *cg, struct elab_probe *ep, int j,
 		arena_printf(cg->a, "probe_%d_%d_m", ep->index, j) :
 		variant ? arena_printf(cg->a, "probe_%d_%d_k", ep->index, j) :
 			  arena_printf(cg->a, "probe_%d_%d", ep->index, j);
-	const char *section, *target = NULL;
+	const char *section = program_section(cg, ep, rp, name, variant,
+					       &fn, &bp);
 	LLVMTypeRef pt[2] = { cg->ptr, cg->i64 };
 	LLVMValueRef a[2];
 
-	fn.variant = variant;
-	cg->fn = &fn;
-	section = point_section(cg, ep, rp, name, &bp, &fn.tp_btf, &target,
-				variant);
-	cg->fn = NULL;
 	if (!section)
 		return;
-	if (target)
-		bp.target = cg_str(cg, target);
 	fn.fn = LLVMAddFunction(cg->mod, name,
 				LLVMFunctionType(cg->i32, pt, 1, false));
 	LLVMSetSection(fn.fn, section);
 	fn.ctx = LLVMGetParam(fn.fn, 0);
-	fn.probe = ep;
-	fn.point = rp;
-	fn.tier = rp->tier;
-	fn.probe_index = cg->probes.n;
 	fn.scope = cg_debug_subprogram(cg, fn.fn, name, ep->loc, 1, false);
 	cg->fn = &fn;
 	LLVMPositionBuilderAtEnd(cg->b, cg_block(cg, "entry"));
