@@ -236,8 +236,10 @@ static int record_printf(struct runner *r, const struct bo_record *h,
 			 const uint8_t *p, const uint8_t *end)
 {
 	struct fmt_arg args[64];
-	/* strings with symbol tokens (symname() in a kernel probe), named */
-	struct strbuf named[64] = { 0 };
+	/* strings with symbol tokens (symname() in a kernel probe), named;
+	 * set up as the arguments are read, not all 64 for every record */
+	struct strbuf named[64];
+	size_t nnamed = 0;
 	size_t msl = r->meta.header.maxstringlen;
 	const struct fmt *f;
 	int rc = 0;
@@ -259,10 +261,16 @@ static int record_printf(struct runner *r, const struct bo_record *h,
 		} else if (take_string(&p, end, &args[i].s, &args[i].len)) {
 			rc = -1;
 			goto out;
-		} else if (symbolize_expand(r, &named[i], args[i].s,
-					    args[i].len, msl ? msl - 1 : 0)) {
-			args[i].s = named[i].data;
-			args[i].len = named[i].len;
+		} else {
+			struct strbuf *nb = &named[nnamed];
+
+			*nb = (struct strbuf)STRBUF_INIT;
+			if (symbolize_expand(r, nb, args[i].s, args[i].len,
+					     msl ? msl - 1 : 0)) {
+				args[i].s = nb->data;
+				args[i].len = nb->len;
+				nnamed++;
+			}
 		}
 	}
 	strbuf_reset(&r->line);
@@ -271,7 +279,7 @@ static int record_printf(struct runner *r, const struct bo_record *h,
 	else
 		output_text(r, r->line.data, r->line.len);
 out:
-	for (size_t i = 0; i < f->nargs; i++)
+	for (size_t i = 0; i < nnamed; i++)
 		strbuf_release(&named[i]);
 	return rc;
 }

@@ -297,6 +297,66 @@ static void test_limits(void)
 	strbuf_release(&sb);
 }
 
+/*
+ * Formats without width, precision, %b, %m or %M go through one pass while
+ * they stay under the limit (fmt_format()); at the limit, through stap's
+ * two. Both ends of that switch, and appending to what the buffer holds.
+ */
+static void test_one_pass(void)
+{
+	struct strbuf sb = STRBUF_INIT;
+	char *a = malloc(8200), *b = malloc(8200);
+	struct fmt f;
+	long n;
+
+	memset(a, 'a', 8199);
+	a[8199] = 0;
+	memset(b, 'b', 8199);
+	b[8199] = 0;
+	fmt_parse(&f, "%s%s", 4, NULL);
+	n = fmt_format(&sb, &f, (struct fmt_arg[]){
+		{ .kind = FMT_ARG_STRING, .s = a, .len = 4000 },
+		{ .kind = FMT_ARG_STRING, .s = b, .len = 4191 } }, 2,
+		FMT_PRINT_LIMIT);
+	tap_ok(n == 8191 && sb.len == 8191 && sb.data[3999] == 'a' &&
+	       sb.data[4000] == 'b' && sb.data[8190] == 'b' && !sb.data[8191],
+	       "one byte under printf's limit: all of it");
+	strbuf_reset(&sb);
+	n = fmt_format(&sb, &f, (struct fmt_arg[]){
+		{ .kind = FMT_ARG_STRING, .s = a, .len = 4000 },
+		{ .kind = FMT_ARG_STRING, .s = b, .len = 4192 } }, 2,
+		FMT_PRINT_LIMIT);
+	tap_ok(n == 8192 && sb.len == 8192 && sb.data[8191] == 'b',
+	       "at printf's limit: all of it");
+	strbuf_reset(&sb);
+	n = fmt_format(&sb, &f, (struct fmt_arg[]){
+		{ .kind = FMT_ARG_STRING, .s = a, .len = 5000 },
+		{ .kind = FMT_ARG_STRING, .s = b, .len = 5000 } }, 2,
+		FMT_PRINT_LIMIT);
+	tap_ok(n == 8192 && sb.len == 8192 && sb.data[4999] == 'a' &&
+	       sb.data[8191] == 'b', "over printf's limit: cut at it");
+	fmt_release(&f);
+	strbuf_reset(&sb);
+	strbuf_addstr(&sb, "x=");
+	fmt_parse(&f, "%d %u %x %c %s\n", 16, NULL);
+	n = fmt_format(&sb, &f, (struct fmt_arg[]){ FMT_LONG(-5),
+		FMT_LONG(7), FMT_LONG(255), FMT_LONG('q'), FMT_STR("s") }, 5,
+		FMT_PRINT_LIMIT);
+	tap_ok(n == 12 && !strcmp(sb.data, "x=-5 7 ff q s\n"),
+	       "appended to what the buffer holds");
+	fmt_release(&f);
+	strbuf_release(&sb);
+	free(a);
+	free(b);
+	/* decimal digits go two at a time: every way a number ends */
+	CHECK("%d %d %d %d %d %d %d", "0 9 10 99 100 101 1000",
+	      FMT_LONG(0), FMT_LONG(9), FMT_LONG(10), FMT_LONG(99),
+	      FMT_LONG(100), FMT_LONG(101), FMT_LONG(1000));
+	CHECK("%d %u %d", "-9223372036854775808 18446744073709551615 "
+	      "1234567", FMT_LONG(INT64_MIN), FMT_LONG(-1),
+	      FMT_LONG(1234567));
+}
+
 static void test_print(void)
 {
 	struct strbuf sb = STRBUF_INIT;
@@ -369,6 +429,7 @@ int main(void)
 	test_memory_bytes();
 	test_mismatch();
 	test_limits();
+	test_one_pass();
 	test_print();
 	test_text_str();
 	return tap_done();
