@@ -302,37 +302,36 @@ static void test_limits(void)
  * they stay under the limit (fmt_format()); at the limit, through stap's
  * two. Both ends of that switch, and appending to what the buffer holds.
  */
+/* "%s%s" of alen 'a's and blen 'b's, into an empty sb */
+static long two_strings(struct strbuf *sb, const struct fmt *f, size_t alen,
+			size_t blen)
+{
+	static char a[9000], b[9000];
+
+	memset(a, 'a', sizeof(a));
+	memset(b, 'b', sizeof(b));
+	strbuf_reset(sb);
+	return fmt_format(sb, f, (struct fmt_arg[]){
+		{ .kind = FMT_ARG_STRING, .s = a, .len = alen },
+		{ .kind = FMT_ARG_STRING, .s = b, .len = blen } }, 2,
+		FMT_PRINT_LIMIT);
+}
+
 static void test_one_pass(void)
 {
 	struct strbuf sb = STRBUF_INIT;
-	char *a = malloc(8200), *b = malloc(8200);
 	struct fmt f;
 	long n;
 
-	memset(a, 'a', 8199);
-	a[8199] = 0;
-	memset(b, 'b', 8199);
-	b[8199] = 0;
 	fmt_parse(&f, "%s%s", 4, NULL);
-	n = fmt_format(&sb, &f, (struct fmt_arg[]){
-		{ .kind = FMT_ARG_STRING, .s = a, .len = 4000 },
-		{ .kind = FMT_ARG_STRING, .s = b, .len = 4191 } }, 2,
-		FMT_PRINT_LIMIT);
+	n = two_strings(&sb, &f, 4000, 4191);
 	tap_ok(n == 8191 && sb.len == 8191 && sb.data[3999] == 'a' &&
 	       sb.data[4000] == 'b' && sb.data[8190] == 'b' && !sb.data[8191],
 	       "one byte under printf's limit: all of it");
-	strbuf_reset(&sb);
-	n = fmt_format(&sb, &f, (struct fmt_arg[]){
-		{ .kind = FMT_ARG_STRING, .s = a, .len = 4000 },
-		{ .kind = FMT_ARG_STRING, .s = b, .len = 4192 } }, 2,
-		FMT_PRINT_LIMIT);
+	n = two_strings(&sb, &f, 4000, 4192);
 	tap_ok(n == 8192 && sb.len == 8192 && sb.data[8191] == 'b',
 	       "at printf's limit: all of it");
-	strbuf_reset(&sb);
-	n = fmt_format(&sb, &f, (struct fmt_arg[]){
-		{ .kind = FMT_ARG_STRING, .s = a, .len = 5000 },
-		{ .kind = FMT_ARG_STRING, .s = b, .len = 5000 } }, 2,
-		FMT_PRINT_LIMIT);
+	n = two_strings(&sb, &f, 5000, 5000);
 	tap_ok(n == 8192 && sb.len == 8192 && sb.data[4999] == 'a' &&
 	       sb.data[8191] == 'b', "over printf's limit: cut at it");
 	fmt_release(&f);
@@ -346,9 +345,7 @@ static void test_one_pass(void)
 	       "appended to what the buffer holds");
 	fmt_release(&f);
 	strbuf_release(&sb);
-	free(a);
-	free(b);
-	/* decimal digits go two at a time: every way a number ends */
+	/* numbers of every length, their digits copied in one go */
 	CHECK("%d %d %d %d %d %d %d", "0 9 10 99 100 101 1000",
 	      FMT_LONG(0), FMT_LONG(9), FMT_LONG(10), FMT_LONG(99),
 	      FMT_LONG(100), FMT_LONG(101), FMT_LONG(1000));
