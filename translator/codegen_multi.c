@@ -29,7 +29,6 @@
 
 #include "ast_walk.h"
 #include "codegen_internal.h"
-#include "diag.h"
 
 #define BPF_FUNC_get_attach_cookie	174
 
@@ -241,36 +240,40 @@ int cg_multi_run(struct cg *cg, struct elab_probe *ep, int j, bool *shared)
 	return n;
 }
 
+/* A point of the run and its place in it, to sort by name. */
+struct placed_point {
+	const struct resolved_point *rp;
+	int at;
+};
+
 static int by_name(const void *a, const void *b)
 {
-	const struct resolved_point *const *x = a, *const *y = b;
+	const struct placed_point *x = a, *y = b;
 
-	return strcmp((*x)->target, (*y)->target);
+	return strcmp(x->rp->target, y->rp->target);
 }
 
 const char *cg_multi_symbols(struct cg *cg, struct elab_probe *ep, int j,
 			     int n, int *index_of)
 {
-	const struct resolved_point **v = arena_alloc(cg->a, n * sizeof(*v));
+	struct placed_point *v = arena_alloc(cg->a, n * sizeof(*v));
 	size_t len = 0;
 	char *s, *p;
 
 	/* sorted, so that keys made of tokens sort as the names would */
 	for (int i = 0; i < n; i++) {
-		v[i] = ep->points.v[j + i];
-		len += strlen(v[i]->target) + 1;
+		v[i] = (struct placed_point){ ep->points.v[j + i], i };
+		len += strlen(v[i].rp->target) + 1;
 	}
 	qsort(v, n, sizeof(*v), by_name);
 	s = p = arena_alloc(cg->a, len + 1);
 	for (int i = 0; i < n; i++) {
-		size_t k = strlen(v[i]->target);
+		size_t k = strlen(v[i].rp->target);
 
-		for (int m = 0; m < n; m++)
-			if (ep->points.v[j + m] == v[i])
-				index_of[m] = i;
+		index_of[v[i].at] = i;
 		if (i)
 			*p++ = ' ';
-		memcpy(p, v[i]->target, k);
+		memcpy(p, v[i].rp->target, k);
 		p += k;
 	}
 	*p = '\0';
