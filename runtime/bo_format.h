@@ -367,9 +367,12 @@ enum bo_runner_helper {
 	BO_RH_FOREACH_NEXT,
 	/* void foreach_end(long handle) */
 	BO_RH_FOREACH_END,
-	/* long stats_extract(u32 global, const void *key, u32 what, long *out)
+	/* long stats_extract(u32 global, const void *key, u32 what, long *out,
+	 *		     long bucket)
 	 * merges the per-CPU records; what = 0 count, 1 sum, 2 min, 3 max,
-	 * 4 avg, 5 variance; returns 0, or -1 for an empty aggregate */
+	 * 4 avg, 5 variance, BO_STATS_BUCKET the count in histogram bucket
+	 * `bucket`; returns 0, or -1 for an empty aggregate, -2 for a bucket
+	 * out of range */
 	BO_RH_STATS_EXTRACT,
 	/* void print_stats(u32 global, const void *key, u32 hist_kind) */
 	BO_RH_PRINT_STATS,
@@ -392,6 +395,9 @@ enum bo_runner_helper {
 	 * of the last =~ (size 0: returns ngroups()), or a BO_REGEX_E_* */
 	BO_RH_REGEX_GROUP,
 };
+
+/* stats_extract's `what` for @hist_log(s)[i] (0..5 are enum stat_op). */
+#define BO_STATS_BUCKET 6
 
 enum bo_regex_error {
 	BO_REGEX_E_NOMATCH = -2,	/* the last =~ did not match */

@@ -502,16 +502,15 @@ static uint64_t h_foreach_end(struct interp_ctx *c, uint64_t h, uint64_t a2,
 
 static uint64_t h_stats_extract(struct interp_ctx *c, uint64_t g,
 				uint64_t k, uint64_t what, uint64_t out,
-				uint64_t a5)
+				uint64_t bucket)
 {
 	struct runner *r = R(c);
 	const void *key;
 	struct stats_data *d;
 	void *dst;
-	int64_t v;
-	int empty = 1;
+	int64_t v = 0;
+	int empty = 1, rc = -1;
 
-	(void)a5;
 	if (check_global(c, g, true) || stats_key(c, g, k, &key))
 		return (uint64_t)-1;
 	dst = interp_mem(c, out, 8, true);
@@ -521,15 +520,22 @@ static uint64_t h_stats_extract(struct interp_ctx *c, uint64_t g,
 		return (uint64_t)-1;
 	}
 	mapcache_flush(r);
-	if (!aggr_read(r, (int)g, key, d))
+	if (what == BO_STATS_BUCKET) {
+		/* a missing element is an empty aggregate, as in stap */
+		if (!aggr_read(r, (int)g, key, d))
+			rc = stats_bucket(d, &r->globals[g].slayout,
+					  (int64_t)bucket, &v);
+		empty = rc != 0;
+	} else if (!aggr_read(r, (int)g, key, d)) {
 		v = aggr_stat(d, &r->globals[g].slayout, (uint32_t)what,
 			      &empty);
-	else
-		v = 0;
+	}
 	free(d);
 	if (empty)
 		v = 0;
 	memcpy(dst, &v, sizeof(v));
+	if (what == BO_STATS_BUCKET)
+		return (uint64_t)(int64_t)rc;
 	return empty ? (uint64_t)-1 : 0;
 }
 

@@ -942,6 +942,8 @@ struct cg_val cg_expr(struct cg *cg, struct expr *e)
 	case EXPR_IDENT:
 		return ident(cg, e);
 	case EXPR_INDEX:
+		if (e->base && e->base->kind == EXPR_HIST)
+			return cg_hist_bucket(cg, e);
 		return read_element(cg, e);
 	case EXPR_IN:
 		return in_array(cg, e);

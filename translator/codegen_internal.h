@@ -17,6 +17,7 @@
  *	codegen_uprobe.c	uprobes and USDT: registers, file offsets
  *	codegen_entry.c		@entry() and $vars in process .return probes
  *	codegen_hist.c		histogram layouts (runtime/hist.c)
+ *	codegen_bucket.c	histogram buckets: h[i], foreach over them
  *	codegen_stack.c		stacks and symbols (tapsets/stacks.stp)
  *	codegen_multi.c		one kprobe.multi program for a wildcard
  *	codegen_regex.c		=~ and !~: DFA tables, the matcher call
@@ -354,6 +355,9 @@ void cg_raise(struct cg *cg, int kind, struct src_loc loc, const char *token,
 void cg_raise_if(struct cg *cg, LLVMValueRef bad, int kind,
 		 struct src_loc loc, const char *token, LLVMValueRef detail);
 struct cg_val cg_copy_string(struct cg *cg, LLVMValueRef src);
+/* a loop's body: break goes to brk, continue to cont (codegen_stmt.c) */
+void cg_loop_body(struct cg *cg, struct stmt *body, LLVMBasicBlockRef brk,
+		  LLVMBasicBlockRef cont);
 struct cg_var *cg_local_var(struct cg *cg, struct symbol *sym);
 void cg_delete(struct cg *cg, struct expr *e);
 
@@ -487,6 +491,10 @@ struct cg_val cg_stack_call(struct cg *cg, struct expr *e, const char *rt);
 /* -------------------------------------------------- codegen_hist.c */
 int cg_hist_buckets(int linear, int64_t lo, int64_t hi, int64_t step,
 		    const char **err);
+
+/* ------------------------------------------------ codegen_bucket.c */
+struct cg_val cg_hist_bucket(struct cg *cg, struct expr *e); /* h[i] */
+void cg_hist_foreach(struct cg *cg, struct stmt *st);	/* in @hist_*() */
 
 /* ------------------------------------------------- codegen_regex.c */
 struct cg_val cg_regex(struct cg *cg, struct expr *e);

@@ -56,8 +56,8 @@ static void if_stmt(struct cg *cg, struct stmt *st)
 	LLVMPositionBuilderAtEnd(cg->b, done);
 }
 
-static void loop_body(struct cg *cg, struct stmt *body,
-		      LLVMBasicBlockRef brk, LLVMBasicBlockRef cont)
+void cg_loop_body(struct cg *cg, struct stmt *body, LLVMBasicBlockRef brk,
+		  LLVMBasicBlockRef cont)
 {
 	struct cg_loop loop = { brk, cont, cg->fn->loop, cg->fn->try_depth };
 
@@ -125,7 +125,7 @@ static void loop_stmt(struct cg *cg, struct stmt *st)
 	}
 	cg->fn->slot_next = mark;
 	LLVMPositionBuilderAtEnd(cg->b, body);
-	loop_body(cg, st->body, done, incr);
+	cg_loop_body(cg, st->body, done, incr);
 	branch_to(cg, incr);
 	LLVMPositionBuilderAtEnd(cg->b, incr);
 	if (st->incr) {
@@ -332,6 +332,10 @@ static void foreach_stmt(struct cg *cg, struct stmt *st)
 	LLVMValueRef spec, h, a[3], more;
 	LLVMBasicBlockRef next, body, done;
 
+	if (arr && arr->kind == EXPR_HIST) {
+		cg_hist_foreach(cg, st);
+		return;
+	}
 	if (!g || !g->map) {
 		cg_error(cg, st->loc, "foreach needs a global array");
 		return;
@@ -385,7 +389,7 @@ static void foreach_stmt(struct cg *cg, struct stmt *st)
 					      LLVMBuildLoad2(cg->b, cg->i64,
 							     vp, "") });
 	}
-	loop_body(cg, fe->body, done, next);
+	cg_loop_body(cg, fe->body, done, next);
 	branch_to(cg, next);
 	LLVMPositionBuilderAtEnd(cg->b, done);
 	cg_helper(cg, BO_RH_FOREACH_END, cg->i64, &h, 1);
@@ -568,7 +572,7 @@ static void callback_body(struct cg *cg, struct foreach_stmt *fe,
 			     (struct cg_val){ TYPE_LONG,
 					      LLVMBuildLoad2(cg->b, cg->i64,
 							     vp, "") });
-	loop_body(cg, fe->body, brk, cont);
+	cg_loop_body(cg, fe->body, brk, cont);
 	branch_to(cg, cont);
 }
 

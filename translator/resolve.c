@@ -1565,6 +1565,8 @@ static void walk_expr(struct reach *r, struct expr *e)
 	case EXPR_INDEX:
 	case EXPR_IN:
 		use_global(r, e->sym, true, false);
+		if (e->base && e->base->kind == EXPR_HIST)
+			walk_expr(r, e->base);	/* @hist_log(s)[i] reads s */
 		walk_args(r, e);
 		break;
 	case EXPR_CALL:
@@ -1589,7 +1591,9 @@ static void walk_expr(struct reach *r, struct expr *e)
 
 static void walk_foreach(struct reach *r, struct foreach_stmt *fe)
 {
-	if (fe->array) {
+	if (fe->array && fe->array->kind == EXPR_HIST) {
+		walk_expr(r, fe->array);	/* the buckets of a histogram */
+	} else if (fe->array) {
 		use_global(r, fe->array->sym, true, false);
 		if (fe->array->kind == EXPR_INDEX)
 			walk_args(r, fe->array);

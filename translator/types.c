@@ -248,11 +248,38 @@ static enum type_kind infer_ident(struct tctx *t, struct expr *e,
 	return sym->type;
 }
 
+static enum type_kind infer_stat(struct tctx *t, struct expr *e);
+
+static bool is_hist(const struct expr *e)
+{
+	return e && e->kind == EXPR_HIST;
+}
+
+/* @hist_log(s)[i]: the count in bucket i, a long (stap numbers buckets as
+ * print() lays them out: runtime/hist.h). */
+static enum type_kind infer_bucket(struct tctx *t, struct expr *e)
+{
+	infer_stat(t, e->base);
+	for (int i = 0; i < e->args.n; i++) {
+		infer(t, e->args.v[i], TYPE_LONG);
+		expect(t, e->args.v[i], TYPE_LONG, "a histogram bucket number");
+	}
+	if (t->report && e->kind == EXPR_IN)
+		diag_hint(diag_error(t->cx->s, e->loc,
+				     "'in' does not apply to a histogram"),
+			  "every bucket exists: test the count, %s(...)[i] > 0",
+			  e->base->hist == HIST_LOG ? "@hist_log" :
+						      "@hist_linear");
+	return TYPE_LONG;
+}
+
 static enum type_kind infer_index(struct tctx *t, struct expr *e,
 				  enum type_kind want)
 {
 	struct symbol *sym = e->sym;
 
+	if (is_hist(e->base))
+		return infer_bucket(t, e);
 	if (!sym)
 		return TYPE_UNKNOWN;
 	if (!check_shape(t, e, sym, true))
@@ -513,14 +540,19 @@ static void mismatch2(struct tctx *t, struct expr *at, struct expr *l,
 
 static bool is_lvalue(const struct expr *e)
 {
-	return e && (e->kind == EXPR_IDENT || e->kind == EXPR_INDEX);
+	return e && (e->kind == EXPR_IDENT ||
+		     (e->kind == EXPR_INDEX && !is_hist(e->base)));
 }
 
 static void lvalue_check(struct tctx *t, struct expr *e, struct expr *target)
 {
 	if (!t->report || !target || is_lvalue(target))
 		return;
-	if (target->kind == EXPR_TARGET)
+	if (target->kind == EXPR_INDEX)
+		diag_hint(diag_error(t->cx->s, target->loc,
+				     "cannot assign to histogram buckets"),
+			  "they count what '<<<' puts into the statistics");
+	else if (target->kind == EXPR_TARGET)
 		diag_hint(diag_error(t->cx->s, target->loc,
 				     "cannot assign to target variable '%s'",
 				     target->name ? target->name : ""),
@@ -762,12 +794,59 @@ static void infer_cond(struct tctx *t, struct expr *e, const char *what)
 	expect(t, e, TYPE_LONG, what);
 }
 
+/*
+ * foreach (b in @hist_log(s)): b runs over the bucket numbers, a value
+ * variable gets each bucket's count. The buckets come in their order
+ * (b- reverses it); stap does not sort them by count, nor does bstap.
+ */
+static void infer_hist_foreach(struct tctx *t, struct foreach_stmt *fe)
+{
+	struct expr *arr = fe->array;
+	const char *op = is_hist(arr) ? (arr->hist == HIST_LOG ?
+					 "@hist_log" : "@hist_linear") :
+					"@hist_log";
+
+	if (is_hist(arr))
+		infer_stat(t, arr);
+	else if (t->report)
+		diag_hint(diag_error(t->cx->s, arr->loc,
+				     "the buckets of a histogram cannot be sliced"),
+			  "foreach (b in %s(...)) visits every bucket; test b in the body",
+			  op);
+	for (int i = 0; i < fe->keys.n; i++) {
+		infer(t, fe->keys.v[i].var, TYPE_LONG);
+		expect(t, fe->keys.v[i].var, TYPE_LONG,
+		       "a histogram bucket number");
+	}
+	if (fe->value.var) {
+		infer(t, fe->value.var, TYPE_LONG);
+		expect(t, fe->value.var, TYPE_LONG, "a histogram bucket count");
+	}
+	if (t->report && fe->keys.n != 1)
+		diag_hint(diag_error(t->cx->s, arr->loc,
+				     "a histogram has one key, the bucket number, but this foreach names %d",
+				     fe->keys.n),
+			  "foreach (b in %s(...))", op);
+	if (t->report && (fe->array_sort || fe->value.sort || fe->has_sort_stat))
+		diag_hint(diag_error(t->cx->s, arr->loc,
+				     "the buckets of a histogram cannot be sorted by their counts"),
+			  "they come in bucket order; b- reverses it");
+	if (fe->limit)
+		infer_cond(t, fe->limit, "the limit of foreach");
+	infer_stmt(t, fe->body);
+}
+
 static void infer_foreach(struct tctx *t, struct foreach_stmt *fe)
 {
 	struct expr *arr = fe->array;
 	struct symbol *sym = arr ? arr->sym : NULL;
 	struct expr **keys;
 
+	if (is_hist(arr) || (arr && arr->kind == EXPR_INDEX &&
+			     is_hist(arr->base))) {
+		infer_hist_foreach(t, fe);
+		return;
+	}
 	if (sym && check_shape(t, arr, sym, true)) {
 		keys = arena_alloc(t->cx->a, sizeof(*keys) *
 						     (size_t)(fe->keys.n + 1));

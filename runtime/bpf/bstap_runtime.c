@@ -916,6 +916,56 @@ RT s64 bstap_stats_extract(void *map, const void *key, s64 what, s64 shift,
 }
 
 /*
+ * @hist_log(s)[i] in a kernel probe: the count of every CPU's bucket i.
+ * A callback cannot know the map's value size, so the verifier could not
+ * bound an index into the record: the bucket is copied out with
+ * bpf_probe_read_kernel() at an offset already checked against the
+ * histogram (and masked, so the copy stays inside any record).
+ */
+struct bucket_iter {
+	void *map;
+	const void *key;
+	s64 off;		/* of the bucket in the record, or -1 */
+	s64 count, n;
+};
+
+static __attribute__((noinline)) long bstap_cb_stats_bucket(u32 cpu,
+							     void *ctx)
+{
+	struct bucket_iter *it = ctx;
+	s64 *sd = bpf_map_lookup_percpu_elem(it->map, it->key, cpu);
+	s64 n = 0;
+
+	if (!sd)
+		return 1;
+	it->count += sd[0];
+	if (it->off >= 0 &&
+	    !bpf_probe_read_kernel(&n, 8, (char *)sd + (it->off & 0x7f8)))
+		it->n += n;
+	return 0;
+}
+
+/* 0 and the count in *out; -1 for an empty aggregate (stap checks that
+ * first), -2 for a bucket out of range (runtime/stats.c stats_bucket()). */
+RT s64 bstap_stats_bucket(void *map, const void *key, s64 i, s64 nbuckets,
+			  s64 *out)
+{
+	struct bucket_iter it = { .map = map, .key = key, .off = -1 };
+	int in = i >= 0 && i < nbuckets;
+
+	if (in)
+		it.off = 7 * 8 + i * 8;	/* after count ... variance_s */
+	bpf_loop(MAX_CPUS, bstap_cb_stats_bucket, &it, 0);
+	*out = 0;
+	if (!it.count)
+		return -1;
+	if (!in)
+		return -2;
+	*out = it.n;
+	return 0;
+}
+
+/*
  * %m / %M: n bytes read at addr go into the record as a string field
  * (u32 length, bytes, padding). At most MAXSTRINGLEN bytes; kernel memory
  * first, then user memory; unreadable bytes are zeros.
