@@ -398,9 +398,14 @@ static LLVMValueRef core_bitfield(struct cg *cg, const struct rawbtf *btf,
 	if (!sname || !*sname)
 		return (cg_error(cg, loc, "bit-field '%s' is in a struct without a name, which CO-RE cannot relocate",
 				 member), NULL);
-	if (bits / 64 != (bits + width - 1) / 64)
-		return (cg_error(cg, loc, "bit-field '%s' crosses an 8-byte boundary, which CO-RE cannot read",
-				 member), NULL);
+	if (bits / 64 != (bits + width - 1) / 64) {
+		/* CO-RE relocates a bit-field as one load of at most 8
+		 * bytes: LLVM's BPF backend and libbpf both refuse more */
+		diag_hint(diag_error(cg->s, loc, "bit-field '%s' straddles an 8-byte boundary, which CO-RE cannot read (it relocates one load of at most 8 bytes)",
+				     member),
+			  "pretty printing the struct ($p$) shows it: the runner takes it from the object's bytes");
+		return NULL;
+	}
 	for (int i = 0; i < 4; i++)
 		info[kinds[i]] = field_info(
 			cg, access_call(cg, btf, t, base, member, mtype, bits,
@@ -756,21 +761,162 @@ LLVMValueRef cg_scalar(struct cg *cg, LLVMValueRef v)
 	return LLVMBuildLoad2(cg->b, cg->i64, to, "");
 }
 
+static bool is_char_type(const struct rawbtf *btf, uint32_t id)
+{
+	const struct btf_type *t = strip(btf, &id);
+
+	/* char, signed and unsigned char, u8: what stap prints as text */
+	return t && btf_is_int(t) && t->size == 1 &&
+	       !(btf_int_encoding(t) & BTF_INT_BOOL);
+}
+
+/*
+ * The char * members of a value token, whose strings the probe reads:
+ * found as the runner will print the object (stapbpf-run/pretty.c): the
+ * members, those of anonymous members in line, one level of nested
+ * structs more for $$. Each is reached from the object in one or two
+ * steps (a nested struct's member), each a member of a named struct
+ * whose byte offset is a CO-RE relocation.
+ */
+#define PRETTY_MAX_STRINGS	32
+#define PRETTY_STR_ENTRY	8	/* ";OOOSLLL" */
+#define PRETTY_MIN_STRING	16	/* bytes each string is sure to get */
+
+struct pretty_step {
+	const struct btf_type *st;	/* the struct holding the member */
+	const char *name;
+	uint32_t mtype, bits;		/* bits: in st, through anonymous ones */
+};
+
+struct pretty_string {
+	struct pretty_step step[2];
+	int n_steps;
+	uint32_t off;			/* in the object, translating BTF */
+};
+
+struct pretty_walk {
+	const struct rawbtf *btf;
+	bool deep;
+	uint32_t msl;
+	uint64_t shown;		/* at least this much text comes before */
+	struct pretty_string v[PRETTY_MAX_STRINGS];
+	int n;
+};
+
+/*
+ * The members of t: named, a named struct at off in the object, or an
+ * anonymous one inside it that starts at bits in named; outer is the step
+ * to named when it is nested. shown counts the text the runner prints at
+ * the least (", .name=0", "{...}"): a member whose text would start past
+ * MAXSTRINGLEN characters is never seen, and its string not read.
+ */
+static void pretty_members(struct pretty_walk *w,
+			   const struct btf_type *named,
+			   const struct btf_type *t, uint32_t bits,
+			   uint32_t off, int depth,
+			   const struct pretty_step *outer)
+{
+	const struct btf_member *m = btf_members(t);
+
+	for (int i = 0; i < btf_vlen(t) && w->shown < w->msl; i++) {
+		const char *name = rawbtf_str(w->btf, m[i].name_off);
+		uint32_t id = m[i].type;
+		uint32_t bit = bits + btf_member_bit_offset(t, i);
+		const struct btf_type *mt = strip(w->btf, &id);
+		struct pretty_string *ps;
+
+		if (!mt)
+			continue;
+		if ((!name || !*name) && btf_is_composite(mt)) {
+			pretty_members(w, named, mt, bit, off, depth, outer);
+			continue;
+		}
+		if (!name || !*name)
+			continue;
+		w->shown += strlen(name) + 5;	/* ", .name=" and a digit */
+		if (btf_member_bitfield_size(t, i))
+			continue;
+		if (btf_is_composite(mt) && w->deep && depth + 1 < 2) {
+			struct pretty_step step = { named, name, m[i].type,
+						    bit };
+
+			pretty_members(w, mt, mt, 0, off + bit / 8, depth + 1,
+				       &step);
+			continue;
+		}
+		if (btf_is_composite(mt))
+			w->shown += 4;		/* {...} */
+		if (btf_is_ptr(mt))
+			w->shown += 2;		/* 0x0 */
+		if (btf_is_array(mt))
+			w->shown += 1;		/* "" or [] */
+		if (!btf_is_ptr(mt) || !is_char_type(w->btf, mt->type) ||
+		    w->n >= PRETTY_MAX_STRINGS)
+			continue;
+		ps = &w->v[w->n++];
+		ps->n_steps = 0;
+		if (outer)
+			ps->step[ps->n_steps++] = *outer;
+		ps->step[ps->n_steps++] = (struct pretty_step){
+			named, name, m[i].type, bit };
+		ps->off = off + bit / 8;
+	}
+}
+
+/* The member's byte offset in the object on the host: relocated steps. */
+static LLVMValueRef pretty_string_offset(struct cg *cg,
+					 const struct rawbtf *btf,
+					 const struct pretty_string *ps)
+{
+	LLVMValueRef off = cg_i64(cg, 0);
+
+	for (int i = 0; i < ps->n_steps; i++) {
+		const struct pretty_step *s = &ps->step[i];
+		/* a slot of its own: union members share an offset, and the
+		 * backend would merge their relocations */
+		LLVMValueRef call = access_call(cg, btf, s->st,
+						LLVMConstNull(cg->ptr),
+						s->name, s->mtype, s->bits, 0,
+						++cg->core_exists_seq);
+
+		off = LLVMBuildAdd(cg->b, off,
+				   call ? field_info(cg, call, 0) :
+					  cg_i64(cg, s->bits / 8), "");
+	}
+	return off;
+}
+
+/* The strings among the first n bytes. */
+static int pretty_strings_in(const struct pretty_walk *w, int64_t n)
+{
+	int k = 0;
+
+	for (int i = 0; i < w->n; i++)
+		k += w->v[i].off + 8 <= n;
+	return k;
+}
+
 /*
  * A struct or union at addr as a value token (BO_SYM_PRETTY): as many of
  * its first bytes as the string has room for in hex, which the runner
- * formats from its kernel's BTF. Formatting there keeps the probe small
- * (one read loop, not a read per member) and uses the host's layout, which
- * the bytes have.
+ * formats from its kernel's BTF, and the strings of its char * members
+ * among them. Formatting there keeps the probe small (one read loop, not
+ * a read per member) and uses the host's layout, which the bytes have;
+ * but the runner cannot read kernel memory, so the probe reads the
+ * strings, one bounded string read each. When there are strings, fewer
+ * bytes leave each at least PRETTY_MIN_STRING bytes of the token.
  */
 static void pretty_token(struct cg *cg, LLVMValueRef dst,
 			 const struct rawbtf *btf, const struct btf_type *t,
 			 LLVMValueRef addr, bool deep, struct src_loc loc)
 {
 	const char *name = rawbtf_str(btf, t->name_off);
+	const int64_t per_string = PRETTY_STR_ENTRY + PRETTY_MIN_STRING;
+	struct pretty_walk *w;
 	char *head;
-	int64_t room, n;
-	LLVMValueRef a[4], rc;
+	int64_t avail, n0, n;
+	int k;
+	LLVMValueRef a[5], rc;
 
 	if (!name || !*name) {
 		cg_append_lit(cg, dst, "{...}");
@@ -778,13 +924,32 @@ static void pretty_token(struct cg *cg, LLVMValueRef dst,
 	}
 	head = arena_printf(cg->a, "%c%c%s", deep ? '1' : '0',
 			    btf_is_union(t) ? 'u' : 's', name);
-	/* mark, kind, head, ';', the bytes, mark, NUL */
-	room = ((int64_t)cg->msl - 5 - (int64_t)strlen(head)) / 16 * 8;
-	n = t->size < room ? (int64_t)t->size : room;
+	/* mark, kind, head, ';', the bytes and strings, mark, NUL */
+	avail = (int64_t)cg->msl - 5 - (int64_t)strlen(head);
+	n0 = avail / 16 * 8;
+	if (t->size < n0)
+		n0 = t->size;
+	n = n0;
 	if (n <= 0) {
 		cg_append_lit(cg, dst, "{...}");
 		return;
 	}
+	w = arena_alloc(cg->a, sizeof(*w));
+	memset(w, 0, sizeof(*w));
+	w->btf = btf;
+	w->deep = deep;
+	w->msl = cg->msl;
+	pretty_members(w, t, t, 0, 0, 0, NULL);
+	/* fewer bytes for k strings, as long as those k still fit in them */
+	for (k = pretty_strings_in(w, n0); k > 0; k--) {
+		int64_t fit = (avail - k * per_string) / 2 / 8 * 8;
+
+		n = fit < n0 ? fit : n0;
+		if (n >= 8 && pretty_strings_in(w, n) >= k)
+			break;
+	}
+	if (!k)
+		n = n0;
 	a[0] = dst;
 	a[1] = cg_literal(cg, head);
 	a[2] = LLVMBuildPtrToInt(cg->b, addr, cg->i64, "");
@@ -792,13 +957,17 @@ static void pretty_token(struct cg *cg, LLVMValueRef dst,
 	rc = cg_runtime(cg, "bstap_pretty_token", cg->i64, a, 4);
 	cg_raise_if(cg, LLVMBuildICmp(cg->b, LLVMIntSLT, rc, cg_i64(cg, 0), ""),
 		    BO_ERR_READ_FAULT, loc, NULL, NULL);
-}
-
-static bool is_char_type(const struct rawbtf *btf, uint32_t id)
-{
-	const struct btf_type *t = strip(btf, &id);
-
-	return t && btf_is_int(t) && t->size == 1;
+	k = pretty_strings_in(w, n);
+	for (int i = 0; i < w->n; i++) {
+		if (w->v[i].off + 8 > n)
+			continue;
+		k--;
+		a[1] = LLVMBuildPtrToInt(cg->b, addr, cg->i64, "");
+		a[2] = pretty_string_offset(cg, btf, &w->v[i]);
+		a[3] = cg_i64(cg, n);
+		a[4] = cg_i64(cg, k * per_string);
+		cg_runtime(cg, "bstap_pretty_str", cg->void_t, a, 5);
+	}
 }
 
 /*

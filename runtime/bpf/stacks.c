@@ -210,6 +210,75 @@ RT s64 bstap_pretty_token(char *dst, const char *head, s64 addr, s64 n)
 	return 0;
 }
 
+/* Three hex digits of v (< 4096) at dst + pos; the new position. */
+static RT u32 put_hex3(char *dst, u32 pos, u32 v)
+{
+	for (int i = 2; i >= 0; i--) {
+		u32 d = (v >> (4 * i)) & 15;
+
+		pos = put(dst, pos, d < 10 ? '0' + d : 'a' + d - 10);
+	}
+	return pos;
+}
+
+#define PRETTY_STR_ENTRY	8	/* ";OOOSLLL" (stapbpf-run/pretty.c) */
+
+/*
+ * The string of a char * member, after a value token's bytes: ";OOOSLLL"
+ * (the member's offset off in the object at addr, '=' whole, '+' cut, or
+ * '!' unreadable or NULL, the length, in hex) and the string, then the
+ * closing mark again. The string takes what is left of MAXSTRINGLEN but
+ * reserve bytes, which later members' entries get. A member beyond the
+ * token's n bytes (the host's layout may differ from the translating
+ * kernel's) gets no entry: the runner stops before it. Neither does any
+ * when no room is left: the runner then prints the address.
+ */
+RT void bstap_pretty_str(char *dst, s64 addr, s64 off, s64 n, s64 reserve)
+{
+	u32 pos = bstap_strlen(dst), len = 0, at;
+	s64 room;
+	u64 p = 0;
+	long got;
+	char state = '!';
+	u8 next = 0;
+
+	if (off < 0 || off + 8 > n || off > 0xfff || !pos ||
+	    dst[(pos - 1) & bstap_cfg_str_mask] != BO_SYM_MARK)
+		return;
+	pos--;
+	/* the entry, at least a byte and its NUL, the mark, the NUL */
+	room = (s64)msl() - pos - PRETTY_STR_ENTRY - 2 - reserve;
+	if (room < 2)
+		return;
+	if (room > msl())
+		room = msl();
+	/* opaque to the optimizer, which would drop the mask (pos is
+	 * bounded by the test above) where the verifier needs it */
+	at = pos + PRETTY_STR_ENTRY;
+	asm volatile("" : "+r"(at));
+	if (bpf_probe_read_kernel(&p, 8, (const void *)(addr + off)) == 0 &&
+	    p) {
+		got = bpf_probe_read_kernel_str(dst + (at & bstap_cfg_str_mask),
+						(u32)room, (const void *)p);
+		if (got > 0) {
+			len = (u32)got - 1;
+			state = '=';
+			/* filled the room: cut, unless its NUL came next */
+			if (got == room &&
+			    (bpf_probe_read_kernel(&next, 1,
+						   (const void *)(p + len)) ||
+			     next))
+				state = '+';
+		}
+	}
+	pos = put(dst, pos, ';');
+	pos = put_hex3(dst, pos, (u32)off);
+	pos = put(dst, pos, state);
+	pos = put_hex3(dst, pos, len);
+	pos = put(dst, pos + len, BO_SYM_MARK);
+	dst[pos & bstap_cfg_str_mask] = 0;
+}
+
 /* A char * member or parameter: "the string", or its address in hex. */
 RT void bstap_append_kstr_quoted(char *dst, char *tmp, s64 addr)
 {

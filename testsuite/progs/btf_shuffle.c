@@ -6,14 +6,17 @@
  * right values here only if every access was relocated.
  *
  *	btf_shuffle [-i IN] OUT [-r STRUCT.MEMBER=NEW] [-e ENUM.NAME=VALUE]
- *		    [-f FUNC=NEW]... STRUCT...
+ *		    [-f FUNC=NEW] [-b STRUCT.MEMBER=BIT]... STRUCT...
  *
  * Each STRUCT gets PAD bytes in front of its first member (every member's
  * offset grows by PAD, the size too) and its member list reversed. -r
  * renames a member, which gives the copy a field this kernel lacks (and
  * takes one away). -e gives an enumerator another value, so that a
  * relocated enumerator constant is told from the translating one. -f
- * renames a function (a kernel function this kernel lacks). IN defaults to /sys/kernel/btf/vmlinux; OUT is raw BTF.
+ * renames a function (a kernel function this kernel lacks). -b moves a
+ * bit-field to another bit offset (one across an 8-byte word, which no
+ * kernel struct has, for the refusal's test). IN defaults to
+ * /sys/kernel/btf/vmlinux; OUT is raw BTF.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -107,6 +110,33 @@ static void rename_function(struct btf *btf, char *spec)
 	t->name_off = name_off;
 }
 
+/* "task_struct.init_private_fork_class=9534" (a kflag struct) */
+static void move_bitfield(struct btf *btf, char *spec)
+{
+	char *dot = strchr(spec, '.'), *eq = strchr(spec, '=');
+	struct btf_type *t;
+	struct btf_member *m;
+
+	if (!dot || !eq || eq < dot)
+		die("-b wants STRUCT.MEMBER=BIT", spec);
+	*dot = *eq = '\0';
+	t = find_struct(btf, spec);
+	if (!btf_kflag(t))
+		die("not a struct with bit-fields", spec);
+	m = btf_members(t);
+	for (int i = 0; i < btf_vlen(t); i++) {
+		const char *mn = btf__name_by_offset(btf, m[i].name_off);
+
+		if (mn && !strcmp(mn, dot + 1)) {
+			m[i].offset = (m[i].offset & 0xff000000u) |
+				      ((__u32)strtoul(eq + 1, NULL, 0) &
+				       0xffffffu);
+			return;
+		}
+	}
+	die("no such member", dot + 1);
+}
+
 /* "bpf_map_type.BPF_MAP_TYPE_HASH=77" */
 static void renumber_enumerator(struct btf *btf, char *spec)
 {
@@ -142,7 +172,7 @@ int main(int argc, char **argv)
 
 	while ((c = getopt(argc, argv, "+i:")) != -1) {
 		if (c != 'i')
-			die("usage: btf_shuffle [-i IN] OUT [-r S.M=NEW] [-e E.N=V] [-f F=NEW]... STRUCT...",
+			die("usage: btf_shuffle [-i IN] OUT [-r S.M=NEW] [-e E.N=V] [-f F=NEW] [-b S.M=BIT]... STRUCT...",
 			    NULL);
 		in = optarg;
 	}
@@ -162,6 +192,8 @@ int main(int argc, char **argv)
 			renumber_enumerator(dst, argv[++i]);
 		else if (!strcmp(argv[i], "-f") && i + 1 < argc)
 			rename_function(dst, argv[++i]);
+		else if (!strcmp(argv[i], "-b") && i + 1 < argc)
+			move_bitfield(dst, argv[++i]);
 		else
 			pad_and_reverse(dst, argv[i]);
 	}
