@@ -517,8 +517,13 @@ lg1=$(echo "$b/loadgen -n $calls -r 1 -o $tmp/rss.res")
 S_KSTACK='probe kernel.trace("sched:sched_switch") { if (pid() == target()) { print_backtrace(); exit() } }'
 bounded "$tmp/kstack.err" "$bstap" -p4 -m "$tmp/kstack" -e "$S_KSTACK"
 [ -e "$tmp/kstack.bo" ] && "$b/tfirst" "$limit" "$runner" -c "sleep 0.2" "$tmp/kstack.bo" >"$tmp/rss.runner_kstack"
-[ -n "$runner_old" ] && [ -e "$tmp/kstack.bo" ] &&
-	"$b/tfirst" "$limit" "$runner_old" -c "sleep 0.2" "$tmp/kstack.bo" >"$tmp/rss.runner_old_kstack"
+# the old runner reads the old translator's objects (the format version
+# may differ)
+kstack_old=$tmp/kstack.bo
+[ -n "$bstap_old" ] && bounded "$tmp/kstack_old.err" "$bstap_old" -p4 -m "$tmp/kstack_old" -e "$S_KSTACK" &&
+	kstack_old=$tmp/kstack_old.bo
+[ -n "$runner_old" ] && [ -e "$kstack_old" ] &&
+	"$b/tfirst" "$limit" "$runner_old" -c "sleep 0.2" "$kstack_old" >"$tmp/rss.runner_old_kstack"
 
 # resident set while running (not the peak): VmRSS of the process a second
 # into a counting run of a couple of seconds
