@@ -81,6 +81,42 @@ static void reap(pid_t pid)
 
 /* ------------------------------------------------------------ proc */
 
+/*
+ * Waits (5 s at most) until pid has exec'd (its name is tapset_prog again
+ * and its command line says exec-child) and sleeps ('S'): on a loaded
+ * machine, or under ASan, the exec can take longer than any fixed pause.
+ */
+static void wait_blocked(pid_t pid)
+{
+	char path[64], buf[256];
+
+	for (int i = 0; i < 1000; i++) {
+		FILE *f;
+		size_t n = 0;
+		char *close;
+
+		snprintf(path, sizeof(path), "/proc/%d/cmdline", (int)pid);
+		f = fopen(path, "r");
+		if (f) {
+			n = fread(buf, 1, sizeof(buf) - 1, f);
+			fclose(f);
+		}
+		buf[n] = 0;
+		if (n && !strcmp(buf + strlen(buf) + 1, "exec-child")) {
+			snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
+			f = fopen(path, "r");
+			n = f ? fread(buf, 1, sizeof(buf) - 1, f) : 0;
+			if (f)
+				fclose(f);
+			buf[n] = 0;
+			close = strrchr(buf, ')');
+			if (close && close[1] == ' ' && close[2] == 'S')
+				return;
+		}
+		sleep_ms(5);
+	}
+}
+
 /* After exec: block on the pipe (an interruptible sleep), then exit 7. */
 static int exec_child(int fd)
 {
@@ -155,10 +191,12 @@ static int proc_mode(const char *self)
 		_exit(4);
 	}
 	fact("exec_pid", a);
-	sleep_ms(100);
+	wait_blocked(a);
 	if (write(p[1], "x", 1) != 1)
 		die("write");
 	reap(a);
+	/* the task is freed after an RCU grace period (process_free) */
+	sleep_ms(50);
 
 	/* migration from CPU 0 to CPU 1 */
 	if (sysconf(_SC_NPROCESSORS_ONLN) >= 2) {
